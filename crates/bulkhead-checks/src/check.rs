@@ -1,0 +1,106 @@
+//! What a check is: metadata as data, documentation from its doc comment, and one function.
+
+use bulkhead_model::{Inventory, Object};
+
+use crate::compliance::Compliance;
+use crate::family::Family;
+use crate::severity::Severity;
+use crate::sink::Sink;
+
+/// Settings that change what checks consider acceptable. Later issues add to it (registry
+/// allow-list, target Kubernetes version, Pod Security Standards version).
+#[derive(Clone, Debug, Default)]
+pub struct Options {}
+
+/// Everything a check may look at besides the object in hand.
+pub struct Context<'a> {
+    pub inventory: &'a Inventory,
+    pub options: &'a Options,
+}
+
+/// How a check runs: on each object independently (in parallel), or once over the inventory.
+#[derive(Clone, Copy)]
+pub enum Run {
+    Object(fn(&Context<'_>, &Object, &mut Sink<'_>)),
+    Inventory(fn(&Context<'_>, &mut Sink<'_>)),
+}
+
+/// One check. Declared with [`declare_check!`](crate::declare_check) so that its doc comment
+/// becomes the text of `bulkhead explain` and of `docs/checks/`.
+pub struct Check {
+    /// Stable id: `BH`, the family letter, three digits (`BHW001`). Never reused.
+    pub id: &'static str,
+    /// Readable name in kebab case (`privileged-container`).
+    pub slug: &'static str,
+    pub severity: Severity,
+    pub family: Family,
+    /// One line: how to fix it.
+    pub remediation: &'static str,
+    pub compliance: Compliance,
+    pub run: Run,
+    /// The doc comment, verbatim (one leading space per line).
+    pub doc: &'static str,
+}
+
+impl std::fmt::Debug for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Check").field("id", &self.id).finish()
+    }
+}
+
+impl Check {
+    /// The documentation as Markdown, with the comment's leading space removed.
+    pub fn documentation(&self) -> String {
+        self.doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+
+    /// The first sentence under "What it checks": the one-line title shown in listings.
+    pub fn title(&self) -> String {
+        let doc = self.documentation();
+        let body = doc
+            .split_once("## What it checks")
+            .map_or(doc.as_str(), |(_, rest)| rest);
+        let paragraph: Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .skip_while(|l| l.is_empty())
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let text = paragraph.join(" ");
+        match text.find(". ") {
+            Some(end) => text[..=end].trim().to_string(),
+            None => text,
+        }
+    }
+}
+
+/// Declares a check whose documentation is its doc comment.
+///
+/// ```ignore
+/// declare_check! {
+///     /// ## What it checks
+///     /// ...
+///     pub static PRIVILEGED = Check { id: "BHW001", ... };
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_check {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis static $name:ident = Check {
+            $($field:ident : $value:expr),* $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])*
+        $vis static $name: $crate::Check = $crate::Check {
+            doc: concat!($($doc, "\n"),*),
+            $($field: $value),*
+        };
+    };
+}

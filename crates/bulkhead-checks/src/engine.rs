@@ -1,0 +1,64 @@
+//! Running checks over an inventory: object checks in parallel, then inventory checks, with a
+//! deterministic output order.
+
+use rayon::prelude::*;
+
+use bulkhead_model::Inventory;
+
+use crate::check::{Check, Context, Options, Run};
+use crate::sink::{Finding, Sink};
+
+/// Runs `checks` and returns their findings sorted by file, position, check and message.
+pub fn run_checks(
+    inventory: &Inventory,
+    checks: &[&'static Check],
+    options: &Options,
+) -> Vec<Finding> {
+    let cx = Context { inventory, options };
+    let object_checks: Vec<_> = checks
+        .iter()
+        .filter_map(|c| match c.run {
+            Run::Object(f) => Some((*c, f)),
+            Run::Inventory(_) => None,
+        })
+        .collect();
+    let mut findings: Vec<Finding> = inventory
+        .objects()
+        .par_iter()
+        .flat_map_iter(|object| {
+            let mut out = Vec::new();
+            for (check, f) in &object_checks {
+                f(&cx, object, &mut Sink::new(check, &mut out));
+            }
+            out
+        })
+        .collect();
+    let inventory_findings: Vec<Finding> = checks
+        .par_iter()
+        .flat_map_iter(|check| {
+            let mut out = Vec::new();
+            if let Run::Inventory(f) = check.run {
+                f(&cx, &mut Sink::new(check, &mut out));
+            }
+            out
+        })
+        .collect();
+    findings.extend(inventory_findings);
+    findings.sort_by(|a, b| {
+        (
+            &a.location.path,
+            a.location.span.start,
+            a.check.id,
+            &a.message,
+            &a.location.pointer,
+        )
+            .cmp(&(
+                &b.location.path,
+                b.location.span.start,
+                b.check.id,
+                &b.message,
+                &b.location.pointer,
+            ))
+    });
+    findings
+}

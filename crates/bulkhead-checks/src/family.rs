@@ -1,0 +1,57 @@
+//! Check families: the chapters of the problem, each with the letter of its check ids.
+
+use std::fmt;
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    /// Pod and container security context, host access, service account tokens (`BHW`).
+    Workload,
+    /// CPU, memory and other resource governance (`BHQ`).
+    Resources,
+    /// Image references and pull behaviour (`BHI`).
+    Images,
+    /// Credentials written where they should not be (`BHS`).
+    Secrets,
+    /// Namespace use and tenancy boundaries (`BHM`).
+    Multitenancy,
+}
+
+impl Family {
+    pub const ALL: [Family; 5] = [
+        Family::Workload,
+        Family::Resources,
+        Family::Images,
+        Family::Secrets,
+        Family::Multitenancy,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Workload => "workload",
+            Family::Resources => "resources",
+            Family::Images => "images",
+            Family::Secrets => "secrets",
+            Family::Multitenancy => "multitenancy",
+        }
+    }
+
+    /// The letter after `BH` in the ids of this family's checks.
+    pub fn letter(self) -> char {
+        match self {
+            Family::Workload => 'W',
+            Family::Resources => 'Q',
+            Family::Images => 'I',
+            Family::Secrets => 'S',
+            Family::Multitenancy => 'M',
+        }
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,41 @@
+//! Small helpers shared by the pod checks.
+
+use bulkhead_model::{Container, ContainerKind, Node, PodSpec};
+
+/// A security-context field as the kubelet applies it: the container's value, else the pod's.
+/// Returns the node and its pointer (relative to the object root).
+pub fn effective_security_field<'a>(
+    pod: &PodSpec<'a>,
+    container: &Container<'a>,
+    field: &str,
+) -> Option<(&'a Node, String)> {
+    if let Some(node) = container.security_context().and_then(|sc| sc.get(field)) {
+        return Some((
+            node,
+            container.pointer_to(&format!("securityContext/{field}")),
+        ));
+    }
+    pod.get("securityContext")
+        .and_then(|sc| sc.get(field))
+        .map(|node| (node, pod.pointer_to(&format!("securityContext/{field}"))))
+}
+
+/// `container "api"`, `init container "setup"`.
+pub fn describe(container: &Container<'_>) -> String {
+    format!("{} \"{}\"", container.kind.noun(), container.name)
+}
+
+/// Whether the pod declares itself a Windows pod (`spec.os.name: windows`), for which Linux
+/// security-context fields do not apply.
+pub fn is_windows(pod: &PodSpec<'_>) -> bool {
+    pod.get("os")
+        .and_then(|os| os.get("name"))
+        .and_then(Node::as_str)
+        == Some("windows")
+}
+
+/// Containers that run workload code: init and regular ones. Ephemeral containers are
+/// added by `kubectl debug` at run time and cannot declare resources or probes.
+pub fn is_long_lived(container: &Container<'_>) -> bool {
+    container.kind != ContainerKind::Ephemeral
+}

@@ -1,0 +1,3 @@
+//! Image references.
+
+pub mod mutable_image_tag;

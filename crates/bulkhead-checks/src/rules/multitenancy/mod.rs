@@ -1,0 +1,3 @@
+//! Namespace use and tenancy boundaries.
+
+pub mod default_namespace;

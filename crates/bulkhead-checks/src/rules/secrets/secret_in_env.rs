@@ -1,0 +1,83 @@
+use bulkhead_model::{Node, Object, PodSpec};
+
+use crate::rules::common::describe;
+use crate::rules::secrets::patterns::{credential_kind, is_placeholder, is_secret_name};
+use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
+
+declare_check! {
+    /// ## What it checks
+    /// Environment variables whose literal `value` is a credential: a value with the shape of
+    /// a known secret (private keys, cloud and SaaS tokens, JWTs), or any non-placeholder value
+    /// under a name such as `DB_PASSWORD`, `API_KEY` or `CLIENT_SECRET`. The value itself is
+    /// never printed.
+    ///
+    /// ## Why it matters
+    /// A literal value is stored in the manifest, in Git history, in Helm release records and
+    /// in the API server's etcd without Secret encryption, and anyone who can read the
+    /// workload (`get deployments`) can read it. Secrets belong in Secret objects or an
+    /// external store, referenced with `valueFrom.secretKeyRef` or mounted as files.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// env:
+    ///   - name: DB_PASSWORD
+    ///     value: hunter2
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// env:
+    ///   - name: DB_PASSWORD
+    ///     valueFrom:
+    ///       secretKeyRef:
+    ///         name: db
+    ///         key: password
+    /// ```
+    ///
+    /// ## References
+    /// - CIS Kubernetes Benchmark v1.12, 5.4.1
+    /// - NSA-CISA Kubernetes Hardening Guidance, "Secrets"
+    /// - MITRE ATT&CK T1552 (Unsecured Credentials)
+    pub static SECRET_IN_ENV = Check {
+        id: "BHS001",
+        slug: "secret-in-env",
+        severity: Severity::High,
+        family: Family::Secrets,
+        remediation: "move the value into a Secret and reference it with valueFrom.secretKeyRef (or mount it as a file)",
+        compliance: Compliance {
+            cis: &["5.4.1"],
+            pss: &[],
+            nsa: &["Network separation and hardening: secrets"],
+            mitre: &["T1552"],
+        },
+        run: Run::Object(check),
+    };
+}
+
+fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let Some(pod) = PodSpec::of(object) else {
+        return;
+    };
+    for container in pod.containers() {
+        let env = container.get("env").map(Node::as_seq).unwrap_or(&[]);
+        for (i, var) in env.iter().enumerate() {
+            let name = var.get("name").and_then(Node::as_str).unwrap_or("");
+            let Some(value) = var.get("value").and_then(Node::scalar_text) else {
+                continue;
+            };
+            let what = match credential_kind(&value) {
+                Some(kind) => kind,
+                None if is_secret_name(name) && !is_placeholder(&value) => "a literal secret",
+                None => continue,
+            };
+            sink.report(
+                object,
+                &container.pointer_to(&format!("env/{i}/value")),
+                format!(
+                    "{}: env var \"{name}\" holds {what} in plain text (value redacted)",
+                    describe(&container)
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,113 @@
+use bulkhead_model::{Node, Object, PodSpec};
+
+use crate::rules::common::describe;
+use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
+
+declare_check! {
+    /// ## What it checks
+    /// Containers that add Linux capabilities beyond the container runtime's default set,
+    /// which is what the Pod Security Standards' baseline level allows.
+    ///
+    /// ## Why it matters
+    /// Capabilities split root's power into pieces; some pieces are all of it. `SYS_ADMIN`
+    /// allows mounts and most escapes, `SYS_PTRACE` reads other processes' memory, `NET_ADMIN`
+    /// rewrites the node's network, `SYS_MODULE` loads kernel code, `NET_RAW` forges packets
+    /// (ARP and DNS spoofing inside the cluster network).
+    ///
+    /// ## Example
+    /// ```yaml
+    /// securityContext:
+    ///   capabilities:
+    ///     add: ["SYS_ADMIN", "NET_RAW"]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// securityContext:
+    ///   capabilities:
+    ///     drop: ["ALL"]
+    ///     add: ["NET_BIND_SERVICE"]
+    /// ```
+    ///
+    /// ## References
+    /// - Pod Security Standards, baseline, "Capabilities"; restricted, "Capabilities"
+    /// - CIS Kubernetes Benchmark v1.12, 5.2.8, 5.2.9
+    /// - MITRE ATT&CK T1611 (Escape to Host)
+    pub static DANGEROUS_CAPABILITIES = Check {
+        id: "BHW007",
+        slug: "dangerous-capabilities",
+        severity: Severity::High,
+        family: Family::Workload,
+        remediation: "remove the capability from securityContext.capabilities.add",
+        compliance: Compliance {
+            cis: &["5.2.8", "5.2.9"],
+            pss: &["baseline:capabilities_baseline", "restricted:capabilities_restricted"],
+            nsa: &["Pod security: non-root containers and privileges"],
+            mitre: &["T1611"],
+        },
+        run: Run::Object(check),
+    };
+}
+
+/// The capabilities the Pod Security Standards' baseline level allows to be added.
+const BASELINE_ALLOWED: &[&str] = &[
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
+/// Capabilities that amount to host access on their own.
+const ESCAPE_CAPABILITIES: &[&str] = &[
+    "ALL",
+    "SYS_ADMIN",
+    "SYS_MODULE",
+    "SYS_PTRACE",
+    "SYS_RAWIO",
+    "DAC_READ_SEARCH",
+    "NET_ADMIN",
+    "BPF",
+    "PERFMON",
+    "SYS_BOOT",
+];
+
+fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let Some(pod) = PodSpec::of(object) else {
+        return;
+    };
+    for container in pod.containers() {
+        let added = container
+            .security_context()
+            .and_then(|sc| sc.path(&["capabilities", "add"]))
+            .map(Node::as_seq)
+            .unwrap_or(&[]);
+        for (i, cap) in added.iter().enumerate() {
+            let Some(name) = cap.as_str() else { continue };
+            // The runtime accepts both `SYS_ADMIN` and `CAP_SYS_ADMIN`.
+            let bare = name.trim_start_matches("CAP_").to_ascii_uppercase();
+            if BASELINE_ALLOWED.contains(&bare.as_str()) {
+                continue;
+            }
+            let severity = if ESCAPE_CAPABILITIES.contains(&bare.as_str()) {
+                Severity::Critical
+            } else {
+                Severity::High
+            };
+            sink.report_with(
+                object,
+                &container.pointer_to(&format!("securityContext/capabilities/add/{i}")),
+                severity,
+                format!("{} adds the {name} capability", describe(&container)),
+            );
+        }
+    }
+}

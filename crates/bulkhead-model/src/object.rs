@@ -1,0 +1,144 @@
+//! Kubernetes objects: a document's root mapping plus its identity and origin.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::node::{escape_token, Node};
+use crate::source::SourceFile;
+use crate::span::{Position, Span};
+
+/// Where an object came from.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    pub file: Arc<SourceFile>,
+    /// 0-based index of the document in its file.
+    pub document: u32,
+    /// JSON pointer from the document root to this object (`/items/3` for a `List` item,
+    /// empty otherwise).
+    pub pointer: String,
+    /// The chart template named by a Helm `# Source:` comment above the document.
+    pub helm_source: Option<String>,
+}
+
+/// One Kubernetes object with its full value tree.
+#[derive(Clone, Debug)]
+pub struct Object {
+    pub api_version: String,
+    pub kind: String,
+    /// `metadata.name`, or `metadata.generateName` when only that is set, or empty.
+    pub name: String,
+    pub namespace: Option<String>,
+    pub root: Node,
+    pub origin: Origin,
+}
+
+/// The identity of an object, as printed in findings.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectRef {
+    pub api_version: String,
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl fmt::Display for ObjectRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.namespace {
+            Some(ns) => write!(f, "{}/{}/{}", self.kind, ns, self.name),
+            None => write!(f, "{}/{}", self.kind, self.name),
+        }
+    }
+}
+
+/// A resolved location: the file, the byte span and its line/column form, and the pointer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    pub path: String,
+    #[serde(flatten)]
+    pub position: Position,
+    /// JSON pointer from the document root to the field the finding is about. When the field
+    /// is missing, the position is that of its nearest existing parent.
+    pub pointer: String,
+    #[serde(skip)]
+    pub span: Span,
+    /// Whether the pointed-at field exists (false: the position is its nearest parent's).
+    #[serde(skip)]
+    pub exact: bool,
+}
+
+impl Object {
+    pub fn metadata(&self) -> Option<&Node> {
+        self.root.get("metadata")
+    }
+
+    /// The API group: `apps` for `apps/v1`, empty for the core group.
+    pub fn group(&self) -> &str {
+        self.api_version
+            .rsplit_once('/')
+            .map_or("", |(group, _)| group)
+    }
+
+    pub fn labels(&self) -> impl Iterator<Item = (&str, &str)> {
+        string_map(self.metadata().and_then(|m| m.get("labels")))
+    }
+
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.metadata()?.get("labels")?.get(key)?.as_str()
+    }
+
+    pub fn annotations(&self) -> impl Iterator<Item = (&str, &str)> {
+        string_map(self.metadata().and_then(|m| m.get("annotations")))
+    }
+
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.metadata()?.get("annotations")?.get(key)?.as_str()
+    }
+
+    pub fn object_ref(&self) -> ObjectRef {
+        ObjectRef {
+            api_version: self.api_version.clone(),
+            kind: self.kind.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+        }
+    }
+
+    /// Locates a pointer relative to the object root: the field's `key: value` span, or the
+    /// nearest existing parent's when the field is missing.
+    pub fn locate(&self, pointer: &str) -> Location {
+        let found = self.root.locate(pointer);
+        let file = &self.origin.file;
+        Location {
+            path: file.path.clone(),
+            position: file.position(found.span),
+            pointer: format!("{}{}", self.origin.pointer, pointer),
+            span: found.span,
+            exact: found.exact,
+        }
+    }
+}
+
+fn string_map(node: Option<&Node>) -> impl Iterator<Item = (&str, &str)> {
+    node.map(Node::as_map)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|e| Some((&*e.key, e.value.as_str()?)))
+}
+
+/// Builds a JSON pointer from tokens, escaping each one.
+pub fn pointer<I, T>(tokens: I) -> String
+where
+    I: IntoIterator<Item = T>,
+    T: fmt::Display,
+{
+    let mut out = String::new();
+    for token in tokens {
+        out.push('/');
+        out.push_str(&escape_token(&token.to_string()));
+    }
+    out
+}

@@ -1,0 +1,379 @@
+//! Turning parser events into the spanned value tree, under the safety limits.
+
+use std::collections::HashMap;
+
+use libyaml_safer::{Event, EventData, Mark, Parser, ScalarStyle};
+
+use crate::limits::Limits;
+use crate::node::{Entry, Node, Value};
+use crate::span::Span;
+use crate::yaml::scalar::resolve_plain;
+
+/// A parsed document: its root value.
+#[derive(Debug)]
+pub struct ParsedDocument {
+    pub root: Node,
+}
+
+/// A problem found while reading, at a byte range of the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub span: Span,
+    pub message: String,
+    /// `true` when the document could not be read at all; `false` for problems such as
+    /// duplicate keys, where the document is still evaluated.
+    pub fatal: bool,
+    /// Another place the message refers to (the first definition of a duplicate key).
+    pub related: Option<Span>,
+}
+
+/// The documents of one chunk and the problems met reading them.
+#[derive(Debug, Default)]
+pub struct ChunkResult {
+    pub documents: Vec<ParsedDocument>,
+    pub problems: Vec<Problem>,
+}
+
+enum Frame {
+    Seq {
+        start: u32,
+        anchor: Option<String>,
+        items: Vec<Node>,
+    },
+    Map {
+        start: u32,
+        anchor: Option<String>,
+        entries: Vec<Entry>,
+        key: Option<(Box<str>, Span)>,
+    },
+}
+
+struct Builder<'a> {
+    limits: &'a Limits,
+    /// Byte offset of the chunk in its file; the parser's marks are relative to the chunk.
+    base: u32,
+    text: &'a str,
+    stack: Vec<Frame>,
+    anchors: HashMap<String, (Node, usize)>,
+    alias_nodes: usize,
+    result: ChunkResult,
+}
+
+/// Parses the chunk `text`, which starts at byte `base` of its file.
+///
+/// A panic inside the parser (a bug in it, not a property of the input) becomes an error on
+/// this document instead of ending the scan.
+pub fn parse_chunk(text: &str, base: usize, limits: &Limits) -> ChunkResult {
+    std::panic::catch_unwind(|| parse_chunk_unguarded(text, base, limits)).unwrap_or_else(|_| {
+        ChunkResult {
+            documents: Vec::new(),
+            problems: vec![Problem {
+                span: Span::new(base as u32, base as u32),
+                message:
+                    "the YAML parser failed on this document (an internal error; please report it)"
+                        .into(),
+                fatal: true,
+                related: None,
+            }],
+        }
+    })
+}
+
+fn parse_chunk_unguarded(text: &str, base: usize, limits: &Limits) -> ChunkResult {
+    if text.len() > limits.max_document_bytes {
+        return ChunkResult {
+            documents: Vec::new(),
+            problems: vec![Problem {
+                span: Span::new(base as u32, base as u32),
+                message: format!(
+                    "document of {} bytes exceeds the limit of {} bytes; it was not read",
+                    text.len(),
+                    limits.max_document_bytes
+                ),
+                fatal: true,
+                related: None,
+            }],
+        };
+    }
+    let mut builder = Builder {
+        limits,
+        base: base as u32,
+        text,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+        result: ChunkResult::default(),
+    };
+    // The parser assumes a final line break (it panics in a block scalar at the very end
+    // otherwise); adding one changes no offset of the text before it.
+    let terminated;
+    let mut input = if text.ends_with('\n') {
+        text.as_bytes()
+    } else {
+        terminated = format!("{text}\n");
+        terminated.as_bytes()
+    };
+    let mut parser = Parser::new();
+    parser.set_input_string(&mut input);
+    for next in parser {
+        let step = match next {
+            Ok(event) => builder.event(event),
+            Err(e) => {
+                let at = builder.base + e.problem_mark().map_or(0, |m| m.index as u32);
+                let message = match e.context() {
+                    Some(context) => format!("invalid YAML: {}, {context}", e.problem()),
+                    None => format!("invalid YAML: {}", e.problem()),
+                };
+                Err(Problem {
+                    span: Span::new(at, at),
+                    message,
+                    fatal: true,
+                    related: None,
+                })
+            }
+        };
+        if let Err(problem) = step {
+            builder.result.problems.push(problem);
+            break;
+        }
+    }
+    builder.result
+}
+
+impl Builder<'_> {
+    /// A file span from parser marks, clamped to the chunk (marks can point at the line
+    /// break that [`parse_chunk`] adds).
+    fn span(&self, start: Mark, end: Mark) -> Span {
+        let len = self.text.len() as u64;
+        Span::new(
+            self.base + start.index.min(len) as u32,
+            self.base + end.index.min(len) as u32,
+        )
+    }
+
+    fn event(&mut self, event: Event) -> Result<(), Problem> {
+        let span = self.span(event.start_mark, event.end_mark);
+        match event.data {
+            EventData::DocumentStart { .. } => {
+                self.anchors.clear();
+                self.alias_nodes = 0;
+            }
+            EventData::Scalar {
+                value,
+                style,
+                anchor,
+                tag,
+                ..
+            } => {
+                let span = self.trim_block(span, style);
+                let in_key_position =
+                    matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+                if in_key_position {
+                    if let Some(anchor) = anchor {
+                        let node = Node::new(span, Value::Str(value.as_str().into()));
+                        self.anchors.insert(anchor, (node, 1));
+                    }
+                    return self.key(value.into_boxed_str(), span);
+                }
+                let forced_string = matches!(
+                    tag.as_deref(),
+                    Some("tag:yaml.org,2002:str" | "tag:yaml.org,2002:binary")
+                );
+                let value = if style == ScalarStyle::Plain && !forced_string {
+                    resolve_plain(&value)
+                } else {
+                    Value::Str(value.into_boxed_str())
+                };
+                self.complete(Node::new(span, value), anchor)?;
+            }
+            EventData::Alias { anchor } => {
+                let Some((node, count)) = self.anchors.get(&anchor) else {
+                    return Err(self.problem(span, format!("alias *{anchor} names no anchor")));
+                };
+                self.alias_nodes += count;
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(self.problem(
+                        span,
+                        format!(
+                            "alias expansion exceeds the budget of {} nodes (an alias bomb?); the document was not read",
+                            self.limits.max_alias_nodes
+                        ),
+                    ));
+                }
+                let mut node = node.clone();
+                node.span = span;
+                if matches!(self.stack.last(), Some(Frame::Map { key: None, .. })) {
+                    let Some(text) = node.scalar_text() else {
+                        return Err(self.problem(span, "a mapping key must be a scalar".into()));
+                    };
+                    return self.key(text.into(), span);
+                }
+                self.complete(node, None)?;
+            }
+            EventData::SequenceStart { anchor, .. } => {
+                self.open(span)?;
+                self.stack.push(Frame::Seq {
+                    start: span.start,
+                    anchor,
+                    items: Vec::new(),
+                });
+            }
+            EventData::MappingStart { anchor, .. } => {
+                self.open(span)?;
+                self.stack.push(Frame::Map {
+                    start: span.start,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                });
+            }
+            EventData::SequenceEnd | EventData::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(());
+                };
+                let (start, anchor, last_end, value) = match frame {
+                    Frame::Seq {
+                        start,
+                        anchor,
+                        items,
+                    } => (
+                        start,
+                        anchor,
+                        items.last().map(|n| n.span.end),
+                        Value::Seq(items),
+                    ),
+                    Frame::Map {
+                        start,
+                        anchor,
+                        entries,
+                        ..
+                    } => (
+                        start,
+                        anchor,
+                        entries.last().map(|e| e.value.span.end),
+                        Value::Map(apply_merge_keys(entries)),
+                    ),
+                };
+                // Flow collections end at their closing bracket; block ones at their last child.
+                let end = if span.is_empty() {
+                    last_end.unwrap_or(start)
+                } else {
+                    span.end
+                };
+                self.complete(Node::new(Span::new(start, end), value), anchor)?;
+            }
+            EventData::StreamStart { .. }
+            | EventData::StreamEnd
+            | EventData::DocumentEnd { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// A block scalar's span runs to the next token; stop it at its last character instead.
+    fn trim_block(&self, span: Span, style: ScalarStyle) -> Span {
+        if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+            return span;
+        }
+        let local = &self.text[(span.start - self.base) as usize..(span.end - self.base) as usize];
+        Span::new(span.start, span.start + local.trim_end().len() as u32)
+    }
+
+    fn open(&mut self, span: Span) -> Result<(), Problem> {
+        if matches!(self.stack.last(), Some(Frame::Map { key: None, .. })) {
+            return Err(self.problem(
+                span,
+                "complex mapping keys (a mapping or sequence used as a key) are not supported"
+                    .into(),
+            ));
+        }
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(self.problem(
+                span,
+                format!(
+                    "nesting deeper than {} levels; the document was not read",
+                    self.limits.max_depth
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn key(&mut self, key: Box<str>, span: Span) -> Result<(), Problem> {
+        if let Some(Frame::Map {
+            entries, key: k, ..
+        }) = self.stack.last_mut()
+        {
+            if let Some(first) = entries.iter().find(|e| e.key == key && &*key != "<<") {
+                let message = format!(
+                    "duplicate key \"{key}\": Kubernetes rejects it under strict field validation, and lenient readers take the last value"
+                );
+                self.result.problems.push(Problem {
+                    span,
+                    message,
+                    fatal: false,
+                    related: Some(first.key_span),
+                });
+            }
+            *k = Some((key, span));
+        }
+        Ok(())
+    }
+
+    fn complete(&mut self, node: Node, anchor: Option<String>) -> Result<(), Problem> {
+        if let Some(anchor) = anchor {
+            let count = node.count();
+            self.anchors.insert(anchor, (node.clone(), count));
+        }
+        match self.stack.last_mut() {
+            None => self.result.documents.push(ParsedDocument { root: node }),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => {
+                let Some((key, key_span)) = key.take() else {
+                    return Err(self.problem(node.span, "a mapping key must be a scalar".into()));
+                };
+                entries.push(Entry {
+                    key,
+                    key_span,
+                    value: node,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn problem(&self, span: Span, message: String) -> Problem {
+        Problem {
+            span,
+            message,
+            fatal: true,
+            related: None,
+        }
+    }
+}
+
+/// YAML merge keys (`<<: *defaults`), which go-yaml v2 and so Kubernetes honour: entries of
+/// the merged mappings are added unless the mapping sets the key itself.
+fn apply_merge_keys(entries: Vec<Entry>) -> Vec<Entry> {
+    if !entries.iter().any(|e| &*e.key == "<<") {
+        return entries;
+    }
+    let (merges, mut own): (Vec<Entry>, Vec<Entry>) =
+        entries.into_iter().partition(|e| &*e.key == "<<");
+    for merge in merges {
+        let sources: Vec<Node> = match merge.value.value {
+            Value::Map(_) => vec![merge.value],
+            Value::Seq(items) => items,
+            _ => continue,
+        };
+        for source in sources {
+            if let Value::Map(merged) = source.value {
+                for entry in merged {
+                    if !own.iter().any(|e| e.key == entry.key) {
+                        own.push(entry);
+                    }
+                }
+            }
+        }
+    }
+    own
+}

@@ -1,0 +1,8 @@
+//! Reading YAML (and JSON, which is YAML) into spanned value trees.
+
+pub mod build;
+pub mod scalar;
+pub mod split;
+
+pub use build::{parse_chunk, ChunkResult, ParsedDocument, Problem};
+pub use split::{split_documents, Chunk};

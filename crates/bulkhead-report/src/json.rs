@@ -1,0 +1,78 @@
+//! The JSON report: a versioned public contract, documented in `docs/json-report.md`.
+//! Change it only by adding fields; anything else bumps [`SCHEMA_VERSION`].
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use bulkhead_checks::{Compliance, Finding, Severity};
+use bulkhead_model::{LoadError, Location, ObjectRef};
+
+use crate::summary::Summary;
+use crate::ScanResult;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report<'a> {
+    schema_version: u32,
+    tool: Tool,
+    summary: Summary,
+    errors: &'a [LoadError],
+    findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonFinding<'a> {
+    check: &'static str,
+    name: &'static str,
+    severity: Severity,
+    message: &'a str,
+    object: &'a ObjectRef,
+    location: &'a Location,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    helm_source: Option<&'a str>,
+    compliance: &'static Compliance,
+    remediation: &'static str,
+    fingerprint: &'a str,
+}
+
+impl<'a> From<&'a Finding> for JsonFinding<'a> {
+    fn from(f: &'a Finding) -> Self {
+        JsonFinding {
+            check: f.check.id,
+            name: f.check.slug,
+            severity: f.severity,
+            message: &f.message,
+            object: &f.object,
+            location: &f.location,
+            helm_source: f.helm_source.as_deref(),
+            compliance: &f.check.compliance,
+            remediation: f.check.remediation,
+            fingerprint: &f.fingerprint,
+        }
+    }
+}
+
+pub fn render(result: &ScanResult<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "bulkhead",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary::of(result),
+        errors: result.errors,
+        findings: result.findings.iter().map(JsonFinding::from).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}

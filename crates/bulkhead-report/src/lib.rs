@@ -1,0 +1,56 @@
+//! Renderers for scan results. Each format is one module behind [`render`]; the scan itself
+//! knows nothing of them.
+
+pub mod json;
+pub mod summary;
+pub mod text;
+
+use std::io::{self, Write};
+use std::str::FromStr;
+
+use bulkhead_checks::{Finding, Severity};
+use bulkhead_model::{LoadError, LoadStats};
+
+pub use summary::Summary;
+
+/// Everything a report needs to say about one scan.
+pub struct ScanResult<'a> {
+    pub findings: &'a [Finding],
+    pub errors: &'a [LoadError],
+    pub stats: &'a LoadStats,
+    pub objects: usize,
+    pub checks_run: usize,
+    pub elapsed: std::time::Duration,
+    pub fail_on: Severity,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "text" => Ok(Format::Text),
+            "json" => Ok(Format::Json),
+            other => Err(format!("unknown format {other:?} (text, json)")),
+        }
+    }
+}
+
+/// Writes `result` in `format`. `color` applies to text only.
+pub fn render(
+    result: &ScanResult<'_>,
+    format: Format,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::render(result, color, out),
+        Format::Json => json::render(result, out),
+    }
+}

@@ -1,0 +1,191 @@
+//! The human report: `path:line:col: ID [severity] message`, the source line with a caret
+//! under the offending span, how to fix it, and the compliance ids; then a summary.
+
+use std::io::{self, Write};
+
+use bulkhead_checks::{Finding, Severity};
+use bulkhead_model::{ErrorSeverity, LoadError};
+
+use crate::summary::Summary;
+use crate::ScanResult;
+
+/// ANSI styles, or nothing when colour is off.
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn bold(&self, text: &str) -> String {
+        self.wrap("1", text)
+    }
+
+    fn dim(&self, text: &str) -> String {
+        self.wrap("2", text)
+    }
+
+    fn severity(&self, severity: Severity, text: &str) -> String {
+        let code = match severity {
+            Severity::Critical => "1;35",
+            Severity::High => "1;31",
+            Severity::Medium => "33",
+            Severity::Low => "36",
+            Severity::Info => "2",
+        };
+        self.wrap(code, text)
+    }
+}
+
+pub fn render(result: &ScanResult<'_>, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let paint = Paint { on: color };
+    for error in result.errors {
+        write_error(error, &paint, out)?;
+    }
+    for finding in result.findings {
+        write_finding(finding, &paint, out)?;
+    }
+    write_summary(&Summary::of(result), &paint, out)
+}
+
+fn write_error(error: &LoadError, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+    let at = match (error.line, error.column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", error.path),
+        _ => error.path.clone(),
+    };
+    let label = match error.severity {
+        ErrorSeverity::Error => paint.wrap("1;31", "error"),
+        ErrorSeverity::Warning => paint.wrap("1;33", "warning"),
+    };
+    writeln!(out, "{}: {label}: {}", paint.bold(&at), error.message)?;
+    writeln!(out)
+}
+
+fn write_finding(f: &Finding, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+    let loc = &f.location;
+    let pos = &loc.position;
+    writeln!(
+        out,
+        "{}: {} {} {}",
+        paint.bold(&format!("{}:{}:{}", loc.path, pos.line, pos.column)),
+        paint.severity(f.severity, f.check.id),
+        paint.severity(f.severity, &format!("[{}]", f.severity)),
+        f.message
+    )?;
+    let line_text = f.file.line_text(pos.line);
+    let gutter = pos.line.to_string();
+    let pad = " ".repeat(gutter.len());
+    let start = pos.column as usize - 1;
+    let line_chars = line_text.chars().count();
+    let end = if pos.end_line == pos.line {
+        (pos.end_column as usize - 1).min(line_chars)
+    } else {
+        line_text.trim_end().chars().count()
+    };
+    let width = end.saturating_sub(start).max(1);
+    let indent: String = line_text
+        .chars()
+        .take(start)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    writeln!(out, "{pad} {}", paint.dim("|"))?;
+    writeln!(out, "{} {} {line_text}", paint.dim(&gutter), paint.dim("|"))?;
+    writeln!(
+        out,
+        "{pad} {} {indent}{}",
+        paint.dim("|"),
+        paint.severity(f.severity, &"^".repeat(width))
+    )?;
+    let mut notes = vec![format!("object: {}", f.object)];
+    if let Some(template) = &f.helm_source {
+        notes.push(format!("template: {template}"));
+    }
+    if !loc.exact {
+        notes.push(format!(
+            "not set: {} (shown at its nearest parent)",
+            loc.pointer
+        ));
+    }
+    notes.push(format!("help: {}", f.check.remediation));
+    let compliance = f.check.compliance.summary();
+    if !compliance.is_empty() {
+        notes.push(compliance);
+    }
+    for note in notes {
+        writeln!(out, "{pad} {} {note}", paint.dim("="))?;
+    }
+    writeln!(out)
+}
+
+fn write_summary(s: &Summary, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+    let by = &s.by_severity;
+    let counts = [
+        (Severity::Critical, by.critical),
+        (Severity::High, by.high),
+        (Severity::Medium, by.medium),
+        (Severity::Low, by.low),
+        (Severity::Info, by.info),
+    ]
+    .iter()
+    .map(|(sev, n)| {
+        let text = format!("{n} {sev}");
+        if *n > 0 {
+            paint.severity(*sev, &text)
+        } else {
+            text
+        }
+    })
+    .collect::<Vec<_>>()
+    .join(", ");
+    writeln!(
+        out,
+        "Scanned {} objects from {} files ({}) with {} checks in {} ms.",
+        s.objects,
+        s.files,
+        human_bytes(s.bytes),
+        s.checks,
+        s.duration_ms
+    )?;
+    if s.skipped_documents > 0 {
+        writeln!(
+            out,
+            "Skipped {} documents that are not Kubernetes objects (no apiVersion and kind).",
+            s.skipped_documents
+        )?;
+    }
+    writeln!(out, "{} findings: {counts}.", s.findings)?;
+    if s.errors + s.warnings > 0 {
+        writeln!(
+            out,
+            "{} inputs could not be read ({} errors, {} warnings): see above.",
+            s.errors + s.warnings,
+            s.errors,
+            s.warnings
+        )?;
+    }
+    if s.failing > 0 {
+        writeln!(
+            out,
+            "{}",
+            paint.bold(&format!(
+                "{} findings at or above {}.",
+                s.failing, s.fail_on
+            ))
+        )?;
+    }
+    Ok(())
+}
+
+fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}

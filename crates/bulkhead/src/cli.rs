@@ -1,0 +1,90 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Kubernetes security auditor: finds what is unsafe in your manifests, exactly where it is.
+#[derive(Parser, Debug)]
+#[command(name = "bulkhead", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan manifests: files, directories (recursively), globs, or `-` for standard input.
+    Scan(ScanArgs),
+    /// List every check with its id, name, severity, family and compliance ids.
+    Checks(ChecksArgs),
+    /// Show the documentation of a check.
+    Explain(ExplainArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Files, directories, globs, or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Report format; repeat it to write several reports (pair each with an `-o`).
+    #[arg(
+        long = "format",
+        short = 'f',
+        value_name = "FORMAT",
+        default_value = "text"
+    )]
+    pub formats: Vec<String>,
+
+    /// Where to write each report, in the order of the formats (default: standard output).
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub outputs: Vec<String>,
+
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_name = "SEVERITY", default_value = "high")]
+    pub fail_on: String,
+
+    /// Always exit with 0, whatever was found or could not be read.
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Run only these checks: ids, id prefixes, slugs or families (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "CHECKS")]
+    pub select: Vec<String>,
+
+    /// Do not run these checks: ids, id prefixes, slugs or families.
+    #[arg(long, value_delimiter = ',', value_name = "CHECKS")]
+    pub ignore: Vec<String>,
+
+    /// Colour in the text report: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+
+    /// Largest single YAML or JSON document to read, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub max_document_bytes: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ChecksArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// A check id (`BHW001`) or slug (`privileged-container`).
+    pub check: String,
+}

@@ -1,0 +1,10 @@
+//! One module per subcommand.
+
+pub mod checks;
+pub mod explain;
+pub mod scan;
+
+/// Exit codes, as documented in the README.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;

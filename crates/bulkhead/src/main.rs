@@ -1,0 +1,18 @@
+//! The `bulkhead` command: argument parsing and wiring of the library crates, nothing else.
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let code = match cli.command {
+        cli::Command::Scan(args) => commands::scan::run(&args),
+        cli::Command::Checks(args) => commands::checks::run(&args),
+        cli::Command::Explain(args) => commands::explain::run(&args),
+    };
+    ExitCode::from(code)
+}
