@@ -82,7 +82,7 @@ impl Check {
 
 /// Declares a check whose documentation is its doc comment.
 ///
-/// ```ignore
+/// ```text
 /// declare_check! {
 ///     /// ## What it checks
 ///     /// ...

@@ -57,3 +57,27 @@ fn stable_path(root: &Node, pointer: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bulkhead_model::{load_text, Limits};
+
+    #[test]
+    fn list_indices_become_names() {
+        let loaded = load_text(
+            "p.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n  - name: db\n    env: [{name: A, value: b}]\n",
+            &Limits::default(),
+        );
+        let root = &loaded.objects[0].root;
+        assert_eq!(
+            stable_path(root, "/spec/containers/1/env/0/value"),
+            "/spec/containers/[db]/env/[A]/value"
+        );
+        assert_eq!(
+            stable_path(root, "/spec/containers/7/image"),
+            "/spec/containers/7/image"
+        );
+    }
+}

@@ -261,7 +261,7 @@ fn into_object(root: Node, origin: Origin) -> Option<Object> {
 fn helm_source(preamble: &str) -> Option<String> {
     preamble
         .lines()
-        .filter_map(|l| l.trim_start().strip_prefix("# Source: "))
-        .last()
+        .rev()
+        .find_map(|l| l.trim_start().strip_prefix("# Source: "))
         .map(|s| s.trim().to_string())
 }

@@ -163,8 +163,7 @@ fn write_summary(s: &Summary, paint: &Paint, out: &mut dyn Write) -> io::Result<
     if s.errors + s.warnings > 0 {
         writeln!(
             out,
-            "{} inputs could not be read ({} errors, {} warnings): see above.",
-            s.errors + s.warnings,
+            "Input problems: {} errors (not evaluated), {} warnings (evaluated, but suspect); see above.",
             s.errors,
             s.warnings
         )?;

@@ -42,7 +42,8 @@ pub struct ScanArgs {
     )]
     pub formats: Vec<String>,
 
-    /// Where to write each report, in the order of the formats (default: standard output).
+    /// Where to write each report, in the order of the formats. With one file fewer than
+    /// formats, the first format goes to standard output.
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub outputs: Vec<String>,
 

@@ -60,8 +60,10 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
         elapsed: started.elapsed(),
         fail_on,
     };
+    // With one output fewer than formats, the first format goes to standard output.
+    let skip = formats.len() - args.outputs.len();
     for (i, format) in formats.iter().enumerate() {
-        match args.outputs.get(i) {
+        match i.checked_sub(skip).and_then(|o| args.outputs.get(o)) {
             Some(path) => {
                 let file = File::create(path).map_err(|e| format!("cannot write {path}: {e}"))?;
                 let mut out = BufWriter::new(file);
