@@ -4,13 +4,22 @@ use bulkhead_model::{Inventory, Object};
 
 use crate::compliance::Compliance;
 use crate::family::Family;
+use crate::pss::Version;
 use crate::severity::Severity;
 use crate::sink::Sink;
 
-/// Settings that change what checks consider acceptable. Later issues add to it (registry
-/// allow-list, target Kubernetes version, Pod Security Standards version).
+/// Settings that change what checks consider acceptable.
 #[derive(Clone, Debug, Default)]
-pub struct Options {}
+pub struct Options {
+    /// The Pod Security Standards version the PSS controls follow (`--pss-version`).
+    pub pss_version: Version,
+    /// The Kubernetes version the manifests are meant for (`--kubernetes-version`), as
+    /// (major, minor); `None` means the newest this build knows.
+    pub kubernetes_version: Option<(u32, u32)>,
+    /// Registries (or registry/path prefixes) images may come from (`--allowed-registry`);
+    /// empty means any.
+    pub allowed_registries: Vec<String>,
+}
 
 /// Everything a check may look at besides the object in hand.
 pub struct Context<'a> {

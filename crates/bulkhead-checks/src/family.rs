@@ -17,15 +17,26 @@ pub enum Family {
     Secrets,
     /// Namespace use and tenancy boundaries (`BHM`).
     Multitenancy,
+    /// API versions deprecated or removed in the target Kubernetes version (`BHD`).
+    Deprecations,
+    /// Well-known dangerous components and settings: exposed dashboards, Tiller, CVE-linked
+    /// annotations (`BHK`).
+    KnownRisks,
+    /// References to objects that do not exist: services selecting no pod, ingresses to
+    /// missing services (`BHF`).
+    References,
 }
 
 impl Family {
-    pub const ALL: [Family; 5] = [
+    pub const ALL: [Family; 8] = [
         Family::Workload,
         Family::Resources,
         Family::Images,
         Family::Secrets,
         Family::Multitenancy,
+        Family::Deprecations,
+        Family::KnownRisks,
+        Family::References,
     ];
 
     pub fn name(self) -> &'static str {
@@ -35,6 +46,9 @@ impl Family {
             Family::Images => "images",
             Family::Secrets => "secrets",
             Family::Multitenancy => "multitenancy",
+            Family::Deprecations => "deprecations",
+            Family::KnownRisks => "known-risks",
+            Family::References => "references",
         }
     }
 
@@ -46,6 +60,9 @@ impl Family {
             Family::Images => 'I',
             Family::Secrets => 'S',
             Family::Multitenancy => 'M',
+            Family::Deprecations => 'D',
+            Family::KnownRisks => 'K',
+            Family::References => 'F',
         }
     }
 }

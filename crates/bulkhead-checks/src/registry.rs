@@ -1,29 +1,29 @@
-//! The table of every built-in check. Adding a check: write its file, list it here, add its
-//! fixtures under `tests/fixtures/<ID>/`.
+//! The table of every built-in check. Adding a check: write its file, list it in its family's
+//! `CHECKS` (`rules/<family>/mod.rs`), add its fixtures under `tests/fixtures/<ID>/`.
+
+use std::sync::OnceLock;
 
 use crate::check::Check;
-use crate::rules::{images, multitenancy, resources, secrets, workload};
+use crate::rules::{
+    deprecations, images, known_risks, multitenancy, references, resources, secrets, workload,
+};
 
-static CHECKS: &[&Check] = &[
-    &workload::privileged_container::PRIVILEGED_CONTAINER,
-    &workload::privilege_escalation::PRIVILEGE_ESCALATION,
-    &workload::host_namespaces::HOST_NAMESPACES,
-    &workload::host_path_volume::HOST_PATH_VOLUME,
-    &workload::run_as_root::RUN_AS_ROOT,
-    &workload::writable_root_filesystem::WRITABLE_ROOT_FILESYSTEM,
-    &workload::dangerous_capabilities::DANGEROUS_CAPABILITIES,
-    &workload::capabilities_not_dropped::CAPABILITIES_NOT_DROPPED,
-    &workload::service_account_token_automount::SERVICE_ACCOUNT_TOKEN_AUTOMOUNT,
-    &resources::missing_resource_limits::MISSING_RESOURCE_LIMITS,
-    &resources::missing_resource_requests::MISSING_RESOURCE_REQUESTS,
-    &images::mutable_image_tag::MUTABLE_IMAGE_TAG,
-    &secrets::secret_in_env::SECRET_IN_ENV,
-    &multitenancy::default_namespace::DEFAULT_NAMESPACE,
-];
-
-/// Every built-in check, in id order within each family.
+/// Every built-in check: each family's list, in family order.
 pub fn all_checks() -> &'static [&'static Check] {
-    CHECKS
+    static ALL: OnceLock<Vec<&'static Check>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        [
+            workload::CHECKS,
+            resources::CHECKS,
+            images::CHECKS,
+            secrets::CHECKS,
+            multitenancy::CHECKS,
+            deprecations::CHECKS,
+            known_risks::CHECKS,
+            references::CHECKS,
+        ]
+        .concat()
+    })
 }
 
 #[cfg(test)]

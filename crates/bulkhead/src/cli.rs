@@ -67,6 +67,19 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
 
+    /// Pod Security Standards version the PSS checks follow: `latest` or `v1.N`.
+    #[arg(long, value_name = "VERSION", default_value = "latest")]
+    pub pss_version: String,
+
+    /// Kubernetes version the manifests target (for deprecated and removed APIs), e.g. `1.32`.
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<String>,
+
+    /// A registry (or registry/path prefix) images may come from; repeat for several.
+    /// Without it, any registry is accepted.
+    #[arg(long = "allowed-registry", value_name = "REGISTRY")]
+    pub allowed_registries: Vec<String>,
+
     /// Largest single YAML or JSON document to read, in bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_document_bytes: Option<usize>,

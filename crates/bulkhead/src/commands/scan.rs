@@ -39,6 +39,15 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
         );
     }
     let checks = select_checks(&args.select, &args.ignore)?;
+    let options = Options {
+        pss_version: args.pss_version.parse()?,
+        kubernetes_version: args
+            .kubernetes_version
+            .as_deref()
+            .map(parse_kubernetes_version)
+            .transpose()?,
+        allowed_registries: args.allowed_registries.clone(),
+    };
     let mut limits = Limits::default();
     if let Some(max) = args.max_document_bytes {
         limits.max_document_bytes = max;
@@ -49,7 +58,7 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
     let mut errors = discovery.errors;
     errors.append(&mut loaded.errors);
     let inventory = Inventory::new(loaded.objects);
-    let findings = run_checks(&inventory, &checks, &Options::default());
+    let findings = run_checks(&inventory, &checks, &options);
 
     let result = ScanResult {
         findings: &findings,
@@ -92,6 +101,15 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
     } else {
         EXIT_OK
     })
+}
+
+/// `1.32`, `v1.32` or `1.32.4` → (1, 32).
+fn parse_kubernetes_version(text: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("invalid --kubernetes-version {text:?} (expected e.g. 1.32)");
+    let mut parts = text.trim_start_matches('v').split('.');
+    let major = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    let minor = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    Ok((major, minor))
 }
 
 fn use_color(choice: ColorChoice, terminal: bool) -> bool {

@@ -3,6 +3,14 @@
 pub mod missing_resource_limits;
 pub mod missing_resource_requests;
 
+use crate::Check;
+
+/// This family's checks, in id order.
+pub static CHECKS: &[&Check] = &[
+    &missing_resource_limits::MISSING_RESOURCE_LIMITS,
+    &missing_resource_requests::MISSING_RESOURCE_REQUESTS,
+];
+
 use bulkhead_model::{Container, Node};
 
 /// The resource names of `wanted` that `resources.<section>` does not set.
