@@ -38,7 +38,9 @@ impl FromStr for Level {
             "privileged" => Ok(Level::Privileged),
             "baseline" => Ok(Level::Baseline),
             "restricted" => Ok(Level::Restricted),
-            other => Err(format!("unknown Pod Security level {other:?} (privileged, baseline, restricted)")),
+            other => Err(format!(
+                "unknown Pod Security level {other:?} (privileged, baseline, restricted)"
+            )),
         }
     }
 }
@@ -133,7 +135,12 @@ pub const CONTROLS: &[Control] = &[
     control("appArmorProfile", Level::Baseline, 0),
     control("seLinuxOptions", Level::Baseline, 0),
     overridden("procMount", 0, "procMount_restricted", 35),
-    overridden("seccompProfile_baseline", 0, "seccompProfile_restricted", 19),
+    overridden(
+        "seccompProfile_baseline",
+        0,
+        "seccompProfile_restricted",
+        19,
+    ),
     control("sysctls", Level::Baseline, 0),
     control("windowsHostProcess", Level::Baseline, 0),
     control("hostProbesAndHostLifecycle", Level::Baseline, 34),
@@ -195,12 +202,30 @@ mod tests {
     #[test]
     fn overrides_apply_from_their_version() {
         let v = |m| Version { minor: m };
-        assert_eq!(entries("capabilities_baseline", v(21)), ["baseline:capabilities_baseline", "restricted:capabilities_baseline"]);
-        assert_eq!(entries("capabilities_baseline", v(22)), ["baseline:capabilities_baseline", "restricted:capabilities_restricted"]);
-        assert_eq!(entries("hostPathVolumes", v(0)), ["baseline:hostPathVolumes", "restricted:restrictedVolumes"]);
+        assert_eq!(
+            entries("capabilities_baseline", v(21)),
+            [
+                "baseline:capabilities_baseline",
+                "restricted:capabilities_baseline"
+            ]
+        );
+        assert_eq!(
+            entries("capabilities_baseline", v(22)),
+            [
+                "baseline:capabilities_baseline",
+                "restricted:capabilities_restricted"
+            ]
+        );
+        assert_eq!(
+            entries("hostPathVolumes", v(0)),
+            ["baseline:hostPathVolumes", "restricted:restrictedVolumes"]
+        );
         assert_eq!(entries("runAsUser", v(22)), Vec::<String>::new());
         assert_eq!(entries("runAsUser", v(23)), ["restricted:runAsUser"]);
-        assert_eq!(entries("hostProbesAndHostLifecycle", v(33)), Vec::<String>::new());
+        assert_eq!(
+            entries("hostProbesAndHostLifecycle", v(33)),
+            Vec::<String>::new()
+        );
         assert_eq!("v1.30".parse::<Version>(), Ok(v(30)));
         assert_eq!("1.99".parse::<Version>(), Ok(Version::LATEST));
         assert!("2.1".parse::<Version>().is_err());

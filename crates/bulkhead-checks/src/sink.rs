@@ -20,8 +20,31 @@ pub struct Finding {
     pub helm_source: Option<String>,
     /// Stable across reformatting and reordering of unrelated parts of the file.
     pub fingerprint: String,
+    /// Pod Security Standards entries (`"<level>:<control>"`) this finding violates: the
+    /// check's own list, or, for checks that implement a control, exactly the levels that fail
+    /// at the evaluated version.
+    pub pss: Vec<String>,
     /// The file the location points into, for snippets.
     pub file: Arc<SourceFile>,
+}
+
+impl Finding {
+    /// `cis: 5.2.2  pss: baseline:privileged  ...` with this finding's own PSS entries.
+    pub fn compliance_summary(&self) -> String {
+        let c = &self.check.compliance;
+        let pss: Vec<&str> = self.pss.iter().map(String::as_str).collect();
+        [
+            ("cis", c.cis),
+            ("pss", &pss[..]),
+            ("nsa", c.nsa),
+            ("mitre", c.mitre),
+        ]
+        .iter()
+        .filter(|(_, ids)| !ids.is_empty())
+        .map(|(name, ids)| format!("{name}: {}", ids.join(", ")))
+        .collect::<Vec<_>>()
+        .join("  ")
+    }
 }
 
 /// Collects the findings of one check.
@@ -50,8 +73,38 @@ impl<'a> Sink<'a> {
         severity: Severity,
         message: impl Into<String>,
     ) {
+        let pss = self
+            .check
+            .compliance
+            .pss
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        self.report_full(object, pointer, severity, message, pss);
+    }
+
+    /// A finding of a Pod Security Standards control, with the levels it fails at.
+    pub fn report_pss(
+        &mut self,
+        object: &Object,
+        pointer: &str,
+        message: impl Into<String>,
+        pss: Vec<String>,
+    ) {
+        self.report_full(object, pointer, self.check.severity, message, pss);
+    }
+
+    pub fn report_full(
+        &mut self,
+        object: &Object,
+        pointer: &str,
+        severity: Severity,
+        message: impl Into<String>,
+        pss: Vec<String>,
+    ) {
         let object_ref = object.object_ref();
         self.findings.push(Finding {
+            pss,
             check: self.check,
             severity,
             message: message.into(),

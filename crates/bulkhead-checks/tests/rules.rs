@@ -29,7 +29,7 @@ fn render(findings: &[Finding]) -> String {
         .map(|f| {
             let p = &f.location.position;
             format!(
-                "{}:{}:{}-{}:{} {} [{}] {}\n    object: {}  pointer: {}{}\n    source: {}",
+                "{}:{}:{}-{}:{} {} [{}] {}\n    object: {}  pointer: {}{}\n    source: {}{}",
                 f.location.path,
                 p.line,
                 p.column,
@@ -46,6 +46,11 @@ fn render(findings: &[Finding]) -> String {
                     "  (not set; nearest parent)"
                 },
                 f.file.line_text(p.line).trim(),
+                if f.pss.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n    pss: {}", f.pss.join(", "))
+                },
             )
         })
         .collect::<Vec<_>>()

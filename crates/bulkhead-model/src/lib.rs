@@ -22,7 +22,7 @@ pub use discover::{discover, Discovery, Input};
 pub use inventory::Inventory;
 pub use limits::Limits;
 pub use load::{load_inputs, load_source, ErrorSeverity, LoadError, LoadStats, Loaded};
-pub use node::{Entry, Node, Value};
+pub use node::{escape_token, Entry, Node, Value};
 pub use object::{pointer, Location, Object, ObjectRef, Origin};
 pub use podspec::{Container, ContainerKind, PodSpec};
 pub use selector::LabelSelector;

@@ -29,6 +29,27 @@ struct Tool {
     version: &'static str,
 }
 
+/// The check's compliance ids, with the Pod Security entries of this very finding.
+#[derive(Serialize)]
+struct JsonCompliance<'a> {
+    cis: &'static [&'static str],
+    pss: &'a [String],
+    nsa: &'static [&'static str],
+    mitre: &'static [&'static str],
+}
+
+impl<'a> JsonCompliance<'a> {
+    fn of(f: &'a Finding) -> Self {
+        let c: &'static Compliance = &f.check.compliance;
+        JsonCompliance {
+            cis: c.cis,
+            pss: &f.pss,
+            nsa: c.nsa,
+            mitre: c.mitre,
+        }
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct JsonFinding<'a> {
@@ -40,7 +61,7 @@ struct JsonFinding<'a> {
     location: &'a Location,
     #[serde(skip_serializing_if = "Option::is_none")]
     helm_source: Option<&'a str>,
-    compliance: &'static Compliance,
+    compliance: JsonCompliance<'a>,
     remediation: &'static str,
     fingerprint: &'a str,
 }
@@ -55,7 +76,7 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             object: &f.object,
             location: &f.location,
             helm_source: f.helm_source.as_deref(),
-            compliance: &f.check.compliance,
+            compliance: JsonCompliance::of(f),
             remediation: f.check.remediation,
             fingerprint: &f.fingerprint,
         }

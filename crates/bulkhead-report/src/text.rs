@@ -113,7 +113,7 @@ fn write_finding(f: &Finding, paint: &Paint, out: &mut dyn Write) -> io::Result<
         ));
     }
     notes.push(format!("help: {}", f.check.remediation));
-    let compliance = f.check.compliance.summary();
+    let compliance = f.compliance_summary();
     if !compliance.is_empty() {
         notes.push(compliance);
     }

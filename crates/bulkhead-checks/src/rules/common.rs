@@ -2,6 +2,9 @@
 
 use bulkhead_model::{Container, ContainerKind, Node, PodSpec};
 
+use crate::pss::{self, Version};
+use crate::Context;
+
 /// A security-context field as the kubelet applies it: the container's value, else the pod's.
 /// Returns the node and its pointer (relative to the object root).
 pub fn effective_security_field<'a>(
@@ -38,4 +41,29 @@ pub fn is_windows(pod: &PodSpec<'_>) -> bool {
 /// added by `kubectl debug` at run time and cannot declare resources or probes.
 pub fn is_long_lived(container: &Container<'_>) -> bool {
     container.kind != ContainerKind::Ephemeral
+}
+
+/// The Pod Security Standards entries for a violation of `control` at the configured version;
+/// `None` when the control is not part of that version (the check then reports nothing).
+pub fn pss_entries(cx: &Context<'_>, control: &str) -> Option<Vec<String>> {
+    pss_entries_at(cx.options.pss_version, control)
+}
+
+fn pss_entries_at(version: Version, control: &str) -> Option<Vec<String>> {
+    pss::active(control, version).then(|| pss::entries(control, version))
+}
+
+/// Whether the pod runs in a user namespace (`hostUsers: false`), for which some restricted
+/// controls are relaxed from v1.35.
+pub fn in_user_namespace(pod: &PodSpec<'_>) -> bool {
+    pod.get("hostUsers").and_then(Node::as_bool) == Some(false)
+}
+
+/// A field of the pod's or a container's `securityContext`.
+pub fn pod_security_field<'a>(pod: &PodSpec<'a>, path: &[&str]) -> Option<&'a Node> {
+    pod.get("securityContext")?.path(path)
+}
+
+pub fn container_security_field<'a>(container: &Container<'a>, path: &[&str]) -> Option<&'a Node> {
+    container.security_context()?.path(path)
 }

@@ -1,11 +1,14 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
-use crate::rules::common::{describe, is_windows};
+use crate::rules::common::{describe, is_windows, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// Containers that do not drop all Linux capabilities (`capabilities.drop: ["ALL"]`).
+    /// Containers that do not drop all Linux capabilities (`capabilities.drop: ["ALL"]`), or
+    /// that add back a default capability other than `NET_BIND_SERVICE`: the Pod Security
+    /// Standards' restricted `capabilities_restricted` control (from v1.22; Windows pods are
+    /// exempt from v1.25). Capabilities outside the default set are reported by BHW007.
     ///
     /// ## Why it matters
     /// Container runtimes grant a default set of capabilities, including `NET_RAW`,
@@ -34,7 +37,7 @@ declare_check! {
         slug: "capabilities-not-dropped",
         severity: Severity::Low,
         family: Family::Workload,
-        remediation: "add securityContext.capabilities.drop: [\"ALL\"] and add back only what the container needs",
+        remediation: "set securityContext.capabilities.drop: [\"ALL\"] and add back at most NET_BIND_SERVICE",
         compliance: Compliance {
             cis: &["5.2.9"],
             pss: &["restricted:capabilities_restricted"],
@@ -45,27 +48,69 @@ declare_check! {
     };
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+/// The capabilities the baseline level allows; adding any other is reported by BHW007.
+const BASELINE_ALLOWED: &[&str] = &[
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let (Some(pod), Some(pss)) = (
+        PodSpec::of(object),
+        pss_entries(cx, "capabilities_restricted"),
+    ) else {
         return;
     };
-    if is_windows(&pod) {
+    if is_windows(&pod) && cx.options.pss_version.at_least(25) {
         return;
     }
     for container in pod.containers() {
-        let drops_all = container
+        let capabilities = container
             .security_context()
-            .and_then(|sc| sc.path(&["capabilities", "drop"]))
+            .and_then(|sc| sc.get("capabilities"));
+        let drops_all = capabilities
+            .and_then(|c| c.get("drop"))
             .map(Node::as_seq)
             .unwrap_or(&[])
             .iter()
-            .filter_map(Node::as_str)
-            .any(|c| c.eq_ignore_ascii_case("ALL") || c.eq_ignore_ascii_case("CAP_ALL"));
+            .any(|c| c.as_str() == Some("ALL"));
         if !drops_all {
-            sink.report(
+            sink.report_pss(
                 object,
                 &container.pointer_to("securityContext/capabilities/drop"),
-                format!("{} does not drop all capabilities", describe(&container)),
+                format!("{} does not drop ALL capabilities", describe(&container)),
+                pss.clone(),
+            );
+        }
+        let added = capabilities
+            .and_then(|c| c.get("add"))
+            .map(Node::as_seq)
+            .unwrap_or(&[]);
+        for (i, cap) in added.iter().enumerate() {
+            let name = cap.scalar_text().unwrap_or_default();
+            // Capabilities outside the default set are BHW007's, with this level included.
+            if name == "NET_BIND_SERVICE" || !BASELINE_ALLOWED.contains(&name.as_str()) {
+                continue;
+            }
+            sink.report_pss(
+                object,
+                &container.pointer_to(&format!("securityContext/capabilities/add/{i}")),
+                format!(
+                    "{} adds {name}; the restricted level allows adding only NET_BIND_SERVICE",
+                    describe(&container)
+                ),
+                pss.clone(),
             );
         }
     }

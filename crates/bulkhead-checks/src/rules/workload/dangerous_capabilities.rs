@@ -1,12 +1,13 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
-use crate::rules::common::describe;
+use crate::rules::common::{describe, is_windows, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
     /// Containers that add Linux capabilities beyond the container runtime's default set,
-    /// which is what the Pod Security Standards' baseline level allows.
+    /// which is what the Pod Security Standards' baseline level allows. Names are compared
+    /// exactly, as Pod Security admission does (`CAP_CHOWN` is not in the set).
     ///
     /// ## Why it matters
     /// Capabilities split root's power into pieces; some pieces are all of it. `SYS_ADMIN`
@@ -80,10 +81,18 @@ const ESCAPE_CAPABILITIES: &[&str] = &[
     "SYS_BOOT",
 ];
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let (Some(pod), Some(mut pss)) = (
+        PodSpec::of(object),
+        pss_entries(cx, "capabilities_baseline"),
+    ) else {
         return;
     };
+    // At the restricted level this control is replaced by capabilities_restricted, which
+    // exempts Windows pods from v1.25: there, only the baseline level fails.
+    if is_windows(&pod) && cx.options.pss_version.at_least(25) {
+        pss.retain(|e| !e.starts_with("restricted:capabilities_restricted"));
+    }
     for container in pod.containers() {
         let added = container
             .security_context()
@@ -91,22 +100,28 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
             .map(Node::as_seq)
             .unwrap_or(&[]);
         for (i, cap) in added.iter().enumerate() {
-            let Some(name) = cap.as_str() else { continue };
-            // The runtime accepts both `SYS_ADMIN` and `CAP_SYS_ADMIN`.
-            let bare = name.trim_start_matches("CAP_").to_ascii_uppercase();
-            if BASELINE_ALLOWED.contains(&bare.as_str()) {
+            let Some(name) = cap.scalar_text() else {
+                continue;
+            };
+            // Pod Security compares names exactly: `CAP_CHOWN` or `chown` is not `CHOWN`.
+            if BASELINE_ALLOWED.contains(&name.as_str()) {
                 continue;
             }
+            let bare = name.trim_start_matches("CAP_").to_ascii_uppercase();
             let severity = if ESCAPE_CAPABILITIES.contains(&bare.as_str()) {
                 Severity::Critical
             } else {
                 Severity::High
             };
-            sink.report_with(
+            sink.report_full(
                 object,
                 &container.pointer_to(&format!("securityContext/capabilities/add/{i}")),
                 severity,
-                format!("{} adds the {name} capability", describe(&container)),
+                format!(
+                    "{} adds the {name} capability, which is not in the default set",
+                    describe(&container)
+                ),
+                pss.clone(),
             );
         }
     }

@@ -1,5 +1,6 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
+use crate::rules::common::pss_entries;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -47,16 +48,17 @@ const FIELDS: [(&str, &str); 3] = [
     ("hostNetwork", "the node's network namespace"),
 ];
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let (Some(pod), Some(pss)) = (PodSpec::of(object), pss_entries(cx, "hostNamespaces")) else {
         return;
     };
     for (field, what) in FIELDS {
         if pod.get(field).and_then(Node::as_bool) == Some(true) {
-            sink.report(
+            sink.report_pss(
                 object,
                 &pod.pointer_to(field),
                 format!("pod shares {what} ({field}: true)"),
+                pss.clone(),
             );
         }
     }

@@ -1,5 +1,6 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
+use crate::rules::common::pss_entries;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -34,7 +35,7 @@ declare_check! {
         remediation: "replace the hostPath volume with emptyDir, a projected volume or a PersistentVolumeClaim",
         compliance: Compliance {
             cis: &["5.2.11"],
-            pss: &["baseline:hostPathVolumes", "restricted:hostPathVolumes"],
+            pss: &["baseline:hostPathVolumes", "restricted:restrictedVolumes"],
             nsa: &["Pod security: pod security enforcement"],
             mitre: &["T1611"],
         },
@@ -42,8 +43,8 @@ declare_check! {
     };
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let (Some(pod), Some(pss)) = (PodSpec::of(object), pss_entries(cx, "hostPathVolumes")) else {
         return;
     };
     for (i, volume) in pod
@@ -58,10 +59,11 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         };
         let name = volume.get("name").and_then(Node::as_str).unwrap_or("");
         let path = host_path.get("path").and_then(Node::as_str).unwrap_or("?");
-        sink.report(
+        sink.report_pss(
             object,
             &pod.pointer_to(&format!("volumes/{i}/hostPath")),
             format!("volume \"{name}\" mounts the node's path {path}"),
+            pss.clone(),
         );
     }
 }

@@ -1,11 +1,13 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
-use crate::rules::common::{describe, is_windows};
+use crate::rules::common::{describe, is_windows, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// Containers that do not set `securityContext.allowPrivilegeEscalation: false`.
+    /// Containers that do not set `securityContext.allowPrivilegeEscalation: false`, as the
+    /// Pod Security Standards' restricted level requires (from v1.8; Windows pods are exempt
+    /// from v1.25).
     ///
     /// ## Why it matters
     /// Unless it is set to false, the kernel's `no_new_privs` flag is off and a process can gain
@@ -26,7 +28,7 @@ declare_check! {
     /// ```
     ///
     /// ## References
-    /// - Pod Security Standards, restricted, "Privilege Escalation"
+    /// - Pod Security Standards, restricted, "Privilege Escalation" (`allowPrivilegeEscalation`)
     /// - CIS Kubernetes Benchmark v1.12, 5.2.6
     /// - MITRE ATT&CK T1068 (Exploitation for Privilege Escalation)
     pub static PRIVILEGE_ESCALATION = Check {
@@ -45,11 +47,14 @@ declare_check! {
     };
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let (Some(pod), Some(pss)) = (
+        PodSpec::of(object),
+        pss_entries(cx, "allowPrivilegeEscalation"),
+    ) else {
         return;
     };
-    if is_windows(&pod) {
+    if is_windows(&pod) && cx.options.pss_version.at_least(25) {
         return;
     }
     for container in pod.containers() {
@@ -57,21 +62,14 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         let value = container
             .security_context()
             .and_then(|sc| sc.get("allowPrivilegeEscalation"));
-        match value.and_then(Node::as_bool) {
-            Some(false) => {}
-            Some(true) => sink.report(
-                object,
-                &pointer,
-                format!("{} allows privilege escalation", describe(&container)),
+        let message = match value.and_then(Node::as_bool) {
+            Some(false) => continue,
+            Some(true) => format!("{} allows privilege escalation", describe(&container)),
+            None => format!(
+                "{} does not set allowPrivilegeEscalation: false (the default allows escalation)",
+                describe(&container)
             ),
-            None => sink.report(
-                object,
-                &pointer,
-                format!(
-                    "{} does not set allowPrivilegeEscalation: false (the default allows escalation)",
-                    describe(&container)
-                ),
-            ),
-        }
+        };
+        sink.report_pss(object, &pointer, message, pss.clone());
     }
 }

@@ -1,6 +1,6 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
-use crate::rules::common::describe;
+use crate::rules::common::{describe, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -48,8 +48,8 @@ declare_check! {
     };
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let (Some(pod), Some(pss)) = (PodSpec::of(object), pss_entries(cx, "privileged")) else {
         return;
     };
     for container in pod.containers() {
@@ -58,10 +58,11 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
             .and_then(|sc| sc.get("privileged"))
             .and_then(Node::as_bool);
         if privileged == Some(true) {
-            sink.report(
+            sink.report_pss(
                 object,
                 &container.pointer_to("securityContext/privileged"),
                 format!("{} runs privileged", describe(&container)),
+                pss.clone(),
             );
         }
     }

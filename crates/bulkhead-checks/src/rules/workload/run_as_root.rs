@@ -1,12 +1,15 @@
-use bulkhead_model::{Object, PodSpec};
+use bulkhead_model::{Node, Object, PodSpec};
 
-use crate::rules::common::{describe, effective_security_field, is_windows};
+use crate::rules::common::{describe, in_user_namespace, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// Containers that may run as root: `runAsUser: 0`, `runAsNonRoot: false`, or neither
-    /// `runAsNonRoot: true` nor a non-zero `runAsUser` on the container or its pod.
+    /// Containers not required to run as a non-root user: neither the pod nor the container
+    /// sets `securityContext.runAsNonRoot: true`, or one sets it to false. This is the Pod
+    /// Security Standards' restricted `runAsNonRoot` control, exactly: a non-zero `runAsUser`
+    /// alone does not satisfy it, and from v1.35 pods in a user namespace (`hostUsers: false`)
+    /// are exempt. `runAsUser: 0` is reported by BHW019.
     ///
     /// ## Why it matters
     /// Most images default to root. Root in a container is root on the node's kernel: one
@@ -29,7 +32,7 @@ declare_check! {
     /// ```
     ///
     /// ## References
-    /// - Pod Security Standards, restricted, "Running as Non-root" and "Running as Non-root user"
+    /// - Pod Security Standards, restricted, "Running as Non-root" (`runAsNonRoot`)
     /// - CIS Kubernetes Benchmark v1.12, 5.2.7
     /// - NSA-CISA Kubernetes Hardening Guidance, "Non-root containers"
     pub static RUN_AS_ROOT = Check {
@@ -37,10 +40,10 @@ declare_check! {
         slug: "run-as-root",
         severity: Severity::Medium,
         family: Family::Workload,
-        remediation: "set securityContext.runAsNonRoot to true (and runAsUser to a non-zero UID) on the pod or container",
+        remediation: "set securityContext.runAsNonRoot to true on the pod (or on every container)",
         compliance: Compliance {
             cis: &["5.2.7"],
-            pss: &["restricted:runAsNonRoot", "restricted:runAsUser"],
+            pss: &["restricted:runAsNonRoot"],
             nsa: &["Pod security: non-root containers and privileges"],
             mitre: &["T1611"],
         },
@@ -48,34 +51,41 @@ declare_check! {
     };
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let (Some(pod), Some(pss)) = (PodSpec::of(object), pss_entries(cx, "runAsNonRoot")) else {
         return;
     };
-    if is_windows(&pod) {
+    if in_user_namespace(&pod) && cx.options.pss_version.at_least(35) {
         return;
     }
+    let pod_value = pod
+        .get("securityContext")
+        .and_then(|sc| sc.get("runAsNonRoot"))
+        .filter(|n| !n.is_null());
+    if pod_value.and_then(Node::as_bool) == Some(false) {
+        sink.report_pss(
+            object,
+            &pod.pointer_to("securityContext/runAsNonRoot"),
+            "pod sets runAsNonRoot: false",
+            pss.clone(),
+        );
+    }
+    let pod_requires = pod_value.and_then(Node::as_bool) == Some(true);
     for container in pod.containers() {
-        let user = effective_security_field(&pod, &container, "runAsUser");
-        let non_root = effective_security_field(&pod, &container, "runAsNonRoot");
-        let who = describe(&container);
-        if let Some((_, pointer)) = user.as_ref().filter(|(n, _)| n.as_i64() == Some(0)) {
-            sink.report(object, pointer, format!("{who} runs as UID 0 (root)"));
-            continue;
-        }
-        match non_root.as_ref().map(|(n, p)| (n.as_bool(), p)) {
-            Some((Some(true), _)) => {}
-            Some((Some(false), pointer)) => sink.report(
-                object,
-                pointer,
-                format!("{who} may run as root (runAsNonRoot: false)"),
+        let pointer = container.pointer_to("securityContext/runAsNonRoot");
+        let own = container
+            .security_context()
+            .and_then(|sc| sc.get("runAsNonRoot"))
+            .filter(|n| !n.is_null());
+        let message = match own.map(|n| n.as_bool()) {
+            Some(Some(true)) => continue,
+            Some(_) => format!("{} sets runAsNonRoot: false", describe(&container)),
+            None if pod_requires => continue,
+            None => format!(
+                "{} may run as root: neither it nor the pod sets runAsNonRoot: true",
+                describe(&container)
             ),
-            _ if user.as_ref().and_then(|(n, _)| n.as_i64()).is_some_and(|u| u > 0) => {}
-            _ => sink.report(
-                object,
-                &container.pointer_to("securityContext/runAsNonRoot"),
-                format!("{who} may run as root: neither runAsNonRoot: true nor a non-zero runAsUser is set"),
-            ),
-        }
+        };
+        sink.report_pss(object, &pointer, message, pss.clone());
     }
 }
