@@ -20,7 +20,37 @@ fn scan(check: &'static Check, fixture: &str) -> Vec<Finding> {
     );
     assert!(loaded.errors.is_empty(), "{fixture}: {:?}", loaded.errors);
     let inventory = Inventory::new(loaded.objects);
-    run_checks(&inventory, &[check], &Options::default())
+    run_checks(&inventory, &[check], &fixture_options(check))
+}
+
+/// Options for a check's fixtures, from an optional `options.txt` beside them
+/// (`allowed-registry=...`, `pss-version=v1.N`, `kubernetes-version=1.N`, one per line).
+fn fixture_options(check: &Check) -> Options {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(check.id)
+        .join("options.txt");
+    let mut options = Options::default();
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return options;
+    };
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let (key, value) = line.split_once('=').expect("key=value");
+        match key {
+            "allowed-registry" => options.allowed_registries.push(value.to_string()),
+            "pss-version" => options.pss_version = value.parse().unwrap(),
+            "kubernetes-version" => {
+                let (major, minor) = value.split_once('.').expect("major.minor");
+                options.kubernetes_version = Some((major.parse().unwrap(), minor.parse().unwrap()));
+            }
+            other => panic!("{}: unknown option {other}", check.id),
+        }
+    }
+    options
 }
 
 fn render(findings: &[Finding]) -> String {
