@@ -356,3 +356,33 @@ fn several_formats_in_one_run() {
     let report: Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(report["schemaVersion"], 1);
 }
+
+#[test]
+fn pss_version_pins_the_controls() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pod.yaml");
+    // runAsUser: 0 is a restricted violation from v1.23 on, not before.
+    fs::write(
+        &path,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\nspec:\n  securityContext: {runAsUser: 0}\n  containers: [{name: c, image: a:1}]\n",
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let (latest, _) = json_scan(&["--select", "BHW019", path], None);
+    assert_eq!(checks_of(&latest), ["BHW019"]);
+    assert_eq!(
+        latest["findings"][0]["compliance"]["pss"],
+        serde_json::json!(["restricted:runAsUser"])
+    );
+    let (old, _) = json_scan(
+        &["--select", "BHW019", "--pss-version", "v1.22", path],
+        None,
+    );
+    assert!(checks_of(&old).is_empty());
+    let out = bulkhead()
+        .args(["scan", "--pss-version", "2.0", path])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid Pod Security version"));
+}
