@@ -6,6 +6,8 @@ use bulkhead_model::{Location, Object, ObjectRef, SourceFile};
 
 use crate::check::Check;
 use crate::fingerprint::fingerprint;
+use crate::policy::date::Date;
+use crate::policy::{inline, Suppression};
 use crate::severity::Severity;
 
 /// One problem found by one check in one object, at one place.
@@ -24,6 +26,11 @@ pub struct Finding {
     /// check's own list, or, for checks that implement a control, exactly the levels that fail
     /// at the evaluated version.
     pub pss: Vec<String>,
+    /// Set when the finding is suppressed (inline or by a baseline): it is kept, counted and
+    /// shown with `--show-suppressed`, but does not fail the scan.
+    pub suppression: Option<Suppression>,
+    /// Things the reader should know: an expired suppression, for instance.
+    pub notes: Vec<String>,
     /// The file the location points into, for snippets.
     pub file: Arc<SourceFile>,
 }
@@ -103,14 +110,18 @@ impl<'a> Sink<'a> {
         pss: Vec<String>,
     ) {
         let object_ref = object.object_ref();
+        let location = object.locate(pointer);
+        let verdict = inline::verdict(self.check, object, &location, Date::today());
         self.findings.push(Finding {
             pss,
+            suppression: verdict.suppression,
+            notes: verdict.expired.into_iter().collect(),
             check: self.check,
             severity,
             message: message.into(),
             fingerprint: fingerprint(self.check.id, object, &object_ref, pointer),
             object: object_ref,
-            location: object.locate(pointer),
+            location,
             helm_source: object.origin.helm_source.clone(),
             file: Arc::clone(&object.origin.file),
         });

@@ -7,6 +7,7 @@
 //! nothing of checks or reports.
 
 pub mod discover;
+pub mod document;
 pub mod inventory;
 pub mod limits;
 pub mod load;
@@ -19,6 +20,7 @@ pub mod span;
 pub mod yaml;
 
 pub use discover::{discover, Discovery, Input};
+pub use document::parse_document;
 pub use inventory::Inventory;
 pub use limits::Limits;
 pub use load::{load_inputs, load_source, ErrorSeverity, LoadError, LoadStats, Loaded};

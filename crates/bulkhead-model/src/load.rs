@@ -105,7 +105,10 @@ pub fn read_input(input: &Input, limits: &Limits) -> Result<Arc<SourceFile>, Loa
 }
 
 /// Turns raw bytes into a source file, refusing binary data and other encodings.
-pub fn decode(path: &str, bytes: Vec<u8>) -> Result<SourceFile, LoadError> {
+///
+/// A UTF-8 byte order mark is dropped: it is not a character of the first line, so columns
+/// there would be one too far. (Byte offsets in such a file then count from after the mark.)
+pub fn decode(path: &str, mut bytes: Vec<u8>) -> Result<SourceFile, LoadError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(LoadError::whole(
             path,
@@ -118,6 +121,12 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<SourceFile, LoadError> {
             "binary file (contains NUL bytes); not a YAML or JSON manifest",
         ));
     }
+    let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+        3
+    } else {
+        0
+    };
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(path, text)),
         Err(e) => {
@@ -136,14 +145,18 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<SourceFile, LoadError> {
                 path: path.to_string(),
                 line: Some(line),
                 column: Some(column),
-                message: format!("invalid UTF-8 at byte {valid}; manifests must be UTF-8 text"),
+                message: format!(
+                    "invalid UTF-8 at byte {}; manifests must be UTF-8 text",
+                    valid + bom
+                ),
                 severity: ErrorSeverity::Error,
             })
         }
     }
 }
 
-/// Parses one source into objects.
+/// Parses one source into objects. A byte order mark left in the text (a file made without
+/// [`decode`]) is skipped.
 pub fn load_source(file: Arc<SourceFile>, limits: &Limits) -> Loaded {
     let text = file.text.as_str();
     let skip_bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -174,7 +187,10 @@ pub fn load_source(file: Arc<SourceFile>, limits: &Limits) -> Loaded {
                 continue;
             }
             loaded.stats.documents += 1;
-            let helm_source = helm_source(&text[chunk_start..root.span.start as usize]);
+            // `get`: a span off a character boundary must not end the scan (this runs outside
+            // the parser's panic guard).
+            let preamble = text.get(chunk_start..root.span.start as usize);
+            let helm_source = helm_source(preamble.unwrap_or(""));
             let document = document_index;
             document_index += 1;
             let origin = |pointer: String| Origin {
@@ -262,6 +278,9 @@ fn helm_source(preamble: &str) -> Option<String> {
     preamble
         .lines()
         .rev()
-        .find_map(|l| l.trim_start().strip_prefix("# Source: "))
+        .find_map(|l| {
+            l.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                .strip_prefix("# Source: ")
+        })
         .map(|s| s.trim().to_string())
 }

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use bulkhead_checks::policy::Suppression;
 use bulkhead_checks::{Compliance, Finding, Severity};
 use bulkhead_model::{LoadError, Location, ObjectRef};
 
@@ -64,6 +65,10 @@ struct JsonFinding<'a> {
     compliance: JsonCompliance<'a>,
     remediation: &'static str,
     fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<&'a Suppression>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 impl<'a> From<&'a Finding> for JsonFinding<'a> {
@@ -79,6 +84,8 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             compliance: JsonCompliance::of(f),
             remediation: f.check.remediation,
             fingerprint: &f.fingerprint,
+            suppression: f.suppression.as_ref(),
+            notes: &f.notes,
         }
     }
 }
@@ -92,7 +99,7 @@ pub fn render(result: &ScanResult<'_>, out: &mut dyn Write) -> io::Result<()> {
         },
         summary: Summary::of(result),
         errors: result.errors,
-        findings: result.findings.iter().map(JsonFinding::from).collect(),
+        findings: result.listed().map(JsonFinding::from).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)

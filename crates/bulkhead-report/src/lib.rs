@@ -22,6 +22,19 @@ pub struct ScanResult<'a> {
     pub checks_run: usize,
     pub elapsed: std::time::Duration,
     pub fail_on: Severity,
+    /// Whether suppressed and baselined findings are listed (they are always counted).
+    pub show_suppressed: bool,
+    /// The configuration file the scan used.
+    pub config: Option<&'a str>,
+}
+
+impl ScanResult<'_> {
+    /// The findings a report lists: the unsuppressed ones, or all with `--show-suppressed`.
+    pub fn listed(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(move |f| self.show_suppressed || f.suppression.is_none())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use bulkhead_checks::policy::SuppressionKind;
 use bulkhead_checks::Severity;
 
 use crate::ScanResult;
@@ -26,20 +27,36 @@ pub struct Summary {
     pub skipped_documents: usize,
     pub objects: usize,
     pub checks: usize,
+    /// Findings that count: neither suppressed nor baselined.
     pub findings: usize,
     pub by_severity: BySeverity,
+    /// Findings suppressed in the manifests (annotations, comments).
+    pub suppressed: usize,
+    /// Findings recorded in the `--baseline` file.
+    pub baselined: usize,
     pub errors: usize,
     pub warnings: usize,
     /// Findings at or above the failure threshold.
     pub failing: usize,
     pub fail_on: Severity,
     pub duration_ms: u64,
+    /// The `.bulkhead.yaml` that was read, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
 }
 
 impl Summary {
     pub fn of(result: &ScanResult<'_>) -> Self {
         let mut by = BySeverity::default();
-        for f in result.findings {
+        let active = || result.findings.iter().filter(|f| f.suppression.is_none());
+        let kind_count = |kind: SuppressionKind| {
+            result
+                .findings
+                .iter()
+                .filter(|f| f.suppression.as_ref().is_some_and(|s| s.kind == kind))
+                .count()
+        };
+        for f in active() {
             *match f.severity {
                 Severity::Critical => &mut by.critical,
                 Severity::High => &mut by.high,
@@ -60,17 +77,17 @@ impl Summary {
             skipped_documents: result.stats.skipped_documents,
             objects: result.objects,
             checks: result.checks_run,
-            findings: result.findings.len(),
+            findings: active().count(),
             by_severity: by,
+            suppressed: kind_count(SuppressionKind::Annotation)
+                + kind_count(SuppressionKind::Comment),
+            baselined: kind_count(SuppressionKind::Baseline),
             errors,
             warnings: result.errors.len() - errors,
-            failing: result
-                .findings
-                .iter()
-                .filter(|f| f.severity >= result.fail_on)
-                .count(),
+            failing: active().filter(|f| f.severity >= result.fail_on).count(),
             fail_on: result.fail_on,
             duration_ms: result.elapsed.as_millis() as u64,
+            config: result.config.map(str::to_string),
         }
     }
 }

@@ -48,7 +48,7 @@ pub fn render(result: &ScanResult<'_>, color: bool, out: &mut dyn Write) -> io::
     for error in result.errors {
         write_error(error, &paint, out)?;
     }
-    for finding in result.findings {
+    for finding in result.listed() {
         write_finding(finding, &paint, out)?;
     }
     write_summary(&Summary::of(result), &paint, out)
@@ -112,6 +112,17 @@ fn write_finding(f: &Finding, paint: &Paint, out: &mut dyn Write) -> io::Result<
             loc.pointer
         ));
     }
+    for note in &f.notes {
+        notes.push(format!("note: {note}"));
+    }
+    if let Some(s) = &f.suppression {
+        let reason = s
+            .reason
+            .as_deref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
+        notes.push(format!("suppressed ({:?} at {}){reason}", s.kind, s.source).to_lowercase());
+    }
     notes.push(format!("help: {}", f.check.remediation));
     let compliance = f.compliance_summary();
     if !compliance.is_empty() {
@@ -160,6 +171,13 @@ fn write_summary(s: &Summary, paint: &Paint, out: &mut dyn Write) -> io::Result<
         )?;
     }
     writeln!(out, "{} findings: {counts}.", s.findings)?;
+    if s.suppressed + s.baselined > 0 {
+        writeln!(
+            out,
+            "Not counted: {} suppressed in the manifests, {} in the baseline (--show-suppressed lists them).",
+            s.suppressed, s.baselined
+        )?;
+    }
     if s.errors + s.warnings > 0 {
         writeln!(
             out,

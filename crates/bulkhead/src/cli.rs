@@ -13,7 +13,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan manifests: files, directories (recursively), globs, or `-` for standard input.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List every check with its id, name, severity, family and compliance ids.
     Checks(ChecksArgs),
     /// Show the documentation of a check.
@@ -47,9 +47,10 @@ pub struct ScanArgs {
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub outputs: Vec<String>,
 
-    /// Exit with 1 when a finding is at or above this severity.
-    #[arg(long, value_name = "SEVERITY", default_value = "high")]
-    pub fail_on: String,
+    /// Exit with 1 when a finding is at or above this severity [default: high, or the
+    /// configuration's fail-on].
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
 
     /// Always exit with 0, whatever was found or could not be read.
     #[arg(long)]
@@ -67,9 +68,34 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
 
-    /// Pod Security Standards version the PSS checks follow: `latest` or `v1.N`.
-    #[arg(long, value_name = "VERSION", default_value = "latest")]
-    pub pss_version: String,
+    /// Pod Security Standards version the PSS checks follow: `latest` (default) or `v1.N`.
+    #[arg(long, value_name = "VERSION")]
+    pub pss_version: Option<String>,
+
+    /// Pod Security Standards level to hold workloads to: `restricted` (default) or
+    /// `baseline`, which drops findings only the restricted level asks for.
+    #[arg(long, value_name = "LEVEL")]
+    pub pss_level: Option<String>,
+
+    /// Configuration file [default: the nearest .bulkhead.yaml at or above the first path].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<std::path::PathBuf>,
+
+    /// Do not read any .bulkhead.yaml.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Report only findings that are not in this baseline file (the rest are counted).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
+
+    /// Write the current findings' fingerprints to this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<std::path::PathBuf>,
+
+    /// Also show suppressed and baselined findings (they never fail the scan).
+    #[arg(long)]
+    pub show_suppressed: bool,
 
     /// Kubernetes version the manifests target (for deprecated and removed APIs), e.g. `1.32`.
     #[arg(long, value_name = "VERSION")]

@@ -2,6 +2,8 @@
 
 mod cli;
 mod commands;
+mod config;
+mod settings;
 
 use std::process::ExitCode;
 

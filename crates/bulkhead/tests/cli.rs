@@ -94,7 +94,7 @@ fn json_report_follows_the_contract() {
     assert_eq!(report["tool"]["name"], "bulkhead");
     let summary = &report["summary"];
     assert_eq!(summary["files"], 5);
-    assert_eq!(summary["objects"], 7);
+    assert_eq!(summary["objects"], 9);
     assert_eq!(
         summary["skippedDocuments"], 1,
         "values.yaml is skipped, not reported"
@@ -172,7 +172,7 @@ fn stdin_list_is_flattened_with_pointers_into_the_list() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["check"] == "BHW005" && f["object"]["kind"] == "Pod")
+        .find(|f| f["check"] == "BHW019" && f["object"]["kind"] == "Pod")
         .unwrap();
     assert_eq!(
         root["location"]["pointer"],

@@ -1,8 +1,8 @@
 //! Turning parser events into the spanned value tree, under the safety limits.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use libyaml_safer::{Event, EventData, Mark, Parser, ScalarStyle};
+use libyaml_safer::{Encoding, ErrorKind, Event, EventData, Mark, Parser, ScalarStyle};
 
 use crate::limits::Limits;
 use crate::node::{Entry, Node, Value};
@@ -45,8 +45,15 @@ enum Frame {
         anchor: Option<String>,
         entries: Vec<Entry>,
         key: Option<(Box<str>, Span)>,
+        /// First key span of each key among `entries[..indexed]`, kept once the mapping is
+        /// large, so that duplicate-key detection is not quadratic in the number of keys.
+        index: HashMap<Box<str>, Span>,
+        indexed: usize,
     },
 }
+
+/// Mappings with at least this many entries find duplicate keys through a hash index.
+const INDEXED_MAP: usize = 16;
 
 struct Builder<'a> {
     limits: &'a Limits,
@@ -55,7 +62,10 @@ struct Builder<'a> {
     text: &'a str,
     stack: Vec<Frame>,
     anchors: HashMap<String, (Node, usize)>,
+    /// Nodes copied so far for anchors and alias expansion (the alias-bomb budget).
     alias_nodes: usize,
+    /// The line break [`parse_chunk`] appended, when a block scalar can tell it apart.
+    sentinel: Option<char>,
     result: ChunkResult,
 }
 
@@ -95,6 +105,28 @@ fn parse_chunk_unguarded(text: &str, base: usize, limits: &Limits) -> ChunkResul
             }],
         };
     }
+    // A byte order mark opening a chunk (the file's first, or one after a `...` line) is not
+    // content. The parser would skip it without counting its three bytes, putting every
+    // position of the document three bytes early (inside the mark, for the first ones).
+    let (text, base) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, base + '\u{feff}'.len_utf8()),
+        None => (text, base),
+    };
+    // The parser assumes a final line break (it panics in a block scalar at the very end
+    // otherwise); adding one changes no offset of the text before it. But a block scalar that
+    // runs to the end would keep it: `a: |\n  x` would read `"x\n"` where libyaml and
+    // go-yaml read `"x"`. So the break added is U+2028 (or U+2029) when the text has none:
+    // the parser keeps those verbatim in block scalars, and [`Builder::event`] removes it.
+    let sentinel = if text.ends_with(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
+        None
+    } else {
+        Some(
+            ['\u{2028}', '\u{2029}']
+                .into_iter()
+                .find(|&c| !text.contains(c))
+                .unwrap_or('\n'),
+        )
+    };
     let mut builder = Builder {
         limits,
         base: base as u32,
@@ -102,24 +134,36 @@ fn parse_chunk_unguarded(text: &str, base: usize, limits: &Limits) -> ChunkResul
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
+        sentinel: sentinel.filter(|&c| c != '\n'),
         result: ChunkResult::default(),
     };
-    // The parser assumes a final line break (it panics in a block scalar at the very end
-    // otherwise); adding one changes no offset of the text before it.
     let terminated;
-    let mut input = if text.ends_with('\n') {
-        text.as_bytes()
-    } else {
-        terminated = format!("{text}\n");
-        terminated.as_bytes()
+    let mut input = match sentinel {
+        None => text.as_bytes(),
+        Some(c) => {
+            terminated = format!("{text}{c}");
+            terminated.as_bytes()
+        }
     };
     let mut parser = Parser::new();
+    // The text is UTF-8 already. Left to guess, the parser takes a document that starts with a
+    // character from U+F000 to U+FFFF (first byte 0xEF, like a byte order mark) for a
+    // malformed byte order mark and refuses it.
+    parser.set_encoding(Encoding::Utf8);
     parser.set_input_string(&mut input);
     for next in parser {
         let step = match next {
             Ok(event) => builder.event(event),
             Err(e) => {
-                let at = builder.base + e.problem_mark().map_or(0, |m| m.index as u32);
+                // Reader errors (a control character) come without a mark: find the character.
+                let offset = match e.problem_mark() {
+                    Some(mark) => mark.index.min(text.len() as u64) as usize,
+                    None if e.kind() == ErrorKind::Reader => {
+                        text.find(|c| !is_yaml_char(c)).unwrap_or(0)
+                    }
+                    None => 0,
+                };
+                let at = builder.base + offset as u32;
                 let message = match e.context() {
                     Some(context) => format!("invalid YAML: {}, {context}", e.problem()),
                     None => format!("invalid YAML: {}", e.problem()),
@@ -138,6 +182,17 @@ fn parse_chunk_unguarded(text: &str, base: usize, limits: &Limits) -> ChunkResul
         }
     }
     builder.result
+}
+
+/// Whether the parser's reader accepts `c` (YAML 1.1's printable set).
+fn is_yaml_char(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\r' | ' '..='~' | '\u{85}'
+            | '\u{a0}'..='\u{d7ff}'
+            | '\u{e000}'..='\u{fffd}'
+            | '\u{10000}'..
+    )
 }
 
 impl Builder<'_> {
@@ -159,13 +214,20 @@ impl Builder<'_> {
                 self.alias_nodes = 0;
             }
             EventData::Scalar {
-                value,
+                mut value,
                 style,
                 anchor,
                 tag,
                 ..
             } => {
                 let span = self.trim_block(span, style);
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    if let Some(sentinel) = self.sentinel {
+                        if value.ends_with(sentinel) {
+                            value.pop();
+                        }
+                    }
+                }
                 let in_key_position =
                     matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
                 if in_key_position {
@@ -225,6 +287,8 @@ impl Builder<'_> {
                     anchor,
                     entries: Vec::new(),
                     key: None,
+                    index: HashMap::new(),
+                    indexed: 0,
                 });
             }
             EventData::SequenceEnd | EventData::MappingEnd => {
@@ -274,8 +338,11 @@ impl Builder<'_> {
         if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
             return span;
         }
-        let local = &self.text[(span.start - self.base) as usize..(span.end - self.base) as usize];
-        Span::new(span.start, span.start + local.trim_end().len() as u32)
+        let local = (span.start - self.base) as usize..(span.end - self.base) as usize;
+        match self.text.get(local) {
+            Some(local) => Span::new(span.start, span.start + local.trim_end().len() as u32),
+            None => span,
+        }
     }
 
     fn open(&mut self, span: Span) -> Result<(), Problem> {
@@ -300,10 +367,25 @@ impl Builder<'_> {
 
     fn key(&mut self, key: Box<str>, span: Span) -> Result<(), Problem> {
         if let Some(Frame::Map {
-            entries, key: k, ..
+            entries,
+            key: k,
+            index,
+            indexed,
+            ..
         }) = self.stack.last_mut()
         {
-            if let Some(first) = entries.iter().find(|e| e.key == key && &*key != "<<") {
+            let first = if &*key == "<<" {
+                None
+            } else if entries.len() < INDEXED_MAP {
+                entries.iter().find(|e| e.key == key).map(|e| e.key_span)
+            } else {
+                for e in &entries[*indexed..] {
+                    index.entry(e.key.clone()).or_insert(e.key_span);
+                }
+                *indexed = entries.len();
+                index.get(&key).copied()
+            };
+            if let Some(first) = first {
                 let message = format!(
                     "duplicate key \"{key}\": Kubernetes rejects it under strict field validation, and lenient readers take the last value"
                 );
@@ -311,7 +393,7 @@ impl Builder<'_> {
                     span,
                     message,
                     fatal: false,
-                    related: Some(first.key_span),
+                    related: Some(first),
                 });
             }
             *k = Some((key, span));
@@ -321,7 +403,19 @@ impl Builder<'_> {
 
     fn complete(&mut self, node: Node, anchor: Option<String>) -> Result<(), Problem> {
         if let Some(anchor) = anchor {
+            // Keeping the anchored node is a copy too: nested anchors (`&a [&b [&c [...]]]`)
+            // would otherwise copy a large node once per level without a single alias.
             let count = node.count();
+            self.alias_nodes += count;
+            if self.alias_nodes > self.limits.max_alias_nodes {
+                return Err(self.problem(
+                    node.span,
+                    format!(
+                        "anchored nodes exceed the alias budget of {} nodes (nested anchors copy their content; an alias bomb?); the document was not read",
+                        self.limits.max_alias_nodes
+                    ),
+                ));
+            }
             self.anchors.insert(anchor, (node.clone(), count));
         }
         match self.stack.last_mut() {
@@ -359,6 +453,7 @@ fn apply_merge_keys(entries: Vec<Entry>) -> Vec<Entry> {
     }
     let (merges, mut own): (Vec<Entry>, Vec<Entry>) =
         entries.into_iter().partition(|e| &*e.key == "<<");
+    let mut present: HashSet<Box<str>> = own.iter().map(|e| e.key.clone()).collect();
     for merge in merges {
         let sources: Vec<Node> = match merge.value.value {
             Value::Map(_) => vec![merge.value],
@@ -368,7 +463,7 @@ fn apply_merge_keys(entries: Vec<Entry>) -> Vec<Entry> {
         for source in sources {
             if let Value::Map(merged) = source.value {
                 for entry in merged {
-                    if !own.iter().any(|e| e.key == entry.key) {
+                    if present.insert(entry.key.clone()) {
                         own.push(entry);
                     }
                 }

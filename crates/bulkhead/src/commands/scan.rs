@@ -1,15 +1,21 @@
-//! `bulkhead scan`: discover inputs, load them, run the checks, write the reports.
+//! `bulkhead scan`: discover inputs, load them, run the checks, apply the policy
+//! (configuration, suppressions, baseline), write the reports.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::time::Instant;
 
-use bulkhead_checks::{run_checks, select_checks, Options, Severity};
-use bulkhead_model::{discover, load_inputs, ErrorSeverity, Inventory, Limits};
+use bulkhead_checks::policy::baseline::BaselineFile;
+use bulkhead_checks::policy::{inline, Suppression, SuppressionKind};
+use bulkhead_checks::pss::Level;
+use bulkhead_checks::rules::workload::PSS_CHECKS;
+use bulkhead_checks::{run_checks, Finding};
+use bulkhead_model::{discover, load_inputs, ErrorSeverity, Input, Inventory, Limits};
 use bulkhead_report::{render, Format, ScanResult, Summary};
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::cli::{ColorChoice, ScanArgs};
+use crate::settings::{self, Settings};
 
 pub fn run(args: &ScanArgs) -> u8 {
     match scan(args) {
@@ -23,7 +29,6 @@ pub fn run(args: &ScanArgs) -> u8 {
 
 fn scan(args: &ScanArgs) -> Result<u8, String> {
     let started = Instant::now();
-    let fail_on: Severity = args.fail_on.parse()?;
     let formats = args
         .formats
         .iter()
@@ -38,36 +43,62 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
                 .into(),
         );
     }
-    let checks = select_checks(&args.select, &args.ignore)?;
-    let options = Options {
-        pss_version: args.pss_version.parse()?,
-        kubernetes_version: args
-            .kubernetes_version
-            .as_deref()
-            .map(parse_kubernetes_version)
-            .transpose()?,
-        allowed_registries: args.allowed_registries.clone(),
-    };
+    let settings = settings::resolve(args)?;
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let mut limits = Limits::default();
     if let Some(max) = args.max_document_bytes {
         limits.max_document_bytes = max;
     }
 
-    let discovery = discover(&args.paths);
+    let mut discovery = discover(&args.paths);
+    discovery.inputs.retain(|input| match input {
+        Input::File(_) => !settings.exclude_paths.is_match(input.display()),
+        _ => true,
+    });
     let mut loaded = load_inputs(&discovery.inputs, &limits);
     let mut errors = discovery.errors;
     errors.append(&mut loaded.errors);
+    loaded.objects.retain(|o| {
+        !settings.exclude_kinds.contains(&o.kind)
+            && !o
+                .namespace
+                .as_ref()
+                .is_some_and(|ns| settings.exclude_namespaces.contains(ns))
+    });
     let inventory = Inventory::new(loaded.objects);
-    let findings = run_checks(&inventory, &checks, &options);
+    errors.extend(inline::validate(&inventory));
+    let mut findings = run_checks(&inventory, &settings.checks, &settings.options);
+    apply_policy(&mut findings, &settings);
+    if let Some(path) = &args.write_baseline {
+        let json = serde_json::to_string_pretty(&BaselineFile::of(&findings))
+            .map_err(|e| e.to_string())?;
+        std::fs::write(path, json + "\n")
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some((path, baseline)) = &baseline {
+        let known = baseline.fingerprints();
+        for f in findings.iter_mut().filter(|f| f.suppression.is_none()) {
+            if known.contains(f.fingerprint.as_str()) {
+                f.suppression = Some(Suppression {
+                    kind: SuppressionKind::Baseline,
+                    reason: None,
+                    until: None,
+                    source: path.clone(),
+                });
+            }
+        }
+    }
 
     let result = ScanResult {
         findings: &findings,
         errors: &errors,
         stats: &loaded.stats,
         objects: inventory.len(),
-        checks_run: checks.len(),
+        checks_run: settings.checks.len(),
         elapsed: started.elapsed(),
-        fail_on,
+        fail_on: settings.fail_on,
+        show_suppressed: args.show_suppressed,
+        config: settings.config_path.as_deref(),
     };
     // With one output fewer than formats, the first format goes to standard output.
     let skip = formats.len() - args.outputs.len();
@@ -103,13 +134,35 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
     })
 }
 
-/// `1.32`, `v1.32` or `1.32.4` → (1, 32).
-fn parse_kubernetes_version(text: &str) -> Result<(u32, u32), String> {
-    let bad = || format!("invalid --kubernetes-version {text:?} (expected e.g. 1.32)");
-    let mut parts = text.trim_start_matches('v').split('.');
-    let major = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-    let minor = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-    Ok((major, minor))
+/// Severity overrides and the Pod Security level from the settings.
+fn apply_policy(findings: &mut Vec<Finding>, settings: &Settings) {
+    if settings.pss_level == Level::Baseline {
+        // Findings of the PSS controls that only the restricted level asks for.
+        findings.retain(|f| {
+            !PSS_CHECKS.iter().any(|c| c.id == f.check.id)
+                || f.pss.iter().any(|e| e.starts_with("baseline:"))
+        });
+    }
+    for f in findings.iter_mut() {
+        if let Some((_, severity)) = settings.severity.iter().find(|(id, _)| id == f.check.id) {
+            f.severity = *severity;
+        }
+    }
+}
+
+fn read_baseline(path: &std::path::Path) -> Result<(String, BaselineFile), String> {
+    let shown = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline {shown}: {e}"))?;
+    let file: BaselineFile =
+        serde_json::from_str(&text).map_err(|e| format!("invalid baseline {shown}: {e}"))?;
+    if file.baseline_version != 1 {
+        return Err(format!(
+            "baseline {shown} has version {}, expected 1",
+            file.baseline_version
+        ));
+    }
+    Ok((shown, file))
 }
 
 fn use_color(choice: ColorChoice, terminal: bool) -> bool {

@@ -1,10 +1,12 @@
 //! Namespace use and tenancy boundaries.
 
 pub mod default_namespace;
+pub mod user_workload_in_kube_system;
 
 use crate::Check;
 
 /// This family's checks, in id order.
 pub static CHECKS: &[&Check] = &[
     &default_namespace::DEFAULT_NAMESPACE,
+    &user_workload_in_kube_system::USER_WORKLOAD_IN_KUBE_SYSTEM,
 ];

@@ -1,0 +1,76 @@
+use bulkhead_model::{Node, Object, PodSpec};
+
+use crate::rules::common::describe;
+use crate::rules::images::parse_image;
+use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
+
+declare_check! {
+    /// ## What it checks
+    /// Container images (of every kind of container) referenced without a digest
+    /// (`@sha256:...`), whatever their tag.
+    ///
+    /// ## Why it matters
+    /// A tag, even `1.4.2`, is a pointer the registry lets anyone with push rights move. The
+    /// image that runs can change without any change to the manifest or its review: a
+    /// compromised CI job or registry account, or a re-pushed tag, reaches production on the
+    /// next pod start, and two nodes can run different code under the same name. A digest
+    /// names the content itself, so what was scanned and approved is what runs.
+    ///
+    /// Severity: low; a versioned tag is already much better than `latest` (reported by
+    /// [BHI001](BHI001.md)), and pinning needs tooling (Renovate, Dependabot, `kustomize
+    /// edit set image`, `crane digest`) to keep digests current.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// image: registry.example/app:1.4.2
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// image: registry.example/app:1.4.2@sha256:0a399eb16751829e1af26fea27b20c3ec28d7ab1fb72182879dcae1cca21206a
+    /// ```
+    ///
+    /// ## References
+    /// - CIS Kubernetes Benchmark v1.12, 5.5.1
+    /// - NSA-CISA Kubernetes Hardening Guidance, "Building secure container images"
+    /// - MITRE ATT&CK T1525 (Implant Internal Image)
+    pub static IMAGE_NOT_PINNED_BY_DIGEST = Check {
+        id: "BHI002",
+        slug: "image-not-pinned-by-digest",
+        severity: Severity::Low,
+        family: Family::Images,
+        remediation: "pin the image by digest (image:tag@sha256:...) and let a bot keep the digest up to date",
+        compliance: Compliance {
+            cis: &["5.5.1"],
+            pss: &[],
+            nsa: &["Pod security: building secure container images"],
+            mitre: &["T1525"],
+        },
+        run: Run::Object(check),
+    };
+}
+
+fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let Some(pod) = PodSpec::of(object) else {
+        return;
+    };
+    for container in pod.containers() {
+        let Some(image) = container
+            .get("image")
+            .and_then(Node::as_str)
+            .filter(|i| !i.trim().is_empty())
+        else {
+            continue;
+        };
+        if parse_image(image).digest.is_none() {
+            sink.report(
+                object,
+                &container.pointer_to("image"),
+                format!(
+                    "{}: image \"{image}\" is not pinned by digest",
+                    describe(&container)
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,116 @@
+use bulkhead_model::{Object, PodSpec};
+
+use crate::rules::workload::{is_static_pod, named_service_account};
+use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
+
+declare_check! {
+    /// ## What it checks
+    /// Workloads whose `serviceAccountName` names a ServiceAccount that is not among the
+    /// scanned objects of their namespace.
+    ///
+    /// A scan sees only what it was given, so the check speaks only where the scan is evidently the
+    /// whole picture of the namespace: when it holds at least one ServiceAccount in that namespace,
+    /// or the Namespace object itself. A Deployment scanned alone is not reported; in a namespace
+    /// the scan does hold, an account created elsewhere (by another chart, an operator or a cloud
+    /// provider) is, and deserves a suppression that says so. `default`, which Kubernetes creates
+    /// in every namespace, is never reported, nor are workloads without a namespace, static pods,
+    /// or workloads in `kube-system`, where the control plane and the cloud provider create
+    /// accounts no manifest shows.
+    ///
+    /// ## Why it matters
+    /// The ServiceAccount admission plugin refuses pods whose account does not exist, so the
+    /// workload never starts (its controller retries and logs `serviceaccount not found`);
+    /// and the account that someone creates later under that name, with whatever RBAC
+    /// bindings and cloud identity they give it, becomes the workload's identity. A typo in
+    /// the name usually means the account meant for the workload, with its narrowed
+    /// permissions or `automountServiceAccountToken: false`, is not the one in use.
+    ///
+    /// Severity: low; it breaks the deployment more often than it opens a hole.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: ServiceAccount
+    /// metadata:
+    ///   name: api
+    ///   namespace: payments
+    /// ---
+    /// # in the Deployment's pod template:
+    /// spec:
+    ///   serviceAccountName: api-server
+    /// ```
+    ///
+    /// Use instead: name the ServiceAccount that exists (`serviceAccountName: api`), or add
+    /// the missing one to the manifests.
+    ///
+    /// ## References
+    /// - CIS Kubernetes Benchmark v1.12, 5.1.5
+    /// - NSA-CISA Kubernetes Hardening Guidance, "Protecting Pod service account tokens"
+    pub static MISSING_SERVICE_ACCOUNT = Check {
+        id: "BHW036",
+        slug: "missing-service-account",
+        severity: Severity::Low,
+        family: Family::Workload,
+        remediation: "define the ServiceAccount in the workload's namespace, or correct serviceAccountName",
+        compliance: Compliance {
+            cis: &["5.1.5"],
+            pss: &[],
+            nsa: &["Pod security: protecting pod service account tokens"],
+            mitre: &[],
+        },
+        run: Run::Inventory(check),
+    };
+}
+
+/// Whether the scan holds enough of `namespace` to say that an account is missing.
+fn namespace_is_known(cx: &Context<'_>, namespace: &str) -> bool {
+    cx.inventory.get("Namespace", None, namespace).is_some()
+        || cx
+            .inventory
+            .in_namespace(namespace)
+            .any(|o| o.kind == "ServiceAccount")
+}
+
+fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
+    for object in cx.inventory.objects() {
+        let Some(namespace) = object
+            .namespace
+            .as_deref()
+            .filter(|ns| *ns != "kube-system")
+        else {
+            continue;
+        };
+        let Some(pod) = PodSpec::of(object) else {
+            continue;
+        };
+        report_missing(cx, object, &pod, namespace, sink);
+    }
+}
+
+fn report_missing(
+    cx: &Context<'_>,
+    object: &Object,
+    pod: &PodSpec<'_>,
+    namespace: &str,
+    sink: &mut Sink<'_>,
+) {
+    let Some((name, pointer)) = named_service_account(pod) else {
+        return;
+    };
+    if name == "default" || is_static_pod(object) || !namespace_is_known(cx, namespace) {
+        return;
+    }
+    if cx
+        .inventory
+        .get("ServiceAccount", Some(namespace), name)
+        .is_none()
+    {
+        sink.report(
+            object,
+            &pointer,
+            format!(
+                "service account \"{name}\" is not among the scanned objects of namespace \"{namespace}\""
+            ),
+        );
+    }
+}
