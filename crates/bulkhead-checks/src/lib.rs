@@ -8,6 +8,7 @@ pub mod docs;
 pub mod engine;
 pub mod family;
 pub mod fingerprint;
+pub mod frameworks;
 pub mod policy;
 pub mod pss;
 pub mod registry;

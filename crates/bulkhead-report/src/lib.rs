@@ -1,13 +1,19 @@
 //! Renderers for scan results. Each format is one module behind [`render`]; the scan itself
 //! knows nothing of them.
 
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod policyreport;
+pub mod sarif;
 pub mod summary;
 pub mod text;
 
 use std::io::{self, Write};
 use std::str::FromStr;
 
+use bulkhead_checks::frameworks::FrameworkReport;
 use bulkhead_checks::{Finding, Severity};
 use bulkhead_model::{LoadError, LoadStats};
 
@@ -26,6 +32,8 @@ pub struct ScanResult<'a> {
     pub show_suppressed: bool,
     /// The configuration file the scan used.
     pub config: Option<&'a str>,
+    /// The framework asked for with `--framework`, evaluated over the findings.
+    pub framework: Option<&'a FrameworkReport>,
 }
 
 impl ScanResult<'_> {
@@ -41,6 +49,11 @@ impl ScanResult<'_> {
 pub enum Format {
     Text,
     Json,
+    Sarif,
+    Junit,
+    Markdown,
+    Html,
+    PolicyReport,
 }
 
 impl FromStr for Format {
@@ -50,7 +63,14 @@ impl FromStr for Format {
         match s {
             "text" => Ok(Format::Text),
             "json" => Ok(Format::Json),
-            other => Err(format!("unknown format {other:?} (text, json)")),
+            "sarif" => Ok(Format::Sarif),
+            "junit" => Ok(Format::Junit),
+            "markdown" | "md" => Ok(Format::Markdown),
+            "html" => Ok(Format::Html),
+            "policyreport" => Ok(Format::PolicyReport),
+            other => Err(format!(
+                "unknown format {other:?} (text, json, sarif, junit, markdown, html, policyreport)"
+            )),
         }
     }
 }
@@ -65,5 +85,10 @@ pub fn render(
     match format {
         Format::Text => text::render(result, color, out),
         Format::Json => json::render(result, out),
+        Format::Sarif => sarif::render(result, out),
+        Format::Junit => junit::render(result, out),
+        Format::Markdown => markdown::render(result, out),
+        Format::Html => html::render(result, out),
+        Format::PolicyReport => policyreport::render(result, out),
     }
 }

@@ -99,6 +99,7 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
         fail_on: settings.fail_on,
         show_suppressed: args.show_suppressed,
         config: settings.config_path.as_deref(),
+        framework: None,
     };
     // With one output fewer than formats, the first format goes to standard output.
     let skip = formats.len() - args.outputs.len();

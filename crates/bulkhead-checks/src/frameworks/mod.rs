@@ -1,0 +1,175 @@
+//! Compliance frameworks as data: each framework's catalogue of controls, joined with the
+//! checks' compliance ids, evaluated over a scan's findings.
+//!
+//! A control is **pass** when the scan held what the control needs and no unsuppressed
+//! finding of its checks was raised; **fail** when one was; **manual** when no check can
+//! decide it (the catalogue carries guidance); **not evaluated** when the scan held nothing
+//! the control needs (node files for a kubelet control, say). Nothing that was not evaluated
+//! is ever shown as passed.
+
+pub mod catalogue;
+
+use serde::Serialize;
+
+use crate::registry::all_checks;
+use crate::sink::Finding;
+
+/// What kind of input a control needs before a clean result means "pass".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Kubernetes objects: manifests, Helm or Kustomize output, cluster dumps.
+    Manifests,
+    /// RBAC objects (Roles, ClusterRoles, bindings).
+    Rbac,
+    /// Control-plane configuration (API server, controller manager, scheduler, etcd).
+    ControlPlane,
+    /// Worker node files and processes (kubelet, kube-proxy, file permissions).
+    Node,
+    /// A live cluster's state or the organisation's processes: only a person can judge.
+    Process,
+}
+
+/// The input a scan actually held, which decides "not evaluated".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Coverage {
+    pub manifests: bool,
+    pub rbac: bool,
+    pub control_plane: bool,
+    pub node: bool,
+}
+
+impl Coverage {
+    pub fn covers(&self, scope: Scope) -> bool {
+        match scope {
+            Scope::Manifests => self.manifests,
+            Scope::Rbac => self.rbac,
+            Scope::ControlPlane => self.control_plane,
+            Scope::Node => self.node,
+            Scope::Process => false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Pass,
+    Fail,
+    Manual,
+    NotEvaluated,
+}
+
+/// One control of a framework's catalogue.
+#[derive(Clone, Debug, Serialize)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    /// True for controls the framework itself marks automated (CIS "Automated").
+    pub automated: bool,
+    pub scope: Scope,
+    /// What a person should do for a manual control.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guidance: Option<String>,
+}
+
+/// A framework: its catalogue and how checks name its controls.
+#[derive(Clone, Debug, Serialize)]
+pub struct Framework {
+    /// `cis-1.12`, `pss-baseline`, `pss-restricted`, `nsa-cisa-1.2`, `mitre-containers`.
+    pub id: &'static str,
+    pub name: &'static str,
+    pub version: &'static str,
+    pub controls: Vec<Control>,
+    /// Which of a check's compliance lists holds this framework's control ids.
+    #[serde(skip)]
+    pub ids_of: fn(&crate::Check) -> Vec<String>,
+}
+
+/// One control's verdict in a scan.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ControlResult {
+    pub control: Control,
+    pub status: Status,
+    /// Ids of the checks that decide this control.
+    pub checks: Vec<&'static str>,
+    /// Indexes into the scan's findings of the unsuppressed findings that fail it.
+    pub findings: Vec<usize>,
+}
+
+/// A framework evaluated over one scan.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FrameworkReport {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub version: &'static str,
+    pub controls: Vec<ControlResult>,
+    pub passed: usize,
+    pub failed: usize,
+    pub manual: usize,
+    pub not_evaluated: usize,
+    /// Percentage of evaluated automated controls that passed (`passed / (passed + failed)`),
+    /// `None` when nothing could be evaluated.
+    pub score: Option<f64>,
+}
+
+impl Framework {
+    /// Judges every control of the catalogue against the findings.
+    pub fn evaluate(&self, findings: &[Finding], coverage: Coverage) -> FrameworkReport {
+        let mut results = Vec::new();
+        for control in &self.controls {
+            let checks: Vec<&'static str> = all_checks()
+                .iter()
+                .filter(|c| (self.ids_of)(c).iter().any(|id| id == &control.id))
+                .map(|c| c.id)
+                .collect();
+            let failing: Vec<usize> = findings
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.suppression.is_none() && checks.contains(&f.check.id))
+                .filter(|(_, f)| self.finding_matches(f, &control.id))
+                .map(|(i, _)| i)
+                .collect();
+            let status = if !failing.is_empty() {
+                Status::Fail
+            } else if checks.is_empty() {
+                Status::Manual
+            } else if coverage.covers(control.scope) {
+                Status::Pass
+            } else {
+                Status::NotEvaluated
+            };
+            results.push(ControlResult {
+                control: control.clone(),
+                status,
+                checks,
+                findings: failing,
+            });
+        }
+        let count = |s: Status| results.iter().filter(|r| r.status == s).count();
+        let (passed, failed) = (count(Status::Pass), count(Status::Fail));
+        FrameworkReport {
+            id: self.id,
+            name: self.name,
+            version: self.version,
+            passed,
+            failed,
+            manual: count(Status::Manual),
+            not_evaluated: count(Status::NotEvaluated),
+            score: (passed + failed > 0).then(|| 100.0 * passed as f64 / (passed + failed) as f64),
+            controls: results,
+        }
+    }
+
+    /// For Pod Security Standards, a finding fails a control only if its own entries name it
+    /// (a finding may violate restricted but not baseline); other frameworks go by check.
+    fn finding_matches(&self, finding: &Finding, control: &str) -> bool {
+        match self.id.strip_prefix("pss-") {
+            Some(level) => finding.pss.iter().any(|e| e == &format!("{level}:{control}")),
+            None => true,
+        }
+    }
+}
