@@ -77,6 +77,16 @@ impl SourceFile {
         rest[..end].trim_end_matches('\r')
     }
 
+    /// The byte range of a 1-based line, without its line break.
+    pub fn line_span(&self, line: u32) -> Span {
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line.saturating_sub(1) as usize) else {
+            let end = self.text.len() as u32;
+            return Span::new(end, end);
+        };
+        Span::new(start, start + self.line_text(line).len() as u32)
+    }
+
     pub fn slice(&self, span: Span) -> &str {
         let start = floor_char_boundary(&self.text, span.start as usize);
         let end = floor_char_boundary(&self.text, span.end as usize);

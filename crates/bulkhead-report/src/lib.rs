@@ -7,6 +7,7 @@ pub mod junit;
 pub mod markdown;
 pub mod policyreport;
 pub mod sarif;
+pub mod snippet;
 pub mod summary;
 pub mod text;
 

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use bulkhead_checks::{Finding, Severity};
 use bulkhead_model::{ErrorSeverity, LoadError};
 
+use crate::snippet;
 use crate::summary::Summary;
 use crate::ScanResult;
 
@@ -78,7 +79,7 @@ fn write_finding(f: &Finding, paint: &Paint, out: &mut dyn Write) -> io::Result<
         paint.severity(f.severity, &format!("[{}]", f.severity)),
         f.message
     )?;
-    let line_text = f.file.line_text(pos.line);
+    let line_text = &snippet::display_line(f, pos.line);
     let gutter = pos.line.to_string();
     let pad = " ".repeat(gutter.len());
     let start = pos.column as usize - 1;

@@ -386,3 +386,20 @@ fn pss_version_pins_the_controls() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid Pod Security version"));
 }
+
+#[test]
+fn secret_values_never_reach_any_output() {
+    let path = format!("{}/insecure-deployment.yaml", examples());
+    for format in ["text", "json"] {
+        let out = bulkhead()
+            .args(["scan", "--format", format, "--select", "secrets", &path])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("BHS001"), "{format}: {text}");
+        assert!(
+            !text.contains("not-a-real-password"),
+            "{format} leaks the value: {text}"
+        );
+    }
+}

@@ -126,6 +126,140 @@ pub fn is_placeholder(value: &str) -> bool {
         || v.starts_with('/')
 }
 
+/// The kind of credential found anywhere in a longer text (a config file, a JSON blob, an
+/// annotation): a PEM private key block, a token with a known shape among the words of the
+/// text, or a URL with a password in it. Never returns the credential itself.
+pub fn find_credential(text: &str) -> Option<&'static str> {
+    if has_private_key_block(text) {
+        return Some("a private key");
+    }
+    let token_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    if let Some(kind) = text
+        .split(|c: char| !token_char(c))
+        .filter(|t| t.len() >= 16)
+        .find_map(credential_kind)
+    {
+        return Some(kind);
+    }
+    if has_url_password(text) {
+        return Some("a URL with an embedded password");
+    }
+    None
+}
+
+/// A `-----BEGIN ... PRIVATE KEY-----` header (RSA, EC, OpenSSH, PKCS#8, encrypted).
+fn has_private_key_block(text: &str) -> bool {
+    text.match_indices("-----BEGIN ").any(|(at, _)| {
+        let header = &text[at + "-----BEGIN ".len()..];
+        let header = header.split("-----").next().unwrap_or("");
+        header.len() < 40 && header.ends_with("PRIVATE KEY")
+    })
+}
+
+/// `scheme://user:password@host` with a password that is not a placeholder.
+fn has_url_password(text: &str) -> bool {
+    text.match_indices("://").any(|(at, _)| {
+        let rest = &text[at + 3..];
+        let authority = rest
+            .split(|c: char| c == '/' || c == '?' || c == '#' || c.is_whitespace())
+            .next()
+            .unwrap_or("");
+        let authority = authority.trim_end_matches(['"', '\'', ',', ')', ']', '}', '>', ';']);
+        let Some((userinfo, host)) = authority.rsplit_once('@') else {
+            return false;
+        };
+        let Some((_, password)) = userinfo.split_once(':') else {
+            return false;
+        };
+        !host.is_empty()
+            && !password.is_empty()
+            && !is_template_value(password)
+            && !password.chars().all(|c| c == '*' || c == 'x' || c == 'X')
+    })
+}
+
+/// Values written to be replaced before use, or references resolved elsewhere: empty, a
+/// variable or template (`${DB_PASSWORD}`, `$(VAR)`, `{{ .Values.x }}`, `%(x)s`), an
+/// angle-bracketed hole (`<password>`), a SOPS-encrypted value (`ENC[...]`), or one of the
+/// words people write instead of a value (`changeme`, `REPLACE_ME`, `xxxx`, `****`, `TODO`,
+/// `redacted`). Stricter than [`is_placeholder`] about what counts as "not a value", for
+/// text copied into manifests and config files.
+pub fn is_template_value(value: &str) -> bool {
+    let v = value.trim().trim_matches(['"', '\'']).trim();
+    if is_placeholder(v) {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    let squeezed: String = lower
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    v.contains("${")
+        || v.contains("$(")
+        || v.contains("{{")
+        || v.contains("%(")
+        || (v.starts_with('$')
+            && v[1..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        || (v.starts_with('<') && v.ends_with('>'))
+        || v.starts_with("ENC[")
+        || v.chars()
+            .all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '#'))
+        || matches!(
+            squeezed.as_str(),
+            "changeme"
+                | "changeit"
+                | "replaceme"
+                | "todo"
+                | "tbd"
+                | "redacted"
+                | "placeholder"
+                | "secret"
+                | "password"
+                | "yourpassword"
+                | "yoursecret"
+                | "yourtoken"
+                | "mypassword"
+                | "mysecret"
+                | "notasecret"
+        )
+}
+
+/// Decodes standard or URL-safe base64 (padding optional, whitespace ignored), as found in
+/// Secret `data` and ConfigMap `binaryData`. `None` when the text is not base64.
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    fn sextet(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let symbols: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let body = symbols
+        .iter()
+        .rposition(|&b| b != b'=')
+        .map_or(&symbols[..0], |end| &symbols[..=end]);
+    if symbols.len() - body.len() > 2 || body.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    for chunk in body.chunks(4) {
+        let mut acc = 0u32;
+        for &c in chunk {
+            acc = (acc << 6) | sextet(c)?;
+        }
+        acc <<= 6 * (4 - chunk.len() as u32);
+        let bytes = acc.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +304,69 @@ mod tests {
         assert!(
             credential_kind("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlMTIz").is_some()
         );
+    }
+    #[test]
+    fn credentials_inside_text() {
+        let config = "db:\n  host: db\n  url: postgres://app:s3cr3t-v4lue@db:5432/app\n";
+        assert_eq!(
+            find_credential(config),
+            Some("a URL with an embedded password")
+        );
+        assert_eq!(
+            find_credential("url: postgres://app:${DB_PASS}@db/app"),
+            None
+        );
+        assert_eq!(find_credential("see https://example.com/a@b"), None);
+        assert_eq!(
+            find_credential("key: |\n  -----BEGIN OPENSSH PRIVATE KEY-----\n  b3Blbn..."),
+            Some("a private key")
+        );
+        assert_eq!(
+            find_credential("-----BEGIN CERTIFICATE-----\nMIIB..."),
+            None
+        );
+        assert_eq!(
+            find_credential("{\"aws\": \"AKIAIOSFODNN7EXAMPLE\"}"),
+            Some("an AWS access key id")
+        );
+        assert_eq!(find_credential("just some words"), None);
+    }
+
+    #[test]
+    fn template_values() {
+        for v in [
+            "",
+            "${X}",
+            "$(X)",
+            "{{ .Values.x }}",
+            "<password>",
+            "changeme",
+            "CHANGE_ME",
+            "xxxx",
+            "****",
+            "ENC[AES256_GCM,data:abc]",
+            "$DB_PASSWORD",
+            "\"\"",
+        ] {
+            assert!(is_template_value(v), "{v:?}");
+        }
+        for v in ["hunter2", "s3cr3t-v4lue", "admin"] {
+            assert!(!is_template_value(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn base64() {
+        assert_eq!(
+            decode_base64("aHVudGVyMg==").as_deref(),
+            Some(&b"hunter2"[..])
+        );
+        assert_eq!(
+            decode_base64("aHVudGVyMg").as_deref(),
+            Some(&b"hunter2"[..])
+        );
+        assert_eq!(decode_base64("").as_deref(), Some(&b""[..]));
+        assert_eq!(decode_base64("not base64!"), None);
+        assert_eq!(decode_base64("a"), None);
     }
 }

@@ -1,0 +1,77 @@
+use bulkhead_model::Node;
+
+use crate::rules::references::pod_sources::{describe_namespace, side_by_side, PodSources};
+use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
+
+declare_check! {
+    /// ## What it checks
+    /// HorizontalPodAutoscalers whose `spec.scaleTargetRef` names an object (by kind and
+    /// name) missing from the autoscaler's namespace. Bulkhead only sees the scanned objects,
+    /// so an autoscaler is judged only when its own directory holds, for the same namespace,
+    /// at least one workload or one object of the target's kind (objects written without a
+    /// namespace count as one namespace of their own), and the target is then looked up in
+    /// the whole scan.
+    ///
+    /// ## Why it matters
+    /// The autoscaler does nothing (its status says `FailedGetScale`), so the workload it was
+    /// meant to protect keeps its fixed replica count under load: a denial of service waiting
+    /// for the first traffic peak. It usually means a typo, a renamed Deployment, or a kind
+    /// that changed (a Deployment turned into a StatefulSet or an Argo Rollout). The finding
+    /// is low: it costs availability, not confidentiality.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: HorizontalPodAutoscaler
+    /// spec:
+    ///   scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web-frontend}
+    /// ---
+    /// kind: Deployment
+    /// metadata: {name: frontend}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    ///   scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: frontend}
+    /// ```
+    ///
+    /// ## References
+    /// - Kubernetes documentation, "Horizontal Pod Autoscaling"
+    pub static HPA_TARGET_MISSING = Check {
+        id: "BHF003",
+        slug: "hpa-target-missing",
+        severity: Severity::Low,
+        family: Family::References,
+        remediation: "point scaleTargetRef at the workload's actual kind and name",
+        compliance: Compliance::NONE,
+        run: Run::Inventory(check),
+    };
+}
+
+fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
+    let sources = PodSources::new(cx.inventory);
+    for hpa in cx.inventory.of_kind("HorizontalPodAutoscaler") {
+        let Some(target) = hpa.root.path(&["spec", "scaleTargetRef"]) else {
+            continue;
+        };
+        let field = |k: &str| target.get(k).and_then(Node::as_str);
+        let (Some(kind), Some(name)) = (field("kind"), field("name")) else {
+            continue;
+        };
+        let namespace = hpa.namespace.as_deref();
+        let same_kind_beside = cx.inventory.of_kind(kind).any(|o| side_by_side(o, hpa));
+        if !same_kind_beside && !sources.has_workloads_beside(hpa) {
+            continue;
+        }
+        if cx.inventory.get(kind, namespace, name).is_none() {
+            sink.report(
+                hpa,
+                "/spec/scaleTargetRef/name",
+                format!(
+                    "HorizontalPodAutoscaler \"{}\" scales {kind} \"{name}\", which the scan does not have {}",
+                    hpa.name,
+                    describe_namespace(namespace)
+                ),
+            );
+        }
+    }
+}
