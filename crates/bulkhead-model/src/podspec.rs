@@ -13,10 +13,10 @@ use crate::object::Object;
 pub struct PodSpec<'a> {
     pub node: &'a Node,
     /// JSON pointer from the object root to the pod spec, e.g. `/spec/template/spec`.
-    pub pointer: String,
+    pub pointer: &'static str,
     /// The pod template's metadata (the object's own for a Pod), if written.
     pub metadata: Option<&'a Node>,
-    pub metadata_pointer: String,
+    pub metadata_pointer: &'static str,
 }
 
 /// Which list of the pod spec a container comes from.
@@ -89,31 +89,40 @@ impl<'a> PodSpec<'a> {
     /// The pod spec of `object`, if it is a workload.
     pub fn of(object: &'a Object) -> Option<PodSpec<'a>> {
         let root = &object.root;
-        let (spec_path, meta_path): (&[&str], &[&str]) = match object.kind.as_str() {
-            "Pod" => (&["spec"], &["metadata"]),
-            "PodTemplate" => (&["template", "spec"], &["template", "metadata"]),
-            "CronJob" => (
-                &["spec", "jobTemplate", "spec", "template", "spec"],
-                &["spec", "jobTemplate", "spec", "template", "metadata"],
-            ),
-            kind => {
-                let spec = root.path(&["spec", "template", "spec"])?;
-                let known = TEMPLATE_KINDS.contains(&kind);
-                if !known && spec.get("containers").is_none_or(|c| c.as_seq().is_empty()) {
-                    return None;
+        // (path to the spec, its pointer, pointer to the pod's metadata)
+        let (spec_path, pointer, metadata_pointer): (&[&str], &'static str, &'static str) =
+            match object.kind.as_str() {
+                "Pod" => (&["spec"], "/spec", "/metadata"),
+                "PodTemplate" => (
+                    &["template", "spec"],
+                    "/template/spec",
+                    "/template/metadata",
+                ),
+                "CronJob" => (
+                    &["spec", "jobTemplate", "spec", "template", "spec"],
+                    "/spec/jobTemplate/spec/template/spec",
+                    "/spec/jobTemplate/spec/template/metadata",
+                ),
+                kind => {
+                    let spec = root.path(&["spec", "template", "spec"])?;
+                    let known = TEMPLATE_KINDS.contains(&kind);
+                    if !known && spec.get("containers").is_none_or(|c| c.as_seq().is_empty()) {
+                        return None;
+                    }
+                    (
+                        &["spec", "template", "spec"],
+                        "/spec/template/spec",
+                        "/spec/template/metadata",
+                    )
                 }
-                (
-                    &["spec", "template", "spec"],
-                    &["spec", "template", "metadata"],
-                )
-            }
-        };
+            };
         let node = root.path(spec_path).filter(|n| n.is_map())?;
+        let metadata = root.locate(metadata_pointer);
         Some(PodSpec {
             node,
-            pointer: join(spec_path),
-            metadata: root.path(meta_path),
-            metadata_pointer: join(meta_path),
+            pointer,
+            metadata: metadata.exact.then_some(metadata.node),
+            metadata_pointer,
         })
     }
 
@@ -148,8 +157,4 @@ impl<'a> PodSpec<'a> {
     pub fn label(&self, key: &str) -> Option<&'a str> {
         self.metadata?.get("labels")?.get(key)?.as_str()
     }
-}
-
-fn join(path: &[&str]) -> String {
-    path.iter().map(|p| format!("/{p}")).collect()
 }

@@ -14,6 +14,8 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: OnceLock<Vec<u32>>,
+    /// Answers of [`SourceFile::mentions`], so that per-finding questions scan the text once.
+    mentions: std::sync::Mutex<Vec<(&'static str, bool)>>,
 }
 
 impl SourceFile {
@@ -22,6 +24,7 @@ impl SourceFile {
             path: path.into(),
             text: text.into(),
             line_starts: OnceLock::new(),
+            mentions: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -37,6 +40,17 @@ impl SourceFile {
             );
             starts
         })
+    }
+
+    /// Whether the text contains `needle`, computed once per file and needle.
+    pub fn mentions(&self, needle: &'static str) -> bool {
+        let mut cache = self.mentions.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&(_, found)) = cache.iter().find(|(n, _)| *n == needle) {
+            return found;
+        }
+        let found = self.text.contains(needle);
+        cache.push((needle, found));
+        found
     }
 
     /// 1-based line and 1-based character column of a byte offset.

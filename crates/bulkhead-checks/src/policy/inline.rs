@@ -112,7 +112,7 @@ pub fn verdict(check: &Check, object: &Object, location: &Location, today: Date)
         }
     }
     let file = &object.origin.file;
-    if !file.text.contains(MARKER) {
+    if !file.mentions(MARKER) {
         return verdict;
     }
     let (object_line, _) = file.line_col(object.root.span.start);
@@ -189,7 +189,7 @@ pub fn validate(inventory: &Inventory) -> Vec<LoadError> {
                 ));
             }
         }
-        if files_seen.insert(file.path.clone()) && file.text.contains(MARKER) {
+        if files_seen.insert(file.path.clone()) && file.mentions(MARKER) {
             errors.extend(validate_comments(file));
         }
     }

@@ -155,9 +155,12 @@ fn service_account<'a>(pod: &PodSpec<'a>) -> &'a str {
         .unwrap_or("default")
 }
 
-/// Dashboard workloads of the scan, with their pod specs.
-fn dashboards<'a>(cx: &Context<'a>) -> impl Iterator<Item = (&'a Object, PodSpec<'a>)> {
-    cx.inventory.objects().iter().filter_map(|o| {
+/// Dashboard workloads of a namespace, with their pod specs.
+fn dashboards<'a>(
+    cx: &Context<'a>,
+    namespace: &'a str,
+) -> impl Iterator<Item = (&'a Object, PodSpec<'a>)> {
+    cx.inventory.in_namespace(namespace).filter_map(|o| {
         let pod = PodSpec::of(o)?;
         let dashboard = pod.containers().any(|c| is_dashboard(&c));
         dashboard.then_some((o, pod))
@@ -180,9 +183,7 @@ fn check_binding(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         let (Some(name), Some(namespace)) = (field("name"), field("namespace")) else {
             continue;
         };
-        let dashboard = dashboards(cx).find(|(o, pod)| {
-            o.namespace.as_deref() == Some(namespace) && service_account(pod) == name
-        });
+        let dashboard = dashboards(cx, namespace).find(|(_, pod)| service_account(pod) == name);
         if let Some((workload, _)) = dashboard {
             sink.report_with(
                 object,
@@ -215,8 +216,10 @@ fn check_service(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     if selector.is_empty() {
         return;
     }
-    let dashboard = dashboards(cx)
-        .find(|(o, pod)| o.namespace == object.namespace && selector.matches(|k| pod.label(k)));
+    let Some(namespace) = object.namespace.as_deref() else {
+        return;
+    };
+    let dashboard = dashboards(cx, namespace).find(|(_, pod)| selector.matches(|k| pod.label(k)));
     if let Some((workload, _)) = dashboard {
         sink.report(
             object,

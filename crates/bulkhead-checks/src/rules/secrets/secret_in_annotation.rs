@@ -76,7 +76,11 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let pod = PodSpec::of(object);
     let mut places = vec![(object.metadata(), "/metadata".to_string(), "")];
     if let Some(pod) = pod.filter(|p| p.metadata_pointer != "/metadata") {
-        places.push((pod.metadata, pod.metadata_pointer, "pod template "));
+        places.push((
+            pod.metadata,
+            pod.metadata_pointer.to_string(),
+            "pod template ",
+        ));
     }
     for (metadata, at, whose) in places {
         let annotations = metadata
