@@ -1,6 +1,6 @@
 //! Small helpers shared by the pod checks.
 
-use bulkhead_model::{Container, ContainerKind, Node, PodSpec};
+use bulkhead_model::{Container, ContainerKind, Node, Object, PodSpec};
 
 use crate::pss::{self, Version};
 use crate::Context;
@@ -66,4 +66,26 @@ pub fn pod_security_field<'a>(pod: &PodSpec<'a>, path: &[&str]) -> Option<&'a No
 
 pub fn container_security_field<'a>(container: &Container<'a>, path: &[&str]) -> Option<&'a Node> {
     container.security_context()?.path(path)
+}
+
+/// The directory of the file an object was read from (`""` at the top).
+pub fn directory(object: &Object) -> &str {
+    object
+        .origin
+        .file
+        .path
+        .rsplit_once(['/', '\\'])
+        .map_or("", |(dir, _)| dir)
+}
+
+/// Whether two objects were read from the same directory: objects without a namespace land
+/// together only when applied together (a directory, a kustomization).
+pub fn same_directory(a: &Object, b: &Object) -> bool {
+    directory(a) == directory(b)
+}
+
+/// Whether two objects end up in the same namespace: the same `metadata.namespace`, and for
+/// objects without one, read from the same directory.
+pub fn same_namespace(a: &Object, b: &Object) -> bool {
+    a.namespace == b.namespace && (a.namespace.is_some() || same_directory(a, b))
 }

@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 
+use crate::rules::common::{directory, same_directory};
 use bulkhead_model::{Inventory, LabelSelector, Node, Object, PodSpec};
 
 /// The namespace an object was written for (`None`: not written).
@@ -32,19 +33,9 @@ struct Local {
     operated: usize,
 }
 
-/// The directory of the file an object was read from (`""` at the top).
-pub fn directory(object: &Object) -> &str {
-    object
-        .origin
-        .file
-        .path
-        .rsplit_once(['/', '\\'])
-        .map_or("", |(dir, _)| dir)
-}
-
 /// Whether two objects were written for the same namespace and read from the same directory.
 pub fn side_by_side(a: &Object, b: &Object) -> bool {
-    a.namespace == b.namespace && directory(a) == directory(b)
+    a.namespace == b.namespace && same_directory(a, b)
 }
 
 /// Labels the control plane adds to pods at run time; no pod template carries them, so

@@ -1,7 +1,7 @@
 use bulkhead_model::{Container, ContainerKind, LabelSelector, Object, PodSpec};
 
 use crate::rules::common::describe;
-use crate::rules::resources::{runs_to_completion, same_namespace};
+use crate::rules::resources::runs_to_completion;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -60,7 +60,7 @@ declare_check! {
 fn selecting_service<'a>(cx: &Context<'a>, object: &Object, pod: &PodSpec<'_>) -> Option<&'a str> {
     cx.inventory
         .of_kind("Service")
-        .filter(|s| same_namespace(s, object))
+        .filter(|s| crate::rules::common::same_namespace(s, object))
         .find(|s| {
             s.root
                 .path(&["spec", "selector"])

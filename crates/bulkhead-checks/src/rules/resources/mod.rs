@@ -56,19 +56,6 @@ pub(crate) fn runs_to_completion(
         || (object.kind == "Pod" && matches!(restart, Some("Never" | "OnFailure")))
 }
 
-/// Whether two objects land in the same namespace: both name the same one, or neither names
-/// one and they were read from the same directory (objects without a namespace go wherever
-/// they are applied, and a directory, a kustomization, is what is applied together).
-pub(crate) fn same_namespace(a: &bulkhead_model::Object, b: &bulkhead_model::Object) -> bool {
-    let directory = |o: &bulkhead_model::Object| {
-        let path = o.origin.file.path.as_str();
-        path.rsplit_once(['/', '\\'])
-            .map_or("", |(dir, _)| dir)
-            .to_string()
-    };
-    a.namespace == b.namespace && (a.namespace.is_some() || directory(a) == directory(b))
-}
-
 /// Whether a LimitRange among the scanned objects of the object's namespace gives containers
 /// a default limit of `resource` (its `default`, or its `max`, which Kubernetes uses as the
 /// default when `default` is unset).
@@ -79,7 +66,7 @@ pub(crate) fn limit_range_sets_default(
 ) -> bool {
     cx.inventory
         .of_kind("LimitRange")
-        .filter(|lr| same_namespace(lr, object))
+        .filter(|lr| crate::rules::common::same_namespace(lr, object))
         .flat_map(|lr| {
             lr.root
                 .path(&["spec", "limits"])

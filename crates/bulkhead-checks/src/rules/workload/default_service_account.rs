@@ -1,6 +1,7 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
-use crate::rules::workload::{is_static_pod, named_service_account, same_directory};
+use crate::rules::common::same_directory;
+use crate::rules::workload::{is_static_pod, named_service_account};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {

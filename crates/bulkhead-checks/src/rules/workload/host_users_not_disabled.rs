@@ -1,7 +1,6 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
 use crate::rules::common::is_windows;
-use crate::rules::workload::host_users_disabled;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 /// The first Kubernetes minor version with `spec.hostUsers` (user namespaces, alpha).
@@ -85,7 +84,7 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let shares_host_namespace = HOST_NAMESPACES
         .iter()
         .any(|field| pod.get(field).and_then(Node::as_bool) == Some(true));
-    if is_windows(&pod) || host_users_disabled(&pod) || shares_host_namespace {
+    if is_windows(&pod) || crate::rules::common::in_user_namespace(&pod) || shares_host_namespace {
         return;
     }
     let message = match pod.get("hostUsers").and_then(Node::as_bool) {

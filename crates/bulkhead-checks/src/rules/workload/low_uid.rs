@@ -1,7 +1,6 @@
 use bulkhead_model::{Object, PodSpec};
 
 use crate::rules::common::{describe, effective_security_field, is_windows};
-use crate::rules::workload::host_users_disabled;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 /// The lowest UID that is unlikely to belong to an account of the node.
@@ -62,7 +61,7 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let Some(pod) = PodSpec::of(object) else {
         return;
     };
-    if is_windows(&pod) || host_users_disabled(&pod) {
+    if is_windows(&pod) || crate::rules::common::in_user_namespace(&pod) {
         return;
     }
     for container in pod.containers() {

@@ -97,11 +97,6 @@ pub(crate) fn named_service_account<'a>(
         })
 }
 
-/// Whether the pod runs in its own user namespace (`hostUsers: false`).
-pub(crate) fn host_users_disabled(pod: &bulkhead_model::PodSpec<'_>) -> bool {
-    pod.get("hostUsers").and_then(bulkhead_model::Node::as_bool) == Some(false)
-}
-
 /// Static pods (a kubelet's manifest directory, or their mirror pods read from a cluster):
 /// they cannot use service accounts, ConfigMaps or Secrets, so several checks do not apply.
 /// Recognized by the kubelet's mirror and source annotations, or by kubeadm's
@@ -112,16 +107,4 @@ pub(crate) fn is_static_pod(object: &bulkhead_model::Object) -> bool {
             || object.annotation("kubernetes.io/config.source").is_some()
             || (object.namespace.as_deref() == Some("kube-system")
                 && object.label("tier") == Some("control-plane")))
-}
-
-/// Whether two objects were read from the same directory: for objects without a namespace,
-/// which land together only when applied together (a directory, a kustomization).
-pub(crate) fn same_directory(a: &bulkhead_model::Object, b: &bulkhead_model::Object) -> bool {
-    let directory = |o: &bulkhead_model::Object| {
-        let path = o.origin.file.path.as_str();
-        path.rsplit_once(['/', '\\'])
-            .map_or("", |(dir, _)| dir)
-            .to_string()
-    };
-    directory(a) == directory(b)
 }

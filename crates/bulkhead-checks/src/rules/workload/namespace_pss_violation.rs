@@ -137,7 +137,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
                 } else {
                     Severity::Low
                 };
-                sink.report_full(workload, &pod.pointer, severity, message, controls);
+                sink.report_full(workload, pod.pointer, severity, message, controls);
             }
         }
     }
