@@ -5,11 +5,12 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use bulkhead_checks::frameworks::{FrameworkReport, Scope, Status};
 use bulkhead_checks::policy::Suppression;
 use bulkhead_checks::{Compliance, Finding, Severity};
 use bulkhead_model::{LoadError, Location, ObjectRef};
 
-use crate::summary::Summary;
+use crate::summary::{FrameworkCounts, Summary};
 use crate::ScanResult;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -22,6 +23,79 @@ struct Report<'a> {
     summary: Summary,
     errors: &'a [LoadError],
     findings: Vec<JsonFinding<'a>>,
+    /// Present with `--framework`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    framework: Option<JsonFramework<'a>>,
+}
+
+/// The framework's verdicts. A control's `findings` are indexes into the report's own
+/// `findings` list (which omits suppressed findings unless `--show-suppressed`; failing
+/// findings are never suppressed, so every index resolves).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonFramework<'a> {
+    id: &'static str,
+    name: &'static str,
+    version: &'static str,
+    /// Percentage of the evaluated controls (pass + fail) that pass; null when none was.
+    score: Option<f64>,
+    counts: FrameworkCounts,
+    controls: Vec<JsonControl<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonControl<'a> {
+    id: &'a str,
+    title: &'a str,
+    automated: bool,
+    scope: Scope,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    guidance: Option<&'a str>,
+    status: Status,
+    checks: &'a [&'static str],
+    findings: Vec<usize>,
+}
+
+impl<'a> JsonFramework<'a> {
+    fn of(report: &'a FrameworkReport, result: &ScanResult<'_>) -> Self {
+        // Where each of the scan's findings sits in the emitted list, if it is listed.
+        let mut position = vec![None; result.findings.len()];
+        let mut listed = result.listed().peekable();
+        let mut next = 0;
+        for (i, f) in result.findings.iter().enumerate() {
+            if listed.peek().is_some_and(|l| std::ptr::eq(*l, f)) {
+                position[i] = Some(next);
+                next += 1;
+                listed.next();
+            }
+        }
+        JsonFramework {
+            id: report.id,
+            name: report.name,
+            version: report.version,
+            score: report.score,
+            counts: FrameworkCounts::of(report),
+            controls: report
+                .controls
+                .iter()
+                .map(|r| JsonControl {
+                    id: &r.control.id,
+                    title: &r.control.title,
+                    automated: r.control.automated,
+                    scope: r.control.scope,
+                    guidance: r.control.guidance.as_deref(),
+                    status: r.status,
+                    checks: &r.checks,
+                    findings: r
+                        .findings
+                        .iter()
+                        .filter_map(|&i| position.get(i).copied().flatten())
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -100,6 +174,7 @@ pub fn render(result: &ScanResult<'_>, out: &mut dyn Write) -> io::Result<()> {
         summary: Summary::of(result),
         errors: result.errors,
         findings: result.listed().map(JsonFinding::from).collect(),
+        framework: result.framework.map(|f| JsonFramework::of(f, result)),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use bulkhead_checks::frameworks::FrameworkReport;
 use bulkhead_checks::policy::SuppressionKind;
 use bulkhead_checks::Severity;
 
@@ -88,6 +89,29 @@ impl Summary {
             fail_on: result.fail_on,
             duration_ms: result.elapsed.as_millis() as u64,
             config: result.config.map(str::to_string),
+        }
+    }
+}
+
+/// A framework's verdicts counted, for the reports that show `--framework`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FrameworkCounts {
+    pub controls: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub manual: usize,
+    pub not_evaluated: usize,
+}
+
+impl FrameworkCounts {
+    pub fn of(report: &FrameworkReport) -> Self {
+        FrameworkCounts {
+            controls: report.controls.len(),
+            pass: report.passed,
+            fail: report.failed,
+            manual: report.manual,
+            not_evaluated: report.not_evaluated,
         }
     }
 }

@@ -1,13 +1,15 @@
 //! The human report: `path:line:col: ID [severity] message`, the source line with a caret
-//! under the offending span, how to fix it, and the compliance ids; then a summary.
+//! under the offending span, how to fix it, and the compliance ids; with `--framework`, a
+//! table of the framework's controls; then a summary.
 
 use std::io::{self, Write};
 
+use bulkhead_checks::frameworks::{FrameworkReport, Status};
 use bulkhead_checks::{Finding, Severity};
 use bulkhead_model::{ErrorSeverity, LoadError};
 
 use crate::snippet;
-use crate::summary::Summary;
+use crate::summary::{FrameworkCounts, Summary};
 use crate::ScanResult;
 
 /// ANSI styles, or nothing when colour is off.
@@ -52,7 +54,77 @@ pub fn render(result: &ScanResult<'_>, color: bool, out: &mut dyn Write) -> io::
     for finding in result.listed() {
         write_finding(finding, &paint, out)?;
     }
+    if let Some(framework) = result.framework {
+        write_framework(framework, &paint, out)?;
+    }
     write_summary(&Summary::of(result), &paint, out)
+}
+
+/// One row per control, kube-bench style: id, status, failing findings, title; then the score.
+fn write_framework(report: &FrameworkReport, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+    let width = report
+        .controls
+        .iter()
+        .map(|r| r.control.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    writeln!(
+        out,
+        "{}",
+        paint.bold(&format!(
+            "{} {} ({})",
+            report.name, report.version, report.id
+        ))
+    )?;
+    writeln!(
+        out,
+        "{:<width$}  {:<13}  {:>8}  TITLE",
+        "ID", "STATUS", "FINDINGS"
+    )?;
+    for r in &report.controls {
+        let (label, code) = match r.status {
+            Status::Pass => ("PASS", "32"),
+            Status::Fail => ("FAIL", "1;31"),
+            Status::Manual => ("MANUAL", "33"),
+            Status::NotEvaluated => ("NOT EVALUATED", "2"),
+        };
+        let findings = if r.findings.is_empty() {
+            String::new()
+        } else {
+            r.findings.len().to_string()
+        };
+        writeln!(
+            out,
+            "{:<width$}  {}  {findings:>8}  {}",
+            r.control.id,
+            paint.wrap(code, &format!("{label:<13}")),
+            r.control.title
+        )?;
+    }
+    let n = FrameworkCounts::of(report);
+    let score = match report.score {
+        Some(score) => format!(
+            "{score:.1}% of the {} evaluated controls pass",
+            n.pass + n.fail
+        ),
+        None => "no control could be evaluated".to_string(),
+    };
+    writeln!(
+        out,
+        "{}: {score}. {} pass, {} fail, {} manual, {} not evaluated.",
+        paint.bold(&format!("{} score", report.id)),
+        n.pass,
+        n.fail,
+        n.manual,
+        n.not_evaluated
+    )?;
+    writeln!(
+        out,
+        "MANUAL: no check decides it, or only a person can (`bulkhead frameworks {}` gives guidance).\n\
+         NOT EVALUATED: the scan held nothing the control needs, or not all its checks ran.",
+        report.id
+    )?;
+    writeln!(out)
 }
 
 fn write_error(error: &LoadError, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {

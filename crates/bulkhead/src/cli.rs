@@ -18,6 +18,8 @@ pub enum Command {
     Checks(ChecksArgs),
     /// Show the documentation of a check.
     Explain(ExplainArgs),
+    /// List the compliance frameworks `scan --framework` reports on, or one framework's controls.
+    Frameworks(FrameworksArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -109,6 +111,11 @@ pub struct ScanArgs {
     /// Largest single YAML or JSON document to read, in bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_document_bytes: Option<usize>,
+
+    /// Also judge every control of this framework (`cis-1.12`, `pss-restricted`, ...; see
+    /// `bulkhead frameworks`): pass, fail, manual or not evaluated.
+    #[arg(long, value_name = "ID")]
+    pub framework: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -119,6 +126,16 @@ pub enum ListFormat {
 
 #[derive(Args, Debug)]
 pub struct ChecksArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct FrameworksArgs {
+    /// A framework id: list its controls instead of the frameworks.
+    #[arg(value_name = "ID")]
+    pub framework: Option<String>,
+
     #[arg(long, value_enum, default_value = "text")]
     pub format: ListFormat,
 }

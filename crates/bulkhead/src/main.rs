@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => commands::scan::run(&args),
         cli::Command::Checks(args) => commands::checks::run(&args),
         cli::Command::Explain(args) => commands::explain::run(&args),
+        cli::Command::Frameworks(args) => commands::frameworks::run(&args),
     };
     ExitCode::from(code)
 }

@@ -27,7 +27,9 @@ pub fn all_frameworks() -> &'static [Framework] {
 }
 
 pub fn find_framework(id: &str) -> Option<&'static Framework> {
-    all_frameworks().iter().find(|f| f.id.eq_ignore_ascii_case(id))
+    all_frameworks()
+        .iter()
+        .find(|f| f.id.eq_ignore_ascii_case(id))
 }
 
 fn pss_framework(level: Level) -> Framework {
@@ -44,9 +46,15 @@ fn pss_framework(level: Level) -> Framework {
             guidance: None,
         })
         .collect();
-    let (id, name, ids_of): (&'static str, &'static str, fn(&Check) -> Vec<String>) = match level {
-        Level::Restricted => ("pss-restricted", "Pod Security Standards: restricted", |c| pss_ids(c, "restricted:")),
-        _ => ("pss-baseline", "Pod Security Standards: baseline", |c| pss_ids(c, "baseline:")),
+    let (id, name, ids_of): (&'static str, &'static str, IdsOf) = match level {
+        Level::Restricted => (
+            "pss-restricted",
+            "Pod Security Standards: restricted",
+            |c| pss_ids(c, "restricted:"),
+        ),
+        _ => ("pss-baseline", "Pod Security Standards: baseline", |c| {
+            pss_ids(c, "baseline:")
+        }),
     };
     Framework {
         id,
@@ -67,12 +75,15 @@ fn pss_ids(check: &Check, prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// Which of a check's compliance lists holds a framework's control ids.
+type IdsOf = fn(&Check) -> Vec<String>;
+
 /// Static facts of a data-file framework.
 struct Meta {
     id: &'static str,
     name: &'static str,
     version: &'static str,
-    ids_of: fn(&Check) -> Vec<String>,
+    ids_of: IdsOf,
 }
 
 fn ids(list: &[&str]) -> Vec<String> {
@@ -110,30 +121,42 @@ const DATA: &[(Meta, &str)] = &[
 ];
 
 /// Reads a catalogue file. The files ship with the binary and are checked by tests, so a
-/// malformed one is a build defect, reported loudly.
+/// malformed one (a missing id or title, an unknown scope) is a build defect, reported loudly.
 fn from_data(meta: &Meta, text: &str) -> Framework {
     let file = SourceFile::new(format!("frameworks/{}.yaml", meta.id), text);
     let root = parse_document(&file, &Limits::default())
         .unwrap_or_else(|e| panic!("catalogue {}: {e:?}", meta.id))
         .unwrap_or_else(|| panic!("catalogue {} is empty", meta.id));
-    let text_of = |n: &Node, key: &str| n.get(key).and_then(Node::scalar_text);
+    let text_of = |n: &Node, key: &str| n.get(key).and_then(Node::as_str).map(str::to_string);
     let controls = root
         .get("controls")
         .map(Node::as_seq)
         .unwrap_or(&[])
         .iter()
-        .map(|c| Control {
-            id: text_of(c, "id").unwrap_or_default(),
-            title: text_of(c, "title").unwrap_or_default(),
-            automated: c.get("automated").and_then(Node::as_bool).unwrap_or(false),
-            scope: match text_of(c, "scope").as_deref() {
-                Some("manifests") => Scope::Manifests,
-                Some("rbac") => Scope::Rbac,
-                Some("control-plane") => Scope::ControlPlane,
-                Some("node") => Scope::Node,
-                _ => Scope::Process,
-            },
-            guidance: text_of(c, "guidance"),
+        .enumerate()
+        .map(|(i, c)| {
+            // Ids must be strings: an unquoted `1.10` would read as the number 1.1.
+            let id = text_of(c, "id")
+                .unwrap_or_else(|| panic!("catalogue {}: control {i} has no string id", meta.id));
+            let defect =
+                |what: &str| -> ! { panic!("catalogue {}: control {id}: {what}", meta.id) };
+            Control {
+                title: text_of(c, "title").unwrap_or_else(|| defect("no title")),
+                automated: c
+                    .get("automated")
+                    .and_then(Node::as_bool)
+                    .unwrap_or_else(|| defect("`automated` is not true or false")),
+                scope: match text_of(c, "scope").as_deref() {
+                    Some("manifests") => Scope::Manifests,
+                    Some("rbac") => Scope::Rbac,
+                    Some("control-plane") => Scope::ControlPlane,
+                    Some("node") => Scope::Node,
+                    Some("process") => Scope::Process,
+                    _ => defect("scope is not manifests, rbac, control-plane, node or process"),
+                },
+                guidance: text_of(c, "guidance"),
+                id,
+            }
         })
         .collect();
     Framework {

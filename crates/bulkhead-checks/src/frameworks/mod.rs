@@ -1,16 +1,22 @@
 //! Compliance frameworks as data: each framework's catalogue of controls, joined with the
 //! checks' compliance ids, evaluated over a scan's findings.
 //!
-//! A control is **pass** when the scan held what the control needs and no unsuppressed
-//! finding of its checks was raised; **fail** when one was; **manual** when no check can
-//! decide it (the catalogue carries guidance); **not evaluated** when the scan held nothing
-//! the control needs (node files for a kubelet control, say). Nothing that was not evaluated
-//! is ever shown as passed.
+//! A control is **fail** when an unsuppressed finding of one of its checks was raised;
+//! otherwise **not evaluated** when the scan held nothing the control needs (node files for a
+//! kubelet control, say) or not every check that decides it ran; **manual** when no check
+//! can decide it, or only a person can (the catalogue carries guidance); **pass** when its
+//! checks ran over what it needs and found nothing. Nothing that was not evaluated is ever
+//! shown as passed.
 
 pub mod catalogue;
+#[cfg(test)]
+mod tests;
 
 use serde::Serialize;
 
+use bulkhead_model::{Inventory, Object, PodSpec};
+
+use crate::check::Check;
 use crate::registry::all_checks;
 use crate::sink::Finding;
 
@@ -40,7 +46,32 @@ pub struct Coverage {
     pub node: bool,
 }
 
+/// The control-plane components whose static Pods make a scan cover control-plane controls.
+const CONTROL_PLANE_COMPONENTS: &[&str] = &[
+    "kube-apiserver",
+    "etcd",
+    "kube-controller-manager",
+    "kube-scheduler",
+];
+
+const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
+
 impl Coverage {
+    /// What the scanned objects can show: any object for manifests; a Role, ClusterRole or
+    /// binding for RBAC; a static Pod of the API server, etcd, controller manager or scheduler
+    /// for the control plane. Node files are never among the inputs yet.
+    pub fn of(inventory: &Inventory) -> Coverage {
+        let objects = inventory.objects();
+        Coverage {
+            manifests: !objects.is_empty(),
+            rbac: objects
+                .iter()
+                .any(|o| RBAC_KINDS.contains(&o.kind.as_str())),
+            control_plane: objects.iter().any(is_control_plane_pod),
+            node: false,
+        }
+    }
+
     pub fn covers(&self, scope: Scope) -> bool {
         match scope {
             Scope::Manifests => self.manifests,
@@ -59,6 +90,31 @@ pub enum Status {
     Fail,
     Manual,
     NotEvaluated,
+}
+
+/// A Pod that runs a control-plane component: by its `component` label (kubeadm's static
+/// Pods), a container's name, or the program its command starts.
+fn is_control_plane_pod(object: &Object) -> bool {
+    let is_component = |s: &str| CONTROL_PLANE_COMPONENTS.contains(&s);
+    if object.kind != "Pod" {
+        return false;
+    }
+    if object.label("component").is_some_and(is_component) {
+        return true;
+    }
+    let Some(pod) = PodSpec::of(object) else {
+        return false;
+    };
+    let found = pod.containers().any(|c| {
+        let name = c.get("name").and_then(|n| n.as_str());
+        let program = c
+            .get("command")
+            .and_then(|cmd| cmd.as_seq().first())
+            .and_then(|n| n.as_str())
+            .map(|p| p.rsplit('/').next().unwrap_or(p));
+        name.is_some_and(is_component) || program.is_some_and(is_component)
+    });
+    found
 }
 
 /// One control of a framework's catalogue.
@@ -117,8 +173,21 @@ pub struct FrameworkReport {
 }
 
 impl Framework {
-    /// Judges every control of the catalogue against the findings.
+    /// Judges every control of the catalogue against the findings of a scan that ran every
+    /// check.
     pub fn evaluate(&self, findings: &[Finding], coverage: Coverage) -> FrameworkReport {
+        self.evaluate_with(findings, coverage, all_checks())
+    }
+
+    /// Judges every control against the findings of a scan that ran only the checks in `ran`
+    /// (`--select`, `--ignore`): a control some of whose checks did not run is not evaluated
+    /// rather than passed.
+    pub fn evaluate_with(
+        &self,
+        findings: &[Finding],
+        coverage: Coverage,
+        ran: &[&'static Check],
+    ) -> FrameworkReport {
         let mut results = Vec::new();
         for control in &self.controls {
             let checks: Vec<&'static str> = all_checks()
@@ -133,11 +202,14 @@ impl Framework {
                 .filter(|(_, f)| self.finding_matches(f, &control.id))
                 .map(|(i, _)| i)
                 .collect();
+            let all_ran = checks.iter().all(|id| ran.iter().any(|c| c.id == *id));
             let status = if !failing.is_empty() {
                 Status::Fail
-            } else if checks.is_empty() {
+            } else if control.scope != Scope::Process && !coverage.covers(control.scope) {
+                Status::NotEvaluated
+            } else if checks.is_empty() || control.scope == Scope::Process {
                 Status::Manual
-            } else if coverage.covers(control.scope) {
+            } else if all_ran {
                 Status::Pass
             } else {
                 Status::NotEvaluated
@@ -168,7 +240,10 @@ impl Framework {
     /// (a finding may violate restricted but not baseline); other frameworks go by check.
     fn finding_matches(&self, finding: &Finding, control: &str) -> bool {
         match self.id.strip_prefix("pss-") {
-            Some(level) => finding.pss.iter().any(|e| e == &format!("{level}:{control}")),
+            Some(level) => finding
+                .pss
+                .iter()
+                .any(|e| e == &format!("{level}:{control}")),
             None => true,
         }
     }

@@ -2,6 +2,7 @@
 
 pub mod checks;
 pub mod explain;
+pub mod frameworks;
 pub mod scan;
 
 /// Exit codes, as documented in the README.

@@ -13,7 +13,7 @@ use bulkhead_checks::{run_checks, Finding};
 use bulkhead_model::{discover, load_inputs, ErrorSeverity, Input, Inventory, Limits};
 use bulkhead_report::{render, Format, ScanResult, Summary};
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use super::{frameworks, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::cli::{ColorChoice, ScanArgs};
 use crate::settings::{self, Settings};
 
@@ -44,6 +44,11 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
         );
     }
     let settings = settings::resolve(args)?;
+    let framework = args
+        .framework
+        .as_deref()
+        .map(frameworks::resolve)
+        .transpose()?;
     let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let mut limits = Limits::default();
     if let Some(max) = args.max_document_bytes {
@@ -89,6 +94,8 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
         }
     }
 
+    let framework_report =
+        framework.map(|f| frameworks::evaluate(f, &inventory, &findings, &settings));
     let result = ScanResult {
         findings: &findings,
         errors: &errors,
@@ -99,7 +106,7 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
         fail_on: settings.fail_on,
         show_suppressed: args.show_suppressed,
         config: settings.config_path.as_deref(),
-        framework: None,
+        framework: framework_report.as_ref(),
     };
     // With one output fewer than formats, the first format goes to standard output.
     let skip = formats.len() - args.outputs.len();

@@ -39,7 +39,7 @@ declare_check! {
     /// or keep the tag and set `imagePullPolicy: Always`.
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark v1.12, 1.2.11 (AlwaysPullImages admission plugin)
+    /// - CIS Kubernetes Benchmark v1.12, 1.2.11 (the AlwaysPullImages admission plugin enforces this cluster-wide; not decided by this check)
     /// - NSA-CISA Kubernetes Hardening Guidance, "Building secure container images"
     /// - MITRE ATT&CK T1525 (Implant Internal Image)
     pub static IMAGE_PULL_POLICY = Check {
@@ -49,7 +49,7 @@ declare_check! {
         family: Family::Images,
         remediation: "pin the image by digest, or set imagePullPolicy: Always",
         compliance: Compliance {
-            cis: &["1.2.11"],
+            cis: &[],
             pss: &[],
             nsa: &["Pod security: building secure container images"],
             mitre: &["T1525"],

@@ -43,7 +43,7 @@ declare_check! {
     /// ## References
     /// - CIS Kubernetes Benchmark v1.12, 5.5.1
     /// - NSA-CISA Kubernetes Hardening Guidance, "Building secure container images"
-    /// - MITRE ATT&CK T1610 (Deploy Container), T1525 (Implant Internal Image)
+    /// - MITRE ATT&CK T1525 (Implant Internal Image)
     pub static IMAGE_REGISTRY_NOT_ALLOWED = Check {
         id: "BHI004",
         slug: "image-registry-not-allowed",
@@ -54,7 +54,7 @@ declare_check! {
             cis: &["5.5.1"],
             pss: &[],
             nsa: &["Pod security: building secure container images"],
-            mitre: &["T1610", "T1525"],
+            mitre: &["T1525"],
         },
         run: Run::Object(check),
     };

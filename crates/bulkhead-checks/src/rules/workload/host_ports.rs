@@ -33,7 +33,7 @@ declare_check! {
         compliance: Compliance {
             cis: &["5.2.12"],
             pss: &["baseline:hostPorts", "restricted:hostPorts"],
-            nsa: &["Network separation and hardening: network policies"],
+            nsa: &["Pod security: pod security enforcement"],
             mitre: &[],
         },
         run: Run::Object(check),

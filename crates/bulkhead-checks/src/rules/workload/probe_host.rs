@@ -36,7 +36,7 @@ declare_check! {
         compliance: Compliance {
             cis: &[],
             pss: &["baseline:hostProbesAndHostLifecycle", "restricted:hostProbesAndHostLifecycle"],
-            nsa: &["Network separation and hardening: network policies"],
+            nsa: &["Pod security: pod security enforcement"],
             mitre: &["T1090"],
         },
         run: Run::Object(check),

@@ -1,0 +1,326 @@
+//! The catalogues agree with the benchmarks and with the checks' compliance ids, and the
+//! verdicts follow the rules in the module documentation.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use bulkhead_model::{load_source, Inventory, Limits, SourceFile};
+
+use super::catalogue::{all_frameworks, find_framework};
+use super::{Coverage, Framework, FrameworkReport, Scope, Status};
+use crate::policy::{Suppression, SuppressionKind};
+use crate::{all_checks, run_checks, Check, Finding, Options};
+
+fn framework(id: &str) -> &'static Framework {
+    find_framework(id).unwrap_or_else(|| panic!("no framework {id}"))
+}
+
+fn status(report: &FrameworkReport, control: &str) -> Status {
+    report
+        .controls
+        .iter()
+        .find(|r| r.control.id == control)
+        .unwrap_or_else(|| panic!("{} has no control {control}", report.id))
+        .status
+}
+
+fn inventory(yaml: &str) -> Inventory {
+    let file = Arc::new(SourceFile::new("test.yaml".to_string(), yaml));
+    let loaded = load_source(file, &Limits::default());
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    Inventory::new(loaded.objects)
+}
+
+fn scan(yaml: &str) -> (Inventory, Vec<Finding>) {
+    let inventory = inventory(yaml);
+    let findings = run_checks(&inventory, all_checks(), &Options::default());
+    (inventory, findings)
+}
+
+const PRIVILEGED_POD: &str = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: team}
+spec:
+  containers:
+    - name: c
+      image: registry.example/app:1.0
+      securityContext: {privileged: true}
+";
+
+const MANIFESTS_ONLY: Coverage = Coverage {
+    manifests: true,
+    rbac: false,
+    control_plane: false,
+    node: false,
+};
+
+#[test]
+fn every_catalogue_parses_with_unique_ids_and_titles() {
+    let ids: Vec<&str> = all_frameworks().iter().map(|f| f.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "pss-baseline",
+            "pss-restricted",
+            "cis-1.12",
+            "nsa-cisa-1.2",
+            "mitre-containers"
+        ]
+    );
+    for f in all_frameworks() {
+        assert!(!f.controls.is_empty(), "{} is empty", f.id);
+        let mut seen = HashSet::new();
+        for c in &f.controls {
+            assert!(
+                seen.insert(c.id.as_str()),
+                "{}: duplicate id {}",
+                f.id,
+                c.id
+            );
+            assert!(!c.id.trim().is_empty(), "{}: empty id", f.id);
+            assert!(
+                !c.title.trim().is_empty(),
+                "{}: {} has no title",
+                f.id,
+                c.id
+            );
+        }
+    }
+}
+
+#[test]
+fn cis_lists_all_131_recommendations_of_v1_12() {
+    let cis = framework("cis-1.12");
+    assert_eq!(cis.controls.len(), 131);
+    // The benchmark marks 65 Automated and 66 Manual.
+    assert_eq!(cis.controls.iter().filter(|c| c.automated).count(), 65);
+    for c in cis.controls.iter().filter(|c| !c.automated) {
+        assert!(c.guidance.is_some(), "manual {} has no guidance", c.id);
+    }
+    let per_section = |prefix: &str| {
+        cis.controls
+            .iter()
+            .filter(|c| c.id.starts_with(prefix))
+            .count()
+    };
+    let sections = [
+        ("1.1.", 21),
+        ("1.2.", 30),
+        ("1.3.", 7),
+        ("1.4.", 2),
+        ("2.", 7),
+        ("3.1.", 3),
+        ("3.2.", 2),
+        ("4.1.", 10),
+        ("4.2.", 14),
+        ("4.3.", 1),
+        ("5.1.", 13),
+        ("5.2.", 12),
+        ("5.3.", 2),
+        ("5.4.", 2),
+        ("5.5.", 1),
+        ("5.6.", 4),
+    ];
+    for (prefix, n) in sections {
+        assert_eq!(per_section(prefix), n, "section {prefix}");
+    }
+    let scope = |id: &str| {
+        cis.controls
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.scope)
+            .unwrap_or_else(|| panic!("no {id}"))
+    };
+    assert_eq!(scope("1.1.10"), Scope::ControlPlane);
+    assert_eq!(scope("1.2.10"), Scope::ControlPlane);
+    assert_eq!(scope("4.2.1"), Scope::Node);
+    assert_eq!(scope("5.1.3"), Scope::Rbac);
+    assert_eq!(scope("5.2.2"), Scope::Manifests);
+    assert_eq!(scope("3.1.1"), Scope::Process);
+}
+
+#[test]
+fn every_compliance_id_of_every_check_names_a_control() {
+    let mut missing = Vec::new();
+    for f in all_frameworks() {
+        let ids: HashSet<&str> = f.controls.iter().map(|c| c.id.as_str()).collect();
+        for check in all_checks() {
+            for id in (f.ids_of)(check) {
+                if !ids.contains(id.as_str()) {
+                    missing.push(format!("{} cites {} {id:?}", check.id, f.id));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "unknown control ids:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn controls_no_check_decides_carry_guidance() {
+    for f in all_frameworks()
+        .iter()
+        .filter(|f| !f.id.starts_with("pss-"))
+    {
+        for c in &f.controls {
+            let decided = all_checks()
+                .iter()
+                .any(|check| (f.ids_of)(check).contains(&c.id));
+            assert!(
+                decided || c.automated || c.guidance.is_some(),
+                "{}: {} is decided by no check and has no guidance",
+                f.id,
+                c.id
+            );
+        }
+    }
+}
+
+#[test]
+fn a_finding_fails_its_controls_and_a_suppressed_one_does_not() {
+    let (_, mut findings) = scan(PRIVILEGED_POD);
+    assert!(findings.iter().any(|f| f.check.id == "BHW001"));
+    let cis = framework("cis-1.12");
+    let report = cis.evaluate(&findings, MANIFESTS_ONLY);
+    assert_eq!(status(&report, "5.2.2"), Status::Fail);
+    let failing = &report
+        .controls
+        .iter()
+        .find(|r| r.control.id == "5.2.2")
+        .expect("5.2.2")
+        .findings;
+    assert!(failing.iter().all(|&i| findings[i].check.id == "BHW001"));
+    assert!(!failing.is_empty());
+
+    for f in findings.iter_mut() {
+        f.suppression = Some(Suppression {
+            kind: SuppressionKind::Annotation,
+            reason: None,
+            until: None,
+            source: "test.yaml:3".into(),
+        });
+    }
+    let report = cis.evaluate(&findings, MANIFESTS_ONLY);
+    assert_eq!(status(&report, "5.2.2"), Status::Pass);
+    assert_eq!(report.failed, 0);
+}
+
+#[test]
+fn a_clean_control_passes_only_when_the_scan_covers_its_scope() {
+    let cis = framework("cis-1.12");
+    // Decided by checks, manifests scope.
+    let report = cis.evaluate(&[], MANIFESTS_ONLY);
+    assert_eq!(status(&report, "5.2.2"), Status::Pass);
+    let report = cis.evaluate(&[], Coverage::default());
+    assert_eq!(status(&report, "5.2.2"), Status::NotEvaluated);
+    assert_eq!(report.passed, 0);
+    assert_eq!(report.score, None);
+}
+
+#[test]
+fn controls_outside_the_scan_are_not_evaluated_and_undecided_ones_are_manual() {
+    let cis = framework("cis-1.12");
+    let report = cis.evaluate(&[], MANIFESTS_ONLY);
+    // Kubelet settings: no node files in a manifest scan.
+    assert_eq!(status(&report, "4.2.1"), Status::NotEvaluated);
+    // API server flags: no control-plane Pod in the scan.
+    assert_eq!(status(&report, "1.2.2"), Status::NotEvaluated);
+    // RBAC controls without RBAC objects.
+    assert_eq!(status(&report, "5.1.3"), Status::NotEvaluated);
+    // In scope, but no check decides it.
+    assert_eq!(status(&report, "5.3.2"), Status::Manual);
+    // Only a person can judge it.
+    assert_eq!(status(&report, "3.1.1"), Status::Manual);
+
+    let everything = Coverage {
+        manifests: true,
+        rbac: true,
+        control_plane: true,
+        node: true,
+    };
+    let report = cis.evaluate(&[], everything);
+    assert_eq!(status(&report, "4.2.1"), Status::Manual);
+    assert_eq!(status(&report, "5.1.3"), Status::Manual);
+    for r in &report.controls {
+        if r.status == Status::Pass {
+            assert!(
+                !r.checks.is_empty(),
+                "{} passed with no check",
+                r.control.id
+            );
+        }
+    }
+    let counts = report.passed + report.failed + report.manual + report.not_evaluated;
+    assert_eq!(counts, 131);
+}
+
+#[test]
+fn a_control_whose_checks_did_not_all_run_is_not_passed() {
+    let cis = framework("cis-1.12");
+    let only: Vec<&'static Check> = all_checks()
+        .iter()
+        .copied()
+        .filter(|c| c.id == "BHW001")
+        .collect();
+    let report = cis.evaluate_with(&[], MANIFESTS_ONLY, &only);
+    // 5.2.2 is decided by BHW001 alone; 5.2.7 by checks that did not run.
+    assert_eq!(status(&report, "5.2.2"), Status::Pass);
+    assert_eq!(status(&report, "5.2.7"), Status::NotEvaluated);
+}
+
+#[test]
+fn pss_controls_fail_only_at_the_levels_a_finding_names() {
+    let (_, findings) = scan(
+        "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: team}
+spec:
+  containers:
+    - name: c
+      image: registry.example/app:1.0
+      securityContext: {runAsNonRoot: false}
+",
+    );
+    let restricted = framework("pss-restricted").evaluate(&findings, MANIFESTS_ONLY);
+    let baseline = framework("pss-baseline").evaluate(&findings, MANIFESTS_ONLY);
+    assert_eq!(status(&restricted, "runAsNonRoot"), Status::Fail);
+    assert_eq!(status(&baseline, "privileged"), Status::Pass);
+    assert_eq!(baseline.failed, 0, "{:?}", baseline.controls);
+}
+
+#[test]
+fn coverage_follows_the_scanned_objects() {
+    assert_eq!(Coverage::of(&inventory("")), Coverage::default());
+    let c = Coverage::of(&inventory(PRIVILEGED_POD));
+    assert_eq!(c, MANIFESTS_ONLY);
+    let c = Coverage::of(&inventory(
+        "\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: b}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: Group, name: devs, apiGroup: rbac.authorization.k8s.io}]
+",
+    ));
+    assert!(c.rbac && !c.control_plane);
+    // kubeadm's static Pod: by label, by container name, by command.
+    for pod in [
+        "metadata: {name: a, namespace: kube-system, labels: {component: kube-apiserver}}\nspec: {containers: [{name: x, image: i}]}",
+        "metadata: {name: a, namespace: kube-system}\nspec: {containers: [{name: etcd, image: i}]}",
+        "metadata: {name: a, namespace: kube-system}\nspec: {containers: [{name: x, image: i, command: [/usr/local/bin/kube-scheduler, --profiling=false]}]}",
+    ] {
+        let c = Coverage::of(&inventory(&format!("apiVersion: v1\nkind: Pod\n{pod}\n")));
+        assert!(c.control_plane, "{pod}");
+        assert!(!c.node);
+    }
+    // A Deployment named like a component is not a control plane.
+    let c = Coverage::of(&inventory(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: etcd, labels: {component: etcd}}\nspec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: etcd, image: i}]}}}\n",
+    ));
+    assert!(!c.control_plane);
+}

@@ -1,0 +1,181 @@
+//! `bulkhead frameworks [ID]`: the compliance frameworks and their controls; and the wiring
+//! `scan --framework` uses to judge one.
+
+use bulkhead_checks::frameworks::catalogue::{all_frameworks, find_framework};
+use bulkhead_checks::frameworks::{Control, Coverage, Framework, FrameworkReport};
+use bulkhead_checks::pss::Level;
+use bulkhead_checks::rules::workload::PSS_CHECKS;
+use bulkhead_checks::{all_checks, Finding};
+use bulkhead_model::Inventory;
+
+use super::{EXIT_ERROR, EXIT_OK};
+use crate::cli::{FrameworksArgs, ListFormat};
+use crate::settings::Settings;
+
+pub fn run(args: &FrameworksArgs) -> u8 {
+    let text = match &args.framework {
+        None => list(args.format),
+        Some(id) => match resolve(id) {
+            Ok(framework) => controls(framework, args.format),
+            Err(message) => {
+                eprintln!("bulkhead: error: {message}");
+                return EXIT_ERROR;
+            }
+        },
+    };
+    print!("{text}");
+    EXIT_OK
+}
+
+/// The framework named `id`, or an error that lists the known ids.
+pub fn resolve(id: &str) -> Result<&'static Framework, String> {
+    find_framework(id).ok_or_else(|| {
+        let known: Vec<&str> = all_frameworks().iter().map(|f| f.id).collect();
+        format!("unknown framework {id:?} (known: {})", known.join(", "))
+    })
+}
+
+/// Judges `framework` over a scan's findings, with the coverage its objects give.
+pub fn evaluate(
+    framework: &Framework,
+    inventory: &Inventory,
+    findings: &[Finding],
+    settings: &Settings,
+) -> FrameworkReport {
+    // At `--pss-level baseline` the findings only the restricted level asks for were dropped,
+    // so a clean result from the PSS checks vouches for baseline controls only.
+    let restricted_dropped =
+        settings.pss_level == Level::Baseline && framework.id != "pss-baseline";
+    let ran: Vec<_> = settings
+        .checks
+        .iter()
+        .copied()
+        .filter(|c| !(restricted_dropped && PSS_CHECKS.iter().any(|p| p.id == c.id)))
+        // The registry allow-list check judges nothing without an allow-list.
+        .filter(|c| !(c.id == "BHI004" && settings.options.allowed_registries.is_empty()))
+        .collect();
+    framework.evaluate_with(findings, Coverage::of(inventory), &ran)
+}
+
+/// Ids of the checks whose compliance ids name `control`.
+fn deciding_checks(framework: &Framework, control: &Control) -> Vec<&'static str> {
+    all_checks()
+        .iter()
+        .filter(|c| (framework.ids_of)(c).contains(&control.id))
+        .map(|c| c.id)
+        .collect()
+}
+
+fn list(format: ListFormat) -> String {
+    let rows: Vec<_> = all_frameworks()
+        .iter()
+        .map(|f| {
+            let automated = f.controls.iter().filter(|c| c.automated).count();
+            let decided = f
+                .controls
+                .iter()
+                .filter(|c| !deciding_checks(f, c).is_empty())
+                .count();
+            (f, automated, decided)
+        })
+        .collect();
+    match format {
+        ListFormat::Json => {
+            let list: Vec<_> = rows
+                .iter()
+                .map(|(f, automated, decided)| {
+                    serde_json::json!({
+                        "id": f.id,
+                        "name": f.name,
+                        "version": f.version,
+                        "controls": f.controls.len(),
+                        "automated": automated,
+                        "manual": f.controls.len() - automated,
+                        "decidedByChecks": decided,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&list).unwrap_or_default() + "\n"
+        }
+        ListFormat::Text => {
+            let mut out = format!(
+                "{:<17} {:<40} {:<8} {:>8} {:>9} {:>6} {:>7}\n",
+                "ID", "NAME", "VERSION", "CONTROLS", "AUTOMATED", "MANUAL", "DECIDED"
+            );
+            for (f, automated, decided) in &rows {
+                out += &format!(
+                    "{:<17} {:<40} {:<8} {:>8} {:>9} {:>6} {:>7}\n",
+                    f.id,
+                    f.name,
+                    f.version,
+                    f.controls.len(),
+                    automated,
+                    f.controls.len() - automated,
+                    decided
+                );
+            }
+            out +=
+                "\nAUTOMATED and MANUAL are the framework's own marking (NSA-CISA and MITRE mark \
+                    none);\nDECIDED counts the controls Bulkhead's checks decide. \
+                    `bulkhead frameworks ID` lists the controls.\n";
+            out
+        }
+    }
+}
+
+fn controls(framework: &Framework, format: ListFormat) -> String {
+    match format {
+        ListFormat::Json => {
+            let controls: Vec<_> = framework
+                .controls
+                .iter()
+                .map(|c| {
+                    let mut value = serde_json::to_value(c).unwrap_or_default();
+                    value["checks"] = serde_json::json!(deciding_checks(framework, c));
+                    value
+                })
+                .collect();
+            let value = serde_json::json!({
+                "id": framework.id,
+                "name": framework.name,
+                "version": framework.version,
+                "controls": controls,
+            });
+            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+        }
+        ListFormat::Text => {
+            let width = framework
+                .controls
+                .iter()
+                .map(|c| c.id.chars().count())
+                .max()
+                .unwrap_or(0);
+            let mut out = format!(
+                "{} {} ({}): {} controls\n\n{:<width$} {:<13} {:<9} TITLE\n",
+                framework.name,
+                framework.version,
+                framework.id,
+                framework.controls.len(),
+                "ID",
+                "SCOPE",
+                "MARKED",
+            );
+            for c in &framework.controls {
+                let scope = serde_json::to_value(c.scope)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let marked = if c.automated { "automated" } else { "manual" };
+                out += &format!("{:<width$} {scope:<13} {marked:<9} {}\n", c.id, c.title);
+                let checks = deciding_checks(framework, c);
+                if !checks.is_empty() {
+                    out += &format!("{:<width$} = checks: {}\n", "", checks.join(", "));
+                }
+                if let Some(guidance) = &c.guidance {
+                    out += &format!("{:<width$} = guidance: {guidance}\n", "");
+                }
+            }
+            out
+        }
+    }
+}
