@@ -44,7 +44,7 @@ pub fn run_checks(
         })
         .collect();
     findings.extend(inventory_findings);
-    findings.sort_by(|a, b| {
+    findings.sort_unstable_by(|a, b| {
         (
             &a.location.path,
             a.location.span.start,

@@ -22,7 +22,13 @@ pub fn fingerprint(check: &str, object: &Object, object_ref: &ObjectRef, pointer
         hasher.update([0u8]);
     }
     let digest = hasher.finalize();
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for b in &digest[..16] {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+    out
 }
 
 /// The pointer with each index into a list of named mappings replaced by `[name]`.
@@ -48,7 +54,13 @@ fn stable_path(root: &Node, pointer: &str) -> String {
             }
             node = item;
         } else {
-            node = node.and_then(|n| n.get(&token.replace("~1", "/").replace("~0", "~")));
+            node = node.and_then(|n| {
+                if token.contains('~') {
+                    n.get(&token.replace("~1", "/").replace("~0", "~"))
+                } else {
+                    n.get(token)
+                }
+            });
         }
         if !written {
             out.push('/');

@@ -12,6 +12,7 @@ pub struct Inventory {
     objects: Vec<Object>,
     by_kind: HashMap<String, Vec<usize>>,
     by_namespace: HashMap<String, Vec<usize>>,
+    by_kind_namespace: HashMap<(String, Option<String>), Vec<usize>>,
     by_name: HashMap<(String, Option<String>, String), usize>,
 }
 
@@ -23,6 +24,11 @@ impl Inventory {
         };
         for (i, o) in inventory.objects.iter().enumerate() {
             inventory.by_kind.entry(o.kind.clone()).or_default().push(i);
+            inventory
+                .by_kind_namespace
+                .entry((o.kind.clone(), o.namespace.clone()))
+                .or_default()
+                .push(i);
             if let Some(ns) = &o.namespace {
                 inventory
                     .by_namespace
@@ -52,6 +58,16 @@ impl Inventory {
 
     pub fn of_kind<'a>(&'a self, kind: &str) -> impl Iterator<Item = &'a Object> + 'a {
         self.indexed(self.by_kind.get(kind))
+    }
+
+    /// Objects of a kind with exactly this namespace field (`None`: written without one).
+    pub fn of_kind_in<'a>(
+        &'a self,
+        kind: &str,
+        namespace: Option<&str>,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        let key = (kind.to_string(), namespace.map(str::to_string));
+        self.indexed(self.by_kind_namespace.get(&key))
     }
 
     pub fn in_namespace<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a Object> + 'a {

@@ -14,6 +14,7 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: OnceLock<Vec<u32>>,
+    ascii: OnceLock<bool>,
     /// Answers of [`SourceFile::mentions`], so that per-finding questions scan the text once.
     mentions: std::sync::Mutex<Vec<(&'static str, bool)>>,
 }
@@ -24,6 +25,7 @@ impl SourceFile {
             path: path.into(),
             text: text.into(),
             line_starts: OnceLock::new(),
+            ascii: OnceLock::new(),
             mentions: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -63,7 +65,13 @@ impl SourceFile {
         };
         let line_start = starts[line_index] as usize;
         let end = floor_char_boundary(&self.text, offset as usize);
-        let column = self.text[line_start..end].chars().count() as u32 + 1;
+        // Columns count characters; in ASCII text that is bytes, found without walking a
+        // (possibly enormous, minified) line once per finding.
+        let column = if *self.ascii.get_or_init(|| self.text.is_ascii()) {
+            (end - line_start) as u32 + 1
+        } else {
+            self.text[line_start..end].chars().count() as u32 + 1
+        };
         (line_index as u32 + 1, column)
     }
 

@@ -136,7 +136,12 @@ fn write_error(error: &LoadError, paint: &Paint, out: &mut dyn Write) -> io::Res
         ErrorSeverity::Error => paint.wrap("1;31", "error"),
         ErrorSeverity::Warning => paint.wrap("1;33", "warning"),
     };
-    writeln!(out, "{}: {label}: {}", paint.bold(&at), error.message)?;
+    writeln!(
+        out,
+        "{}: {label}: {}",
+        paint.bold(&clean(&at)),
+        clean(&error.message)
+    )?;
     writeln!(out)
 }
 
@@ -146,22 +151,14 @@ fn write_finding(f: &Finding, paint: &Paint, out: &mut dyn Write) -> io::Result<
     writeln!(
         out,
         "{}: {} {} {}",
-        paint.bold(&format!("{}:{}:{}", loc.path, pos.line, pos.column)),
+        paint.bold(&format!("{}:{}:{}", clean(&loc.path), pos.line, pos.column)),
         paint.severity(f.severity, f.check.id),
         paint.severity(f.severity, &format!("[{}]", f.severity)),
-        f.message
+        clean(&f.message)
     )?;
-    let line_text = &snippet::display_line(f, pos.line);
+    let (line_text, start, width) = snippet_window(f);
     let gutter = pos.line.to_string();
     let pad = " ".repeat(gutter.len());
-    let start = pos.column as usize - 1;
-    let line_chars = line_text.chars().count();
-    let end = if pos.end_line == pos.line {
-        (pos.end_column as usize - 1).min(line_chars)
-    } else {
-        line_text.trim_end().chars().count()
-    };
-    let width = end.saturating_sub(start).max(1);
     let indent: String = line_text
         .chars()
         .take(start)
@@ -202,9 +199,72 @@ fn write_finding(f: &Finding, paint: &Paint, out: &mut dyn Write) -> io::Result<
         notes.push(compliance);
     }
     for note in notes {
-        writeln!(out, "{pad} {} {note}", paint.dim("="))?;
+        writeln!(out, "{pad} {} {}", paint.dim("="), clean(&note))?;
     }
     writeln!(out)
+}
+
+/// Characters of the source line shown around the offending span, at most.
+const WINDOW: usize = 120;
+
+/// The source line to show (cut to a window around the span on long lines, secrets masked,
+/// control characters escaped), the caret's start in characters, and its width.
+///
+/// Works in bytes from the span's offset, so a minified file with one enormous line costs
+/// the window per finding, not the line.
+fn snippet_window(f: &Finding) -> (String, usize, usize) {
+    let pos = &f.location.position;
+    let line_span = f.file.line_span(pos.line);
+    let line = if snippet::is_sensitive(f) {
+        snippet::display_line(f, pos.line)
+    } else {
+        f.file.line_text(pos.line).to_string()
+    };
+    let start = (f.location.span.start.saturating_sub(line_span.start) as usize).min(line.len());
+    let end = if pos.end_line == pos.line {
+        (f.location.span.end.saturating_sub(line_span.start) as usize).min(line.len())
+    } else {
+        line.trim_end().len()
+    }
+    .max(start);
+    let from = floor(&line, start.saturating_sub(WINDOW / 3));
+    let to = floor(&line, end.min(start + WINDOW).max(from).min(line.len()));
+    let to = if to < line.len() {
+        floor(&line, (from + WINDOW).max(to).min(line.len()))
+    } else {
+        to
+    };
+    let start = floor(&line, start).max(from);
+    let end = floor(&line, end).min(to).max(start);
+    let prefix = if from > 0 { "…" } else { "" };
+    let suffix = if to < line.len() { "…" } else { "" };
+    let shown = format!("{prefix}{}{suffix}", clean(&line[from..to]));
+    let caret_start = prefix.chars().count() + clean(&line[from..start]).chars().count();
+    let width = clean(&line[start..end]).chars().count().max(1);
+    (shown, caret_start, width)
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Text from manifests with control characters made visible, so that a crafted manifest
+/// cannot send escape sequences to the reader's terminal.
+fn clean(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' => "\t".to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 fn write_summary(s: &Summary, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {

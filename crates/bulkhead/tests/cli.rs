@@ -390,7 +390,15 @@ fn pss_version_pins_the_controls() {
 #[test]
 fn secret_values_never_reach_any_output() {
     let path = format!("{}/insecure-deployment.yaml", examples());
-    for format in ["text", "json"] {
+    for format in [
+        "text",
+        "json",
+        "html",
+        "markdown",
+        "sarif",
+        "junit",
+        "policyreport",
+    ] {
         let out = bulkhead()
             .args(["scan", "--format", format, "--select", "secrets", &path])
             .output()
@@ -402,4 +410,47 @@ fn secret_values_never_reach_any_output() {
             "{format} leaks the value: {text}"
         );
     }
+}
+
+#[test]
+fn long_lines_are_windowed_and_control_characters_escaped_in_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("min.json");
+    // One minified line with many findings, and an escape sequence in a container name.
+    let containers: Vec<String> = (0..200)
+        .map(|i| format!(r#"{{"name":"c{i}\u001b[31m","image":"a:1","securityContext":{{"privileged":true}}}}"#))
+        .collect();
+    let pod = format!(
+        r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"p","namespace":"ns"}},"spec":{{"containers":[{}]}}}}"#,
+        containers.join(",")
+    );
+    fs::write(&path, &pod).unwrap();
+    let out = bulkhead()
+        .args(["scan", "--select", "BHW001", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("BHW001 [high]").count(), 200);
+    assert!(
+        !text.contains('\x1b'),
+        "raw escape sequence reached the terminal"
+    );
+    assert!(text.contains("\\u{1b}[31m"));
+    let longest = text.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(
+        longest < 400,
+        "a source line of {longest} characters was printed"
+    );
+    // The caret still sits under the field.
+    let first = text.lines().position(|l| l.starts_with("1 |")).unwrap();
+    let (source, caret) = (
+        text.lines().nth(first).unwrap(),
+        text.lines().nth(first + 1).unwrap(),
+    );
+    let at = caret.chars().position(|c| c == '^').unwrap();
+    let under: String = source.chars().skip(at).collect();
+    assert!(
+        under.starts_with("\"privileged\":true"),
+        "{source}\n{caret}"
+    );
 }

@@ -304,7 +304,8 @@ impl Builder<'_> {
                         start,
                         anchor,
                         items.last().map(|n| n.span.end),
-                        Value::Seq(items),
+                        // Trees live for the whole scan: give back what growing reserved.
+                        Value::Seq(shrunk(items)),
                     ),
                     Frame::Map {
                         start,
@@ -315,7 +316,7 @@ impl Builder<'_> {
                         start,
                         anchor,
                         entries.last().map(|e| e.value.span.end),
-                        Value::Map(apply_merge_keys(entries)),
+                        Value::Map(shrunk(apply_merge_keys(entries))),
                     ),
                 };
                 // Flow collections end at their closing bracket; block ones at their last child.
@@ -447,6 +448,11 @@ impl Builder<'_> {
 
 /// YAML merge keys (`<<: *defaults`), which go-yaml v2 and so Kubernetes honour: entries of
 /// the merged mappings are added unless the mapping sets the key itself.
+fn shrunk<T>(mut items: Vec<T>) -> Vec<T> {
+    items.shrink_to_fit();
+    items
+}
+
 fn apply_merge_keys(entries: Vec<Entry>) -> Vec<Entry> {
     if !entries.iter().any(|e| &*e.key == "<<") {
         return entries;

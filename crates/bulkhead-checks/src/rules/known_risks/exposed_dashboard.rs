@@ -76,7 +76,7 @@ declare_check! {
             nsa: &["Authentication and authorization"],
             mitre: &["T1133"],
         },
-        run: Run::Object(check),
+        run: Run::Inventory(check),
     };
 }
 
@@ -108,18 +108,48 @@ fn is_dashboard(container: &Container<'_>) -> bool {
         })
 }
 
-fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    match object.kind.as_str() {
-        "ClusterRoleBinding" => check_binding(cx, object, sink),
-        "Service" if object.group().is_empty() => check_service(cx, object, sink),
-        _ => check_workload(object, sink),
+/// The dashboard workloads of the scan, found once: they are rare, and services and bindings
+/// are matched against them.
+fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
+    let dashboards: Vec<(&Object, PodSpec<'_>)> = cx
+        .inventory
+        .objects()
+        .iter()
+        .filter_map(|o| {
+            let pod = PodSpec::of(o)?;
+            let dashboard = pod.containers().any(|c| is_dashboard(&c));
+            dashboard.then_some((o, pod))
+        })
+        .collect();
+    if dashboards.is_empty() {
+        return;
+    }
+    for (object, pod) in &dashboards {
+        check_workload(object, pod, sink);
+    }
+    for service in cx
+        .inventory
+        .of_kind("Service")
+        .filter(|s| s.group().is_empty())
+    {
+        check_service(&dashboards, service, sink);
+    }
+    for binding in cx.inventory.of_kind("ClusterRoleBinding") {
+        check_binding(&dashboards, binding, sink);
     }
 }
 
-fn check_workload(object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
-        return;
-    };
+/// Dashboard workloads in a namespace.
+fn in_namespace<'a, 'b>(
+    dashboards: &'b [(&'a Object, PodSpec<'a>)],
+    namespace: &'b str,
+) -> impl Iterator<Item = &'b (&'a Object, PodSpec<'a>)> + 'b {
+    dashboards
+        .iter()
+        .filter(move |(o, _)| o.namespace.as_deref() == Some(namespace))
+}
+
+fn check_workload(object: &Object, pod: &PodSpec<'_>, sink: &mut Sink<'_>) {
     for container in pod.containers().filter(is_dashboard) {
         for word in words(&container) {
             for (flag, why, severity) in FLAGS {
@@ -155,19 +185,7 @@ fn service_account<'a>(pod: &PodSpec<'a>) -> &'a str {
         .unwrap_or("default")
 }
 
-/// Dashboard workloads of a namespace, with their pod specs.
-fn dashboards<'a>(
-    cx: &Context<'a>,
-    namespace: &'a str,
-) -> impl Iterator<Item = (&'a Object, PodSpec<'a>)> {
-    cx.inventory.in_namespace(namespace).filter_map(|o| {
-        let pod = PodSpec::of(o)?;
-        let dashboard = pod.containers().any(|c| is_dashboard(&c));
-        dashboard.then_some((o, pod))
-    })
-}
-
-fn check_binding(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+fn check_binding(dashboards: &[(&Object, PodSpec<'_>)], object: &Object, sink: &mut Sink<'_>) {
     let role = object.root.get("roleRef");
     let role_name = role.and_then(|r| r.get("name")).and_then(Node::as_str);
     let role_kind = role.and_then(|r| r.get("kind")).and_then(Node::as_str);
@@ -183,7 +201,8 @@ fn check_binding(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         let (Some(name), Some(namespace)) = (field("name"), field("namespace")) else {
             continue;
         };
-        let dashboard = dashboards(cx, namespace).find(|(_, pod)| service_account(pod) == name);
+        let dashboard =
+            in_namespace(dashboards, namespace).find(|(_, pod)| service_account(pod) == name);
         if let Some((workload, _)) = dashboard {
             sink.report_with(
                 object,
@@ -198,7 +217,7 @@ fn check_binding(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     }
 }
 
-fn check_service(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+fn check_service(dashboards: &[(&Object, PodSpec<'_>)], object: &Object, sink: &mut Sink<'_>) {
     let spec = object.root.get("spec");
     let Some(kind) = spec
         .and_then(|s| s.get("type"))
@@ -219,7 +238,8 @@ fn check_service(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let Some(namespace) = object.namespace.as_deref() else {
         return;
     };
-    let dashboard = dashboards(cx, namespace).find(|(_, pod)| selector.matches(|k| pod.label(k)));
+    let dashboard =
+        in_namespace(dashboards, namespace).find(|(_, pod)| selector.matches(|k| pod.label(k)));
     if let Some((workload, _)) = dashboard {
         sink.report(
             object,

@@ -58,7 +58,10 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             continue;
         };
         let namespace = hpa.namespace.as_deref();
-        let same_kind_beside = cx.inventory.of_kind(kind).any(|o| side_by_side(o, hpa));
+        let same_kind_beside = cx
+            .inventory
+            .of_kind_in(kind, namespace)
+            .any(|o| side_by_side(o, hpa));
         if !same_kind_beside && !sources.has_workloads_beside(hpa) {
             continue;
         }

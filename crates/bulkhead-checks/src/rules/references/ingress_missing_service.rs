@@ -59,11 +59,7 @@ declare_check! {
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     for ingress in cx.inventory.of_kind("Ingress") {
         let namespace = ingress.namespace.as_deref();
-        let services: Vec<_> = cx
-            .inventory
-            .of_kind("Service")
-            .filter(|s| s.namespace.as_deref() == namespace)
-            .collect();
+        let services: Vec<_> = cx.inventory.of_kind_in("Service", namespace).collect();
         if !services.iter().any(|s| side_by_side(s, ingress)) {
             continue;
         }

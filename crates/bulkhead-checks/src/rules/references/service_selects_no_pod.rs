@@ -106,9 +106,10 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
 
 /// Whether an SMI TrafficSplit in the Service's namespace routes for it (`spec.service`).
 fn is_traffic_split_apex(cx: &Context<'_>, service: &Object) -> bool {
-    cx.inventory.of_kind("TrafficSplit").any(|split| {
-        split.namespace == service.namespace
-            && split.root.path(&["spec", "service"]).and_then(Node::as_str)
+    cx.inventory
+        .of_kind_in("TrafficSplit", service.namespace.as_deref())
+        .any(|split| {
+            split.root.path(&["spec", "service"]).and_then(Node::as_str)
                 == Some(service.name.as_str())
-    })
+        })
 }

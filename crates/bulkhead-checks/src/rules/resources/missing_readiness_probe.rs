@@ -59,7 +59,7 @@ declare_check! {
 /// pods.
 fn selecting_service<'a>(cx: &Context<'a>, object: &Object, pod: &PodSpec<'_>) -> Option<&'a str> {
     cx.inventory
-        .of_kind("Service")
+        .of_kind_in("Service", object.namespace.as_deref())
         .filter(|s| crate::rules::common::same_namespace(s, object))
         .find(|s| {
             s.root

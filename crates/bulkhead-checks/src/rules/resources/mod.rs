@@ -65,7 +65,7 @@ pub(crate) fn limit_range_sets_default(
     resource: &str,
 ) -> bool {
     cx.inventory
-        .of_kind("LimitRange")
+        .of_kind_in("LimitRange", object.namespace.as_deref())
         .filter(|lr| crate::rules::common::same_namespace(lr, object))
         .flat_map(|lr| {
             lr.root
@@ -93,19 +93,24 @@ pub(crate) fn report_namespaces_without(
     kind: &str,
     consequence: &str,
 ) {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for workload in cx.inventory.objects() {
         let Some(namespace) = workload.namespace.as_deref() else {
             continue;
         };
         if namespace == "kube-system"
-            || seen.contains(&namespace)
+            || seen.contains(namespace)
             || bulkhead_model::PodSpec::of(workload).is_none()
         {
             continue;
         }
-        seen.push(namespace);
-        if cx.inventory.in_namespace(namespace).any(|o| o.kind == kind) {
+        seen.insert(namespace);
+        if cx
+            .inventory
+            .of_kind_in(kind, Some(namespace))
+            .next()
+            .is_some()
+        {
             continue;
         }
         let message =

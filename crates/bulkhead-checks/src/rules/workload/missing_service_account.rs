@@ -67,8 +67,9 @@ fn namespace_is_known(cx: &Context<'_>, namespace: &str) -> bool {
     cx.inventory.get("Namespace", None, namespace).is_some()
         || cx
             .inventory
-            .in_namespace(namespace)
-            .any(|o| o.kind == "ServiceAccount")
+            .of_kind_in("ServiceAccount", Some(namespace))
+            .next()
+            .is_some()
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
