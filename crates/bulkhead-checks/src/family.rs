@@ -25,10 +25,14 @@ pub enum Family {
     /// References to objects that do not exist: services selecting no pod, ingresses to
     /// missing services (`BHF`).
     References,
+    /// RBAC: risky grants and escalation paths (`BHR`).
+    Rbac,
+    /// Network policy, reachability and exposure (`BHN`).
+    Network,
 }
 
 impl Family {
-    pub const ALL: [Family; 8] = [
+    pub const ALL: [Family; 10] = [
         Family::Workload,
         Family::Resources,
         Family::Images,
@@ -37,6 +41,8 @@ impl Family {
         Family::Deprecations,
         Family::KnownRisks,
         Family::References,
+        Family::Rbac,
+        Family::Network,
     ];
 
     pub fn name(self) -> &'static str {
@@ -49,6 +55,8 @@ impl Family {
             Family::Deprecations => "deprecations",
             Family::KnownRisks => "known-risks",
             Family::References => "references",
+            Family::Rbac => "rbac",
+            Family::Network => "network",
         }
     }
 
@@ -63,6 +71,8 @@ impl Family {
             Family::Deprecations => 'D',
             Family::KnownRisks => 'K',
             Family::References => 'F',
+            Family::Rbac => 'R',
+            Family::Network => 'N',
         }
     }
 }

@@ -5,7 +5,8 @@ use std::sync::OnceLock;
 
 use crate::check::Check;
 use crate::rules::{
-    deprecations, images, known_risks, multitenancy, references, resources, secrets, workload,
+    deprecations, images, known_risks, multitenancy, network, rbac, references, resources, secrets,
+    workload,
 };
 
 /// Every built-in check: each family's list, in family order.
@@ -21,6 +22,8 @@ pub fn all_checks() -> &'static [&'static Check] {
             deprecations::CHECKS,
             known_risks::CHECKS,
             references::CHECKS,
+            rbac::CHECKS,
+            network::CHECKS,
         ]
         .concat()
     })

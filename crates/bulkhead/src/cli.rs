@@ -20,6 +20,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List the compliance frameworks `scan --framework` reports on, or one framework's controls.
     Frameworks(FrameworksArgs),
+    /// RBAC analysis: who can do what, and paths to cluster-admin.
+    Rbac(crate::commands::rbac::RbacArgs),
+    /// NetworkPolicy analysis: reachability, explanations, exposure, diffs.
+    Netpol(crate::commands::netpol::NetpolArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -16,6 +16,8 @@ fn main() -> ExitCode {
         cli::Command::Checks(args) => commands::checks::run(&args),
         cli::Command::Explain(args) => commands::explain::run(&args),
         cli::Command::Frameworks(args) => commands::frameworks::run(&args),
+        cli::Command::Rbac(args) => commands::rbac::run(&args),
+        cli::Command::Netpol(args) => commands::netpol::run(&args),
     };
     ExitCode::from(code)
 }

@@ -5,6 +5,8 @@ pub mod deprecations;
 pub mod images;
 pub mod known_risks;
 pub mod multitenancy;
+pub mod network;
+pub mod rbac;
 pub mod references;
 pub mod resources;
 pub mod secrets;

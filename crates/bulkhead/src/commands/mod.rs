@@ -3,6 +3,8 @@
 pub mod checks;
 pub mod explain;
 pub mod frameworks;
+pub mod netpol;
+pub mod rbac;
 pub mod scan;
 
 /// Exit codes, as documented in the README.

@@ -1,0 +1,6 @@
+//! Network policy, reachability and exposure.
+
+use crate::Check;
+
+/// This family's checks, in id order.
+pub static CHECKS: &[&Check] = &[];

@@ -1,0 +1,1 @@
+//! NetworkPolicy semantics over the inventory (in progress).

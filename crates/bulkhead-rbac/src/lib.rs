@@ -1,0 +1,1 @@
+//! RBAC resolution over the inventory (in progress).
