@@ -153,6 +153,24 @@ pub const CONTROLS: &[Control] = &[
     control("procMount_restricted", Level::Restricted, 35),
 ];
 
+/// The capabilities the baseline level allows containers to add: the container runtimes'
+/// default set (`capabilities_baseline`). Names are compared exactly, as upstream does.
+pub const BASELINE_CAPABILITIES: &[&str] = &[
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
 pub fn find_control(id: &str) -> Option<&'static Control> {
     CONTROLS.iter().find(|c| c.id.eq_ignore_ascii_case(id))
 }

@@ -1,5 +1,6 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
+use crate::pss::BASELINE_CAPABILITIES;
 use crate::rules::common::{describe, is_windows, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
@@ -48,23 +49,6 @@ declare_check! {
     };
 }
 
-/// The capabilities the baseline level allows; adding any other is reported by BHW007.
-const BASELINE_ALLOWED: &[&str] = &[
-    "AUDIT_WRITE",
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "FOWNER",
-    "FSETID",
-    "KILL",
-    "MKNOD",
-    "NET_BIND_SERVICE",
-    "SETFCAP",
-    "SETGID",
-    "SETPCAP",
-    "SETUID",
-    "SYS_CHROOT",
-];
-
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let (Some(pod), Some(pss)) = (
         PodSpec::of(object),
@@ -100,7 +84,7 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         for (i, cap) in added.iter().enumerate() {
             let name = cap.scalar_text().unwrap_or_default();
             // Capabilities outside the default set are BHW007's, with this level included.
-            if name == "NET_BIND_SERVICE" || !BASELINE_ALLOWED.contains(&name.as_str()) {
+            if name == "NET_BIND_SERVICE" || !BASELINE_CAPABILITIES.contains(&name.as_str()) {
                 continue;
             }
             sink.report_pss(

@@ -1,5 +1,6 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
+use crate::pss::BASELINE_CAPABILITIES;
 use crate::rules::common::{describe, is_windows, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
@@ -50,23 +51,6 @@ declare_check! {
     };
 }
 
-/// The capabilities the Pod Security Standards' baseline level allows to be added.
-const BASELINE_ALLOWED: &[&str] = &[
-    "AUDIT_WRITE",
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "FOWNER",
-    "FSETID",
-    "KILL",
-    "MKNOD",
-    "NET_BIND_SERVICE",
-    "SETFCAP",
-    "SETGID",
-    "SETPCAP",
-    "SETUID",
-    "SYS_CHROOT",
-];
-
 /// Capabilities that amount to host access on their own.
 const ESCAPE_CAPABILITIES: &[&str] = &[
     "ALL",
@@ -104,7 +88,7 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
                 continue;
             };
             // Pod Security compares names exactly: `CAP_CHOWN` or `chown` is not `CHOWN`.
-            if BASELINE_ALLOWED.contains(&name.as_str()) {
+            if BASELINE_CAPABILITIES.contains(&name.as_str()) {
                 continue;
             }
             let bare = name.trim_start_matches("CAP_").to_ascii_uppercase();
