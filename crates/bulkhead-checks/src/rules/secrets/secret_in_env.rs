@@ -1,7 +1,7 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
 use crate::rules::common::describe;
-use crate::rules::secrets::patterns::{credential_kind, is_placeholder, is_secret_name};
+use crate::rules::secrets::patterns::{credential_kind, is_secret_name, is_template_value};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -67,7 +67,7 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
             };
             let what = match credential_kind(&value) {
                 Some(kind) => kind,
-                None if is_secret_name(name) && !is_placeholder(&value) => "a literal secret",
+                None if is_secret_name(name) && !is_template_value(&value) => "a literal secret",
                 None => continue,
             };
             sink.report(
