@@ -1,6 +1,9 @@
 //! What a check is: metadata as data, documentation from its doc comment, and one function.
 
+use std::sync::OnceLock;
+
 use bulkhead_model::{Inventory, Object};
+use bulkhead_rbac::Rbac;
 
 use crate::compliance::Compliance;
 use crate::family::Family;
@@ -25,6 +28,23 @@ pub struct Options {
 pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub options: &'a Options,
+    /// The RBAC model of the inventory, resolved once on first use and shared by every check
+    /// that needs it (aggregation and binding resolution are the expensive part).
+    rbac: OnceLock<Rbac<'a>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(inventory: &'a Inventory, options: &'a Options) -> Self {
+        Context {
+            inventory,
+            options,
+            rbac: OnceLock::new(),
+        }
+    }
+
+    pub fn rbac(&self) -> &Rbac<'a> {
+        self.rbac.get_or_init(|| Rbac::load(self.inventory))
+    }
 }
 
 /// How a check runs: on each object independently (in parallel), or once over the inventory.

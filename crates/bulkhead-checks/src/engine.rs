@@ -14,7 +14,7 @@ pub fn run_checks(
     checks: &[&'static Check],
     options: &Options,
 ) -> Vec<Finding> {
-    let cx = Context { inventory, options };
+    let cx = Context::new(inventory, options);
     let object_checks: Vec<_> = checks
         .iter()
         .filter_map(|c| match c.run {

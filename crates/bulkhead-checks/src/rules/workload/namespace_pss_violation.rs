@@ -97,10 +97,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
                 pss_version: version,
                 ..cx.options.clone()
             };
-            let at_level = Context {
-                inventory: cx.inventory,
-                options: &options,
-            };
+            let at_level = Context::new(cx.inventory, &options);
             let prefix = format!("{}:", level.as_str());
             for workload in cx.inventory.in_namespace(&namespace.name) {
                 let Some(pod) = PodSpec::of(workload) else {
