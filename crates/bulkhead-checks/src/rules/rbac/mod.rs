@@ -10,14 +10,19 @@ use crate::{Check, Context, Sink};
 pub mod binding_to_missing_role;
 pub mod broad_subject_grant;
 pub mod cluster_admin_binding;
+pub mod crd_or_apiservice_write;
 pub mod csr_approval;
+pub mod namespace_relabel;
+pub mod node_modify_and_evict;
 pub mod nodes_proxy;
 pub mod persistent_volume_create;
 pub mod pod_creation;
 pub mod pod_exec;
 pub mod rbac_escalation_verbs;
 pub mod secrets_read;
+pub mod sensitive_configmap_write;
 pub mod service_account_token_create;
+pub mod service_traffic_hijack;
 pub mod webhook_config_write;
 pub mod wildcard_rule;
 pub mod workload_reaches_cluster_admin;
@@ -38,6 +43,11 @@ pub static CHECKS: &[&Check] = &[
     &persistent_volume_create::PERSISTENT_VOLUME_CREATE,
     &binding_to_missing_role::BINDING_TO_MISSING_ROLE,
     &workload_reaches_cluster_admin::WORKLOAD_REACHES_CLUSTER_ADMIN,
+    &crd_or_apiservice_write::CRD_OR_APISERVICE_WRITE,
+    &namespace_relabel::NAMESPACE_RELABEL,
+    &service_traffic_hijack::SERVICE_TRAFFIC_HIJACK,
+    &sensitive_configmap_write::SENSITIVE_CONFIGMAP_WRITE,
+    &node_modify_and_evict::NODE_MODIFY_AND_EVICT,
 ];
 
 /// Roles worth reporting: written by the user, or built-in ones bound to a subject that is
@@ -87,6 +97,50 @@ pub(crate) fn allowed_verb<'v>(
     })
 }
 
+/// Like [`allowed_verb`], but a rule limited by `resourceNames` counts too (for resources where
+/// one named object is already the risk), with the names it is limited to (empty for any).
+/// Names never limit `create` of a resource or `deletecollection` (the request has no name).
+pub(crate) fn allowed_verb_named<'v, 'r>(
+    rule: &'r Rule<'_>,
+    verbs: &[&'v str],
+    group: &str,
+    resource: &str,
+    sub: Option<&str>,
+) -> Option<(&'v str, &'r [String])> {
+    verbs
+        .iter()
+        .copied()
+        .find(|verb| {
+            let request = |name: Option<&String>| Request {
+                verb: verb.to_string(),
+                target: Target::Resource {
+                    group: group.into(),
+                    resource: resource.into(),
+                    subresource: sub.map(str::to_string),
+                    name: name.cloned(),
+                },
+                namespace: None,
+            };
+            let nameless = (*verb == "create" && sub.is_none()) || *verb == "deletecollection";
+            rule_allows(rule, &request(None))
+                || (!nameless
+                    && rule
+                        .resource_names
+                        .iter()
+                        .any(|n| rule_allows(rule, &request(Some(n)))))
+        })
+        .map(|verb| (verb, rule.resource_names.as_slice()))
+}
+
+/// ` (only <names>)` for a rule limited by resourceNames, or nothing.
+pub(crate) fn names_suffix(names: &[String]) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" (only {})", names.join(", "))
+    }
+}
+
 /// Runs `matches` on every rule written in a reportable role (aggregated rules are reported
 /// at the role that holds them) and reports at `/rules/<i>/verbs` with the message given.
 pub(crate) fn report_rules(
@@ -95,7 +149,7 @@ pub(crate) fn report_rules(
     matches: impl Fn(&Rule<'_>) -> Option<String>,
 ) {
     let rbac = cx.rbac();
-    for role in reportable_roles(&rbac) {
+    for role in reportable_roles(rbac) {
         let Some(object) = role.object else { continue };
         for rule in role
             .rules

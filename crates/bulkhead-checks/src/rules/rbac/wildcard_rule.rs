@@ -48,7 +48,7 @@ declare_check! {
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     let rbac = cx.rbac();
-    for role in reportable_roles(&rbac) {
+    for role in reportable_roles(rbac) {
         let Some(object) = role.object else { continue };
         for rule in role
             .rules
