@@ -77,6 +77,35 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     let rbac = cx.rbac();
     for role in reportable_roles(rbac) {
         let Some(object) = role.object else { continue };
+        let risky: Vec<_> = role
+            .rules
+            .iter()
+            .filter(|r| r.object.is_some_and(|o| std::ptr::eq(o, object)))
+            .filter(|r| !is_full_wildcard(r))
+            .filter_map(|rule| {
+                if let Some(verb) = allowed_on(rule, "aws-auth") {
+                    let what = if rule.resource_names.is_empty() {
+                        "every configmap, aws-auth and coredns included"
+                    } else {
+                        "configmap aws-auth: mapping IAM identities to cluster-admin"
+                    };
+                    Some((rule, verb, what, Severity::High))
+                } else {
+                    allowed_on(rule, "coredns").map(|verb| {
+                        (
+                            rule,
+                            verb,
+                            "configmap coredns: the cluster's DNS",
+                            Severity::Medium,
+                        )
+                    })
+                }
+            })
+            .collect();
+        // Looking for the binding is the expensive part: only for roles that could matter.
+        if risky.is_empty() {
+            continue;
+        }
         // A binding that grants the role in kube-system: a ClusterRoleBinding (to a
         // ClusterRole), or a RoleBinding of kube-system. Built-in roles count only through
         // bindings to subjects that are not built in.
@@ -94,28 +123,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             BindingKind::ClusterRoleBinding => "cluster-wide",
             BindingKind::RoleBinding => "in kube-system",
         };
-        for rule in role
-            .rules
-            .iter()
-            .filter(|r| r.object.is_some_and(|o| std::ptr::eq(o, object)))
-            .filter(|r| !is_full_wildcard(r))
-        {
-            let (verb, what, severity) = if let Some(verb) = allowed_on(rule, "aws-auth") {
-                let what = if rule.resource_names.is_empty() {
-                    "every configmap, aws-auth and coredns included"
-                } else {
-                    "configmap aws-auth: mapping IAM identities to cluster-admin"
-                };
-                (verb, what, Severity::High)
-            } else if let Some(verb) = allowed_on(rule, "coredns") {
-                (
-                    verb,
-                    "configmap coredns: the cluster's DNS",
-                    Severity::Medium,
-                )
-            } else {
-                continue;
-            };
+        for (rule, verb, what, severity) in risky {
             sink.report_with(
                 object,
                 &format!("/rules/{}/verbs", rule.index),

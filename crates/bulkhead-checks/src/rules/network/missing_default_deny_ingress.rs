@@ -1,0 +1,117 @@
+use std::collections::BTreeSet;
+
+use bulkhead_netpol::Direction;
+
+use crate::rules::network::common::{
+    namespace_anchor, network, scan_has_policies, NETWORK_POLICY_COMPLIANCE,
+};
+use crate::{declare_check, Context, Family, Run, Severity, Sink};
+
+declare_check! {
+    /// ## What it checks
+    /// Namespaces that hold workloads and NetworkPolicies of the scan but no default-deny
+    /// ingress policy: a NetworkPolicy with an empty `podSelector` and `Ingress` among its
+    /// policy types. Namespaces without any policy in the scan are not judged (their policies
+    /// may live elsewhere); `bulkhead netpol matrix` shows them wide open.
+    ///
+    /// ## Why it matters
+    /// Kubernetes allows all traffic to a pod that no policy selects. Without a namespace-wide
+    /// default deny, every new workload starts open to every pod of the cluster, and one
+    /// compromised pod can reach it.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// # namespace "shop" has workloads and only a policy for one of them
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata: {name: api, namespace: shop}
+    /// spec:
+    ///   podSelector: {matchLabels: {app: api}}
+    ///   ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]
+    /// ```
+    ///
+    /// Use instead: add a default deny, then allow what each workload needs:
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata: {name: default-deny, namespace: shop}
+    /// spec:
+    ///   podSelector: {}
+    ///   policyTypes: [Ingress, Egress]
+    /// ```
+    ///
+    /// ## References
+    /// - CIS Kubernetes Benchmark v1.12, 5.3.2 (related; not mapped, see `common.rs`)
+    /// - NSA-CISA Kubernetes Hardening Guidance, "Network separation and hardening"
+    /// - https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies
+    pub static MISSING_DEFAULT_DENY_INGRESS = Check {
+        id: "BHN001",
+        slug: "missing-default-deny-ingress",
+        severity: Severity::Medium,
+        family: Family::Network,
+        remediation: "add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress] to the namespace",
+        compliance: NETWORK_POLICY_COMPLIANCE,
+        run: Run::Inventory(check),
+    };
+}
+
+fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
+    report_missing_default_deny(cx, sink, Direction::Ingress);
+}
+
+/// Shared with BHN002: namespaces with workloads and no default deny in `direction`.
+pub(crate) fn report_missing_default_deny(
+    cx: &Context<'_>,
+    sink: &mut Sink<'_>,
+    direction: Direction,
+) {
+    if !scan_has_policies(cx.inventory) {
+        return;
+    }
+    let network = network(cx.inventory);
+    // Only namespaces that have adopted NetworkPolicy in this scan (at least one policy)
+    // are judged: a directory of unrelated manifests or test fixtures must not report every
+    // namespace it mentions, and policies of other namespaces may live elsewhere.
+    let with_policies: BTreeSet<&str> = network
+        .policies
+        .iter()
+        .map(|p| p.namespace.as_str())
+        .collect();
+    let namespaces: BTreeSet<&str> = network
+        .workloads
+        .iter()
+        .map(|w| w.namespace.as_str())
+        .filter(|ns| with_policies.contains(ns))
+        .collect();
+    for ns in namespaces {
+        let covered = network.policies.iter().any(|p| {
+            p.namespace == ns
+                && p.isolates(direction)
+                && p.pod_selector.as_ref().is_some_and(|s| s.is_empty())
+        });
+        if covered {
+            continue;
+        }
+        let Some((object, pointer)) = namespace_anchor(&network, ns) else {
+            continue;
+        };
+        let open = network
+            .workloads
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| w.namespace == ns && network.isolated_by(*i, direction).is_empty())
+            .count();
+        sink.report(
+            object,
+            pointer,
+            format!(
+                "namespace \"{ns}\" has no default-deny {} policy; {open} workload(s) in it {}",
+                direction.field(),
+                match direction {
+                    Direction::Ingress => "accept traffic from any pod",
+                    Direction::Egress => "may connect anywhere",
+                }
+            ),
+        );
+    }
+}

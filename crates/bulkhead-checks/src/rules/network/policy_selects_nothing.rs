@@ -1,0 +1,79 @@
+use crate::rules::network::common::{network, NETWORK_POLICY_COMPLIANCE};
+use crate::{declare_check, Context, Family, Run, Severity, Sink};
+
+declare_check! {
+    /// ## What it checks
+    /// NetworkPolicies whose `podSelector` matches no workload of their namespace, when the
+    /// scan holds workloads in that namespace (and no custom resources there, from which an
+    /// operator may create the pods: a `Prometheus`, an `Alertmanager`...).
+    ///
+    /// ## Why it matters
+    /// A policy that selects nothing protects nothing. It is usually a label typo or a
+    /// renamed app, and the workload it was written for is left open while the policy's
+    /// presence suggests otherwise.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// spec:
+    ///   podSelector: {matchLabels: {app: payment}}   # the pods are labelled app: payments
+    /// ```
+    ///
+    /// Use instead: select the labels the pod templates carry (`app: payments`).
+    ///
+    /// ## References
+    /// - CIS Kubernetes Benchmark v1.12, 5.3.2 (related; not mapped, see `common.rs`)
+    /// - NSA-CISA Kubernetes Hardening Guidance, "Network separation and hardening"
+    pub static POLICY_SELECTS_NOTHING = Check {
+        id: "BHN003",
+        slug: "network-policy-selects-nothing",
+        severity: Severity::Low,
+        family: Family::Network,
+        remediation: "fix spec.podSelector so that it matches the labels of the pods it is meant to protect",
+        compliance: NETWORK_POLICY_COMPLIANCE,
+        run: Run::Inventory(check),
+    };
+}
+
+fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
+    let network = network(cx.inventory);
+    for policy in &network.policies {
+        let in_namespace: Vec<usize> = (0..network.workloads.len())
+            .filter(|&w| network.workloads[w].namespace == policy.namespace)
+            .collect();
+        if in_namespace.is_empty() {
+            continue;
+        }
+        let Some(selector) = &policy.pod_selector else {
+            continue;
+        };
+        if has_operator_resources(cx, &policy.namespace) {
+            continue;
+        }
+        let selects = in_namespace.iter().any(|&w| {
+            let labels = &network.workloads[w].labels;
+            selector.matches(|k| labels.get(k).map(String::as_str))
+        });
+        if selects {
+            continue;
+        }
+        sink.report(
+            policy.object,
+            "/spec/podSelector",
+            format!(
+                "NetworkPolicy \"{}\" selects none of the {} workload(s) of namespace \"{}\"",
+                policy.name,
+                in_namespace.len(),
+                policy.namespace
+            ),
+        );
+    }
+}
+
+/// Whether the namespace holds custom resources (an API group outside Kubernetes' own), which
+/// operators turn into pods the scan cannot see.
+fn has_operator_resources(cx: &Context<'_>, namespace: &str) -> bool {
+    cx.inventory.in_namespace(namespace).any(|o| {
+        let group = o.group();
+        group.contains('.') && !group.ends_with(".k8s.io") && !group.ends_with(".kubernetes.io")
+    })
+}

@@ -1,0 +1,266 @@
+//! Exposure: what is reachable from outside the cluster, through what, and what the
+//! workloads' ingress policies still let in.
+
+use bulkhead_model::{LabelSelector, Node, Object};
+use serde::Serialize;
+
+use crate::connset::{ConnSet, Protocol};
+use crate::model::namespace_of;
+use crate::Network;
+
+/// One way in from outside the cluster.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Exposure {
+    /// `Service/ns/name (LoadBalancer)`, `Ingress/ns/name host/path`, `hostPort 8080`...
+    pub through: String,
+    /// `namespace/name` of the workload behind it.
+    pub workload: String,
+    /// The ports the entry point forwards to on the pods.
+    pub ports: String,
+    /// What the workload's ingress policies allow from outside, restricted to those ports.
+    pub allowed: String,
+    /// Whether anything gets through.
+    pub reachable: bool,
+}
+
+fn target_ports(network: &Network<'_>, workload: usize, port: &Node) -> ConnSet {
+    let protocol = port
+        .get("protocol")
+        .and_then(Node::as_str)
+        .and_then(Protocol::parse)
+        .unwrap_or(Protocol::Tcp);
+    let target = port.get("targetPort").or_else(|| port.get("port"));
+    match target {
+        Some(t) => match (t.as_i64(), t.as_str()) {
+            (Some(n), _) => u16::try_from(n)
+                .map(|n| ConnSet::port(protocol, n))
+                .unwrap_or_default(),
+            (None, Some(name)) => match name.parse::<u16>() {
+                Ok(n) => ConnSet::port(protocol, n),
+                Err(_) => {
+                    let mut out = ConnSet::none();
+                    for c in &network.workloads[workload].ports {
+                        if c.name.as_deref() == Some(name) && c.protocol == protocol {
+                            out.union_with(&ConnSet::port(protocol, c.port));
+                        }
+                    }
+                    out
+                }
+            },
+            _ => ConnSet::none(),
+        },
+        None => ConnSet::none(),
+    }
+}
+
+fn service_workloads(network: &Network<'_>, service: &Object) -> Vec<usize> {
+    let Some(sel) = service.root.path(&["spec", "selector"]) else {
+        return Vec::new();
+    };
+    let Ok(selector) = LabelSelector::from_match_labels(Some(sel)) else {
+        return Vec::new();
+    };
+    if selector.is_empty() {
+        return Vec::new();
+    }
+    let ns = namespace_of(service);
+    network
+        .workloads
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| {
+            w.namespace == ns && selector.matches(|k| w.labels.get(k).map(String::as_str))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn push(
+    out: &mut Vec<Exposure>,
+    network: &Network<'_>,
+    through: String,
+    workload: usize,
+    ports: ConnSet,
+) {
+    let (external, _) = network.external_ingress(workload);
+    let allowed = external.intersect(&ports);
+    out.push(Exposure {
+        through,
+        workload: network.workloads[workload].id(),
+        ports: ports.to_string(),
+        reachable: !allowed.is_empty(),
+        allowed: allowed.to_string(),
+    });
+}
+
+/// Services of the service ports selected by `filter`, mapped to the workloads behind them.
+fn service_exposures(
+    network: &Network<'_>,
+    service: &Object,
+    through: &str,
+    only_port: Option<&Node>,
+    out: &mut Vec<Exposure>,
+) {
+    let ports = service
+        .root
+        .path(&["spec", "ports"])
+        .map(Node::as_seq)
+        .unwrap_or(&[]);
+    for w in service_workloads(network, service) {
+        let mut conns = ConnSet::none();
+        for p in ports {
+            let matches = match only_port {
+                None => true,
+                Some(wanted) => {
+                    wanted.scalar_text() == p.get("port").and_then(Node::scalar_text)
+                        || wanted.scalar_text() == p.get("name").and_then(Node::scalar_text)
+                }
+            };
+            if matches {
+                conns.union_with(&target_ports(network, w, p));
+            }
+        }
+        push(out, network, through.to_string(), w, conns);
+    }
+}
+
+/// Every way in from outside the cluster that the objects describe.
+pub fn exposures(network: &Network<'_>, objects: &[Object]) -> Vec<Exposure> {
+    let mut out = Vec::new();
+    for o in objects {
+        match (o.kind.as_str(), o.group()) {
+            ("Service", "") => {
+                let spec = o.root.get("spec");
+                let ty = spec
+                    .and_then(|s| s.get("type"))
+                    .and_then(Node::as_str)
+                    .unwrap_or("ClusterIP");
+                let external_ips = spec
+                    .and_then(|s| s.get("externalIPs"))
+                    .is_some_and(|e| !e.as_seq().is_empty());
+                let mut ways = Vec::new();
+                if ty == "LoadBalancer" || ty == "NodePort" {
+                    ways.push(ty);
+                }
+                if external_ips {
+                    ways.push("externalIPs");
+                }
+                if !ways.is_empty() {
+                    let through = format!(
+                        "Service/{}/{} ({})",
+                        namespace_of(o),
+                        o.name,
+                        ways.join(", ")
+                    );
+                    service_exposures(network, o, &through, None, &mut out);
+                }
+            }
+            ("Ingress", "networking.k8s.io") | ("HTTPRoute", "gateway.networking.k8s.io") => {
+                for (through, service, port) in routes(o) {
+                    let ns = namespace_of(o);
+                    if let Some(svc) = objects
+                        .iter()
+                        .find(|s| s.kind == "Service" && namespace_of(s) == ns && s.name == service)
+                    {
+                        service_exposures(network, svc, &through, port, &mut out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (i, w) in network.workloads.iter().enumerate() {
+        if w.host_network {
+            let mut ports = ConnSet::none();
+            for p in &w.ports {
+                ports.union_with(&ConnSet::port(p.protocol, p.port));
+            }
+            out.push(Exposure {
+                through: "hostNetwork".into(),
+                workload: w.id(),
+                allowed: ports.to_string(),
+                reachable: !ports.is_empty(),
+                ports: ports.to_string(),
+            });
+            continue;
+        }
+        let mut ports = ConnSet::none();
+        for p in &w.ports {
+            if p.host_port.is_some() {
+                ports.union_with(&ConnSet::port(p.protocol, p.port));
+            }
+        }
+        if !ports.is_empty() {
+            push(&mut out, network, "hostPort".into(), i, ports);
+        }
+    }
+    out
+}
+
+fn backend(b: &Node) -> Option<(String, Option<&Node>)> {
+    let svc = b.get("service")?;
+    let name = svc.get("name")?.as_str()?.to_string();
+    let port = svc
+        .get("port")
+        .and_then(|p| p.get("number").or_else(|| p.get("name")));
+    Some((name, port))
+}
+
+/// (description, service name, service port) of each backend an Ingress or HTTPRoute names.
+fn routes(o: &Object) -> Vec<(String, String, Option<&Node>)> {
+    let mut out = Vec::new();
+    let ns = namespace_of(o);
+    let spec = o.root.get("spec");
+    if o.kind == "Ingress" {
+        if let Some((name, port)) = spec.and_then(|s| s.get("defaultBackend")).and_then(backend) {
+            out.push((
+                format!("Ingress/{ns}/{} (default backend)", o.name),
+                name,
+                port,
+            ));
+        }
+        for rule in spec
+            .and_then(|s| s.get("rules"))
+            .map(Node::as_seq)
+            .unwrap_or(&[])
+        {
+            let host = rule.get("host").and_then(Node::as_str).unwrap_or("*");
+            for path in rule
+                .path(&["http", "paths"])
+                .map(Node::as_seq)
+                .unwrap_or(&[])
+            {
+                let p = path.get("path").and_then(Node::as_str).unwrap_or("/");
+                if let Some((name, port)) = path.get("backend").and_then(backend) {
+                    out.push((format!("Ingress/{ns}/{} {host}{p}", o.name), name, port));
+                }
+            }
+        }
+    } else {
+        for rule in spec
+            .and_then(|s| s.get("rules"))
+            .map(Node::as_seq)
+            .unwrap_or(&[])
+        {
+            for b in rule.get("backendRefs").map(Node::as_seq).unwrap_or(&[]) {
+                let kind = b.get("kind").and_then(Node::as_str).unwrap_or("Service");
+                let same_ns = b
+                    .get("namespace")
+                    .and_then(Node::as_str)
+                    .is_none_or(|n| n == ns);
+                if kind != "Service" || !same_ns {
+                    continue;
+                }
+                if let Some(name) = b.get("name").and_then(Node::as_str) {
+                    out.push((
+                        format!("HTTPRoute/{ns}/{}", o.name),
+                        name.to_string(),
+                        b.get("port"),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,143 @@
+//! `bulkhead netpol`: matrix formats, explanations, exposure and diff scenarios.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/netpol")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn run(args: &[&str]) -> (String, i32) {
+    let out = Command::cargo_bin("bulkhead")
+        .unwrap()
+        .arg("netpol")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
+
+#[test]
+fn matrix_text_marks_partial_connections_and_lists_them() {
+    let (out, code) = run(&["matrix", &fixture("shop.yaml")]);
+    assert_eq!(code, 0);
+    assert!(out.contains("shop/web -> shop/api: TCP 9000"), "{out}");
+    assert!(out.contains("shop/api -> shop/db: TCP 5432"), "{out}");
+    assert!(!out.contains("shop/web -> shop/db"), "{out}");
+}
+
+#[test]
+fn matrix_csv_and_port_probe() {
+    let (out, _) = run(&[
+        "matrix",
+        &fixture("shop.yaml"),
+        "--format",
+        "csv",
+        "--port",
+        "5432",
+    ]);
+    assert!(out.starts_with("source,destination,allowed\n"), "{out}");
+    assert!(out.contains("shop/api,shop/db,\".\""), "{out}");
+    assert!(out.contains("shop/web,shop/db,\"X\""), "{out}");
+}
+
+#[test]
+fn matrix_json_names_isolating_policies() {
+    let (out, _) = run(&["matrix", &fixture("shop.yaml"), "--format", "json"]);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let web = doc["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == "shop/web")
+        .unwrap();
+    assert_eq!(
+        web["ingressIsolatedBy"],
+        serde_json::json!(["shop/default-deny", "shop/web"])
+    );
+    let conn = doc["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["source"] == "shop/web" && c["destination"] == "shop/api")
+        .unwrap();
+    assert_eq!(conn["allowed"], "TCP 9000");
+}
+
+#[test]
+fn matrix_md_and_dot() {
+    let (md, _) = run(&["matrix", &fixture("shop.yaml"), "--format", "md"]);
+    assert!(
+        md.starts_with("| from \\ to | shop/web | shop/api |"),
+        "{md}"
+    );
+    let (dot, _) = run(&["matrix", &fixture("shop.yaml"), "--format", "dot"]);
+    assert!(
+        dot.contains("\"shop/web\" -> \"shop/api\" [label=\"TCP 9000\"];"),
+        "{dot}"
+    );
+}
+
+#[test]
+fn explain_allowed_and_denied() {
+    let (out, code) = run(&[
+        "explain",
+        "shop/web",
+        "shop/api:9000",
+        &fixture("shop.yaml"),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("ALLOWED"), "{out}");
+    assert!(
+        out.contains("allowed by shop/api spec.ingress[0]: TCP 9000"),
+        "{out}"
+    );
+    let (out, code) = run(&["explain", "shop/web", "shop/db:5432", &fixture("shop.yaml")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("DENIED"), "{out}");
+    assert!(
+        out.contains("no egress rule of these policies allows to shop/db TCP 5432"),
+        "{out}"
+    );
+    let (_, code) = run(&["explain", "shop/nope", "shop/db", &fixture("shop.yaml")]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn exposure_maps_entry_points_to_workloads_and_their_policies() {
+    let (out, code) = run(&["exposure", &fixture("shop.yaml")]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("EXPOSED   Service/shop/web (LoadBalancer) -> shop/web  ports: TCP 8080  allowed by policy: TCP 8080"),
+        "{out}"
+    );
+    // The NodePort is there, but the API's policy admits only the web pods.
+    assert!(
+        out.contains("blocked   Service/shop/api (NodePort) -> shop/api  ports: TCP 9000  allowed by policy: none"),
+        "{out}"
+    );
+    assert!(
+        out.contains("hostNetwork -> monitoring/node-agent"),
+        "{out}"
+    );
+}
+
+#[test]
+fn diff_reports_a_widened_database_policy() {
+    let (out, code) = run(&["diff", &fixture("old"), &fixture("new")]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "+ monitoring/node-agent -> shop/db: TCP 5432\n");
+    let (out, _) = run(&["diff", &fixture("new"), &fixture("old")]);
+    assert_eq!(out, "- monitoring/node-agent -> shop/db: TCP 5432\n");
+    let (out, _) = run(&["diff", &fixture("old"), &fixture("old")]);
+    assert_eq!(out, "no change in reachability\n");
+}
