@@ -9,10 +9,14 @@
 //!
 //! Not modelled: traffic between a pod and its own node (always allowed, e.g. probes), and
 //! the source address of `hostNetwork` pods (the node's, which pod selectors do not match on
-//! most plugins; here a hostNetwork pod is matched by its labels like any pod). Cluster-scoped
-//! AdminNetworkPolicy / BaselineAdminNetworkPolicy / ClusterNetworkPolicy tiers are not read
-//! yet: v1 NetworkPolicy only.
+//! most plugins; here a hostNetwork pod is matched by its labels like any pod).
+//!
+//! Cluster-scoped tiers (`policy.networking.k8s.io`): AdminNetworkPolicy and
+//! BaselineAdminNetworkPolicy (v1alpha1) and ClusterNetworkPolicy (v1alpha2) are read too
+//! (see [`admin`]): admin tier → NetworkPolicy v1 → baseline tier → default allow, per
+//! direction and per port. Without such objects results are those of v1 alone.
 
+pub mod admin;
 pub mod cidr;
 pub mod connset;
 pub mod exposure;
@@ -23,6 +27,7 @@ use std::fmt::Write as _;
 
 use bulkhead_model::Inventory;
 
+pub use admin::{is_admin_policy, read_admin_policy, Action, AdminPolicy, Tier};
 pub use cidr::Cidr;
 pub use connset::{ConnSet, Protocol};
 pub use model::{
@@ -59,6 +64,29 @@ struct CompiledRule {
     fixed_ports: Option<ConnSet>,
 }
 
+/// A rule of a cluster-scoped policy, with the classes its peers match.
+#[derive(Clone, Debug)]
+struct CompiledAdminRule {
+    policy: usize,
+    direction: Direction,
+    rule: usize,
+    tier: Tier,
+    action: Action,
+    peers: Bits,
+    fixed_ports: Option<ConnSet>,
+}
+
+/// The part of a connection a rule of a cluster-scoped policy decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TierDecision {
+    pub tier: Tier,
+    /// Index into [`Network::admin`].
+    pub policy: usize,
+    pub rule: usize,
+    pub action: Action,
+    pub conns: ConnSet,
+}
+
 /// A rule that allows part of a connection.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Allow {
@@ -78,6 +106,9 @@ pub struct Side {
     pub conns: ConnSet,
     /// Why policies do not apply to this end, when they do not.
     pub exempt: Option<&'static str>,
+    /// Decisions of admin and baseline tier rules, in evaluation order (empty without
+    /// cluster-scoped policies for this end); `allows` then is the NetworkPolicy tier's view.
+    pub tiers: Vec<TierDecision>,
 }
 
 /// Everything known about one workload-to-workload connection.
@@ -101,6 +132,12 @@ pub struct Network<'a> {
     pub workloads: Vec<Workload<'a>>,
     pub classes: Vec<Class>,
     pub policies: Vec<Policy<'a>>,
+    /// Cluster-scoped policies in evaluation order: admin tier by priority, then baseline.
+    pub admin: Vec<AdminPolicy<'a>>,
+    /// Per direction, per class: the compiled admin/baseline rules that select it, in
+    /// evaluation order.
+    admin_rules: [Vec<Vec<usize>>; 2],
+    admin_compiled: Vec<CompiledAdminRule>,
     namespace_index: HashMap<String, usize>,
     /// Per direction, per class: the compiled rules of the policies that isolate it, or
     /// `None` when no policy isolates it.
@@ -123,6 +160,20 @@ impl<'a> Network<'a> {
             .filter(|o| is_network_policy(o))
             .map(read_policy)
             .collect();
+        let mut admin: Vec<AdminPolicy<'a>> = inventory
+            .objects()
+            .iter()
+            .filter(|o| is_admin_policy(o))
+            .filter_map(read_admin_policy)
+            .collect();
+        admin.sort_by(|a, b| {
+            (a.tier, a.priority, &a.object.kind, &a.object.name).cmp(&(
+                b.tier,
+                b.priority,
+                &b.object.kind,
+                &b.object.name,
+            ))
+        });
         let referenced = workloads
             .iter()
             .map(|w| w.namespace.clone())
@@ -134,7 +185,8 @@ impl<'a> Network<'a> {
             .enumerate()
             .map(|(i, n)| (n.name.clone(), i))
             .collect();
-        let keys = model::referenced_keys(&policies);
+        let mut keys = model::referenced_keys(&policies);
+        keys.extend(admin::referenced_keys(&admin));
         let classes = model::classify(&mut workloads, &namespace_index, &keys);
         let mut network = Network {
             options,
@@ -142,12 +194,16 @@ impl<'a> Network<'a> {
             workloads,
             classes,
             policies,
+            admin,
+            admin_rules: [Vec::new(), Vec::new()],
+            admin_compiled: Vec::new(),
             namespace_index,
             rules: [Vec::new(), Vec::new()],
             isolating: [Vec::new(), Vec::new()],
             compiled: Vec::new(),
         };
         network.compile();
+        network.compile_admin();
         network
     }
 
@@ -195,6 +251,159 @@ impl<'a> Network<'a> {
                 }
             }
         }
+    }
+
+    fn namespaces_matching(&self, sel: &bulkhead_model::LabelSelector) -> Vec<usize> {
+        (0..self.namespaces.len())
+            .filter(|&i| {
+                let l = &self.namespaces[i].labels;
+                sel.matches(|k| l.get(k).map(String::as_str))
+            })
+            .collect()
+    }
+
+    fn pods_matching(&self, pods: &admin::PodsSelector, by_namespace: &[Vec<usize>]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for ns in self.namespaces_matching(&pods.namespace) {
+            for &c in &by_namespace[ns] {
+                let l = &self.classes[c].labels;
+                if pods
+                    .pod
+                    .as_ref()
+                    .is_none_or(|s| s.matches(|k| l.get(k).map(String::as_str)))
+                {
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+
+    fn compile_admin(&mut self) {
+        let n = self.classes.len();
+        self.admin_rules = [vec![Vec::new(); n], vec![Vec::new(); n]];
+        let mut by_namespace: Vec<Vec<usize>> = vec![Vec::new(); self.namespaces.len()];
+        for (i, c) in self.classes.iter().enumerate() {
+            by_namespace[c.namespace].push(i);
+        }
+        for (p, policy) in self.admin.iter().enumerate() {
+            let Some(subject) = &policy.subject else {
+                continue;
+            };
+            let selected: Vec<usize> = self
+                .pods_matching(subject, &by_namespace)
+                .into_iter()
+                .filter(|&c| self.options.isolate_host_network || !self.classes[c].host_network)
+                .collect();
+            for direction in [Direction::Ingress, Direction::Egress] {
+                let d = direction as usize;
+                for rule in policy.rules(direction) {
+                    let mut peers = Bits::new(n);
+                    for peer in &rule.peers {
+                        for c in self.pods_matching(peer, &by_namespace) {
+                            peers.set(c);
+                        }
+                    }
+                    let fixed_ports = match &rule.ports {
+                        None => Some(ConnSet::all()),
+                        Some(ports) => (!ports
+                            .iter()
+                            .any(|p| matches!(p, admin::AdminPort::Named(_))))
+                        .then(|| admin::resolve_admin_ports(Some(ports), &[])),
+                    };
+                    self.admin_compiled.push(CompiledAdminRule {
+                        policy: p,
+                        direction,
+                        rule: rule.index,
+                        tier: policy.tier,
+                        action: rule.action,
+                        peers,
+                        fixed_ports,
+                    });
+                    let id = self.admin_compiled.len() - 1;
+                    for &c in &selected {
+                        self.admin_rules[d][c].push(id);
+                    }
+                }
+            }
+        }
+    }
+
+    fn admin_rule_ports(&self, rule: &CompiledAdminRule, dst_class: usize) -> ConnSet {
+        if let Some(p) = &rule.fixed_ports {
+            return p.clone();
+        }
+        let r = self.admin[rule.policy]
+            .rules(rule.direction)
+            .iter()
+            .find(|r| r.index == rule.rule);
+        admin::resolve_admin_ports(
+            r.and_then(|r| r.ports.as_deref()),
+            &self.classes[dst_class].ports,
+        )
+    }
+
+    /// One side through the tiers: admin rules, then the NetworkPolicy tier (`np`: what
+    /// the isolating policies allow, `None` when not isolated), then baseline rules, then
+    /// default allow. Returns what the side allows and, if `record`, the tier decisions.
+    fn tiered(
+        &self,
+        direction: Direction,
+        subject: usize,
+        peer: usize,
+        dst: usize,
+        np: Option<&ConnSet>,
+        record: bool,
+    ) -> (ConnSet, Vec<TierDecision>) {
+        let mut remaining = ConnSet::all();
+        let mut passed = ConnSet::none();
+        let mut allowed = ConnSet::none();
+        let mut decisions = Vec::new();
+        let mut np_done = false;
+        let np_tier = |remaining: &mut ConnSet, passed: &ConnSet, allowed: &mut ConnSet| {
+            remaining.union_with(passed);
+            if let Some(np) = np {
+                allowed.union_with(&remaining.intersect(np));
+                *remaining = ConnSet::none();
+            }
+        };
+        for &r in &self.admin_rules[direction as usize][subject] {
+            let rule = &self.admin_compiled[r];
+            if rule.tier == Tier::Baseline && !np_done {
+                np_tier(&mut remaining, &passed, &mut allowed);
+                np_done = true;
+            }
+            if remaining.is_empty() && (np_done || passed.is_empty()) {
+                break;
+            }
+            if !rule.peers.get(peer) {
+                continue;
+            }
+            let conns = self.admin_rule_ports(rule, dst).intersect(&remaining);
+            if conns.is_empty() {
+                continue;
+            }
+            remaining = remaining.minus(&conns);
+            match (rule.action, np_done) {
+                (Action::Allow, _) | (Action::Pass, true) => allowed.union_with(&conns),
+                (Action::Deny, _) => {}
+                (Action::Pass, false) => passed.union_with(&conns),
+            }
+            if record {
+                decisions.push(TierDecision {
+                    tier: rule.tier,
+                    policy: rule.policy,
+                    rule: rule.rule,
+                    action: rule.action,
+                    conns,
+                });
+            }
+        }
+        if !np_done {
+            np_tier(&mut remaining, &passed, &mut allowed);
+        }
+        allowed.union_with(&remaining);
+        (allowed, decisions)
     }
 
     fn compile_rule(
@@ -305,6 +514,24 @@ impl<'a> Network<'a> {
     /// What a class's rules of one direction allow toward/from a peer class; `dst` is the
     /// class whose ports named ports resolve on.
     fn side_conns(&self, direction: Direction, subject: usize, peer: usize, dst: usize) -> ConnSet {
+        if self.admin_rules[direction as usize][subject].is_empty() {
+            return self.np_side_conns(direction, subject, peer, dst);
+        }
+        let np = self.rules[direction as usize][subject]
+            .as_ref()
+            .map(|_| self.np_side_conns(direction, subject, peer, dst));
+        self.tiered(direction, subject, peer, dst, np.as_ref(), false)
+            .0
+    }
+
+    /// What the NetworkPolicy tier alone allows on one side.
+    fn np_side_conns(
+        &self,
+        direction: Direction,
+        subject: usize,
+        peer: usize,
+        dst: usize,
+    ) -> ConnSet {
         let Some(rules) = &self.rules[direction as usize][subject] else {
             return ConnSet::all();
         };
@@ -356,6 +583,17 @@ impl<'a> Network<'a> {
     }
 
     fn side(&self, direction: Direction, subject: usize, peer: usize, dst: usize) -> Side {
+        let mut side = self.np_side(direction, subject, peer, dst);
+        if !self.admin_rules[direction as usize][subject].is_empty() {
+            let np = (!side.isolated_by.is_empty()).then(|| side.conns.clone());
+            let (conns, tiers) = self.tiered(direction, subject, peer, dst, np.as_ref(), true);
+            side.conns = conns;
+            side.tiers = tiers;
+        }
+        side
+    }
+
+    fn np_side(&self, direction: Direction, subject: usize, peer: usize, dst: usize) -> Side {
         let d = direction as usize;
         let exempt = (!self.options.isolate_host_network && self.classes[subject].host_network)
             .then_some("hostNetwork pods are not isolated by NetworkPolicy (option)");
@@ -440,10 +678,20 @@ impl<'a> Network<'a> {
             ("ingress of", &v.ingress, Direction::Ingress, d, s),
         ] {
             let _ = write!(out, "  {label} {}: ", subject.id());
+            let tiered = !side.tiers.is_empty();
             if side.isolated_by.is_empty() {
                 match side.exempt {
                     Some(why) => {
                         let _ = writeln!(out, "not isolated ({why})");
+                    }
+                    None if tiered => {
+                        let _ = writeln!(
+                            out,
+                            "not isolated by NetworkPolicy (no policy with {} selects it)",
+                            direction.name()
+                        );
+                        self.explain_tiers(&mut out, side, direction, &wanted, Tier::Admin);
+                        self.explain_tiers(&mut out, side, direction, &wanted, Tier::Baseline);
                     }
                     None => {
                         let _ = writeln!(
@@ -461,6 +709,18 @@ impl<'a> Network<'a> {
                 .map(|&p| self.policies[p].id())
                 .collect();
             let _ = writeln!(out, "isolated by {}", names.join(", "));
+            // With cluster-scoped tiers, the NetworkPolicy lines sit between the admin and
+            // baseline ones, marked as such.
+            let np = if tiered {
+                self.explain_tiers(&mut out, side, direction, &wanted, Tier::Admin);
+                "NetworkPolicy tier: "
+            } else {
+                ""
+            };
+            let np_conns = side.allows.iter().fold(ConnSet::none(), |mut c, a| {
+                c.union_with(&a.conns);
+                c
+            });
             let relevant: Vec<&Allow> = side
                 .allows
                 .iter()
@@ -469,7 +729,7 @@ impl<'a> Network<'a> {
             if relevant.is_empty() {
                 let _ = writeln!(
                     out,
-                    "    no {} rule of these policies allows {} {what}{}",
+                    "    {np}no {} rule of these policies allows {} {what}{}",
                     direction.field(),
                     if direction == Direction::Egress {
                         format!("to {}", peer.id())
@@ -479,23 +739,60 @@ impl<'a> Network<'a> {
                     if side.allows.is_empty() {
                         String::new()
                     } else {
-                        format!(" (allowed: {})", side.conns)
+                        format!(" (allowed: {np_conns})")
                     }
                 );
             }
             for a in relevant {
                 let _ = writeln!(
                     out,
-                    "    allowed by {} spec.{}[{}]: {}",
+                    "    {np}allowed by {} spec.{}[{}]: {}",
                     self.policies[a.policy].id(),
                     direction.field(),
                     a.rule,
                     a.conns
                 );
             }
+            if tiered {
+                self.explain_tiers(&mut out, side, direction, &wanted, Tier::Baseline);
+            }
         }
         let _ = writeln!(out, "  allowed connections: {}", v.conns);
         (allowed, out)
+    }
+
+    /// The lines of one tier's decisions that touch `wanted`; after the baseline tier, also
+    /// what the side allows in the end.
+    fn explain_tiers(
+        &self,
+        out: &mut String,
+        side: &Side,
+        direction: Direction,
+        wanted: &ConnSet,
+        tier: Tier,
+    ) {
+        for t in side.tiers.iter().filter(|t| t.tier == tier) {
+            let conns = t.conns.intersect(wanted);
+            if conns.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "    {} tier: {} by {}: {}{}",
+                t.tier.name(),
+                t.action.name(),
+                self.admin[t.policy].rule_id(direction, t.rule),
+                conns,
+                if t.action == Action::Pass && t.tier == Tier::Admin {
+                    " (to the NetworkPolicy tier)"
+                } else {
+                    ""
+                }
+            );
+        }
+        if tier == Tier::Baseline {
+            let _ = writeln!(out, "    after all tiers this side allows: {}", side.conns);
+        }
     }
 
     /// What a workload accepts from outside the cluster (ipBlock peers or rules without
