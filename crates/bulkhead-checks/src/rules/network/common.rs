@@ -45,3 +45,12 @@ pub fn namespace_anchor<'a>(
         .find(|w| w.namespace == namespace)
         .map(|w| (w.object, "/metadata/namespace"))
 }
+
+/// Whether the namespace holds custom resources (an API group outside Kubernetes' own), which
+/// operators turn into pods the scan cannot see.
+pub fn has_operator_resources(inventory: &Inventory, namespace: &str) -> bool {
+    inventory.in_namespace(namespace).any(|o| {
+        let group = o.group();
+        group.contains('.') && !group.ends_with(".k8s.io") && !group.ends_with(".kubernetes.io")
+    })
+}

@@ -3,11 +3,15 @@
 pub mod allow_all_rule;
 pub mod common;
 pub mod egress_blocks_dns;
+pub mod ingress_plain_http_allowed;
 pub mod ingress_wildcard_host;
+pub mod ingress_without_tls;
 pub mod istio_mtls_not_strict;
+pub mod linkerd_default_allow;
 pub mod load_balancer_source_ranges;
 pub mod missing_default_deny_egress;
 pub mod missing_default_deny_ingress;
+pub mod peer_matches_nothing;
 pub mod policy_selects_nothing;
 pub mod service_external_ips;
 pub mod sidecar_injection_without_strict_mtls;
@@ -30,4 +34,8 @@ pub static CHECKS: &[&Check] = &[
     &istio_mtls_not_strict::ISTIO_MTLS_NOT_STRICT,
     &sidecar_injection_without_strict_mtls::SIDECAR_INJECTION_WITHOUT_STRICT_MTLS,
     &workload_not_selected::WORKLOAD_NOT_SELECTED,
+    &ingress_without_tls::INGRESS_WITHOUT_TLS,
+    &ingress_plain_http_allowed::INGRESS_PLAIN_HTTP_ALLOWED,
+    &linkerd_default_allow::LINKERD_DEFAULT_ALLOW,
+    &peer_matches_nothing::PEER_MATCHES_NOTHING,
 ];

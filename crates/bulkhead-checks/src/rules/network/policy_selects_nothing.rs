@@ -1,4 +1,4 @@
-use crate::rules::network::common::{network, NETWORK_POLICY_COMPLIANCE};
+use crate::rules::network::common::{has_operator_resources, network, NETWORK_POLICY_COMPLIANCE};
 use crate::{declare_check, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -46,7 +46,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         let Some(selector) = &policy.pod_selector else {
             continue;
         };
-        if has_operator_resources(cx, &policy.namespace) {
+        if has_operator_resources(cx.inventory, &policy.namespace) {
             continue;
         }
         let selects = in_namespace.iter().any(|&w| {
@@ -67,13 +67,4 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             ),
         );
     }
-}
-
-/// Whether the namespace holds custom resources (an API group outside Kubernetes' own), which
-/// operators turn into pods the scan cannot see.
-fn has_operator_resources(cx: &Context<'_>, namespace: &str) -> bool {
-    cx.inventory.in_namespace(namespace).any(|o| {
-        let group = o.group();
-        group.contains('.') && !group.ends_with(".k8s.io") && !group.ends_with(".kubernetes.io")
-    })
 }
