@@ -65,6 +65,14 @@ impl<'a> Container<'a> {
         self.node.get(key)
     }
 
+    /// The image reference, when one is written and not blank.
+    pub fn image(&self) -> Option<&'a str> {
+        self.node
+            .get("image")
+            .and_then(Node::as_str)
+            .filter(|i| !i.trim().is_empty())
+    }
+
     pub fn security_context(&self) -> Option<&'a Node> {
         self.node.get("securityContext")
     }

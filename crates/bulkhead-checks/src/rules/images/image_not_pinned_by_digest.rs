@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Object, PodSpec};
 
 use crate::rules::common::describe;
 use crate::rules::images::parse_image;
@@ -55,11 +55,7 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         return;
     };
     for container in pod.containers() {
-        let Some(image) = container
-            .get("image")
-            .and_then(Node::as_str)
-            .filter(|i| !i.trim().is_empty())
-        else {
+        let Some(image) = container.image() else {
             continue;
         };
         if parse_image(image).digest.is_none() {

@@ -63,11 +63,7 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         return;
     };
     for container in pod.containers() {
-        let Some(image) = container
-            .get("image")
-            .and_then(Node::as_str)
-            .filter(|i| !i.trim().is_empty())
-        else {
+        let Some(image) = container.image() else {
             continue;
         };
         let reference = parse_image(image);

@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Object, PodSpec};
 
 use crate::rules::common::describe;
 use crate::rules::images::{normalize_registry, parse_image};
@@ -98,11 +98,7 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         .filter(|e| !e.is_empty())
         .collect();
     for container in pod.containers() {
-        let Some(image) = container
-            .get("image")
-            .and_then(Node::as_str)
-            .filter(|i| !i.trim().is_empty())
-        else {
+        let Some(image) = container.image() else {
             continue;
         };
         let name = parse_image(image).name();
