@@ -95,13 +95,17 @@ pub fn render(result: &ScanResult<'_>, out: &mut dyn Write) -> io::Result<()> {
 
 fn suites(result: &ScanResult<'_>) -> Vec<Suite> {
     let listed: Vec<&Finding> = result.listed().collect();
-    let mut checks: Vec<&'static Check> = all_checks().to_vec();
+    // The checks that ran, in registry order, then any other check with listed findings.
+    let mut checks: Vec<&'static Check> = all_checks()
+        .iter()
+        .copied()
+        .filter(|c| result.checks.iter().any(|r| r.id == c.id))
+        .collect();
     for f in &listed {
         if !checks.iter().any(|c| c.id == f.check.id) {
             checks.push(f.check);
         }
     }
-    let every_check_ran = result.checks_run >= all_checks().len();
     let mut suites = Vec::new();
     for check in checks {
         let name = format!("{} {}", check.id, check.slug);
@@ -111,16 +115,14 @@ fn suites(result: &ScanResult<'_>) -> Vec<Suite> {
             .filter(|f| f.check.id == check.id)
             .collect();
         if mine.is_empty() {
-            if every_check_ran {
-                suites.push(Suite {
-                    cases: vec![Case {
-                        name: name.clone(),
-                        classname: name.clone(),
-                        outcome: Outcome::Pass,
-                    }],
-                    name,
-                });
-            }
+            suites.push(Suite {
+                cases: vec![Case {
+                    name: name.clone(),
+                    classname: name.clone(),
+                    outcome: Outcome::Pass,
+                }],
+                name,
+            });
             continue;
         }
         let mut objects: Vec<&ObjectRef> = Vec::new();

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 use std::str::FromStr;
 
 use bulkhead_checks::frameworks::FrameworkReport;
-use bulkhead_checks::{Finding, Severity};
+use bulkhead_checks::{Check, Finding, Severity};
 use bulkhead_model::{LoadError, LoadStats};
 
 pub use summary::Summary;
@@ -26,7 +26,8 @@ pub struct ScanResult<'a> {
     pub errors: &'a [LoadError],
     pub stats: &'a LoadStats,
     pub objects: usize,
-    pub checks_run: usize,
+    /// The checks that ran (after selection and configuration).
+    pub checks: &'a [&'static Check],
     pub elapsed: std::time::Duration,
     pub fail_on: Severity,
     /// Whether suppressed and baselined findings are listed (they are always counted).

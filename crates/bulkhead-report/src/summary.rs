@@ -77,7 +77,7 @@ impl Summary {
             documents: result.stats.documents,
             skipped_documents: result.stats.skipped_documents,
             objects: result.objects,
-            checks: result.checks_run,
+            checks: result.checks.len(),
             findings: active().count(),
             by_severity: by,
             suppressed: kind_count(SuppressionKind::Annotation)

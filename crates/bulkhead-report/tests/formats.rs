@@ -30,7 +30,7 @@ struct Scan {
     errors: Vec<LoadError>,
     stats: LoadStats,
     objects: usize,
-    checks_run: usize,
+    checks: Vec<&'static Check>,
 }
 
 impl Scan {
@@ -40,7 +40,7 @@ impl Scan {
             errors: &self.errors,
             stats: &self.stats,
             objects: self.objects,
-            checks_run: self.checks_run,
+            checks: &self.checks,
             elapsed: Duration::from_millis(12),
             fail_on: Severity::High,
             show_suppressed,
@@ -123,7 +123,7 @@ fn scan(inputs: &[Input], checks: &[&'static Check]) -> Scan {
         errors,
         stats: loaded.stats,
         objects: inventory.len(),
-        checks_run: checks.len(),
+        checks: checks.to_vec(),
     }
 }
 
@@ -664,7 +664,7 @@ fn junit_shows_suppressed_cases_as_skipped_when_asked() {
 }
 
 #[test]
-fn junit_after_a_selection_lists_only_checks_with_findings() {
+fn junit_after_a_selection_lists_the_checks_that_ran() {
     let scan = small_scan();
     let xml = junit(&scan, false);
     let doc = roxmltree::Document::parse(&xml).unwrap();
@@ -674,11 +674,13 @@ fn junit_after_a_selection_lists_only_checks_with_findings() {
         .filter_map(|n| n.attribute("name"))
         .collect();
     // BHW001 and BHW003 are suppressed on the tenant-a pods but BHW001 fires on the unplaced
-    // deployment; which checks ran is unknown to the report, so no passing case is invented.
+    // deployment: every check that ran gets a suite, BHW003 a passing one; checks that did not
+    // run get none.
     assert_eq!(
         names,
         [
             "BHW001 privileged-container",
+            "BHW003 host-namespaces",
             "BHW005 run-as-root",
             "inputs"
         ]

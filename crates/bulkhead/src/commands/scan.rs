@@ -101,7 +101,7 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
         errors: &errors,
         stats: &loaded.stats,
         objects: inventory.len(),
-        checks_run: settings.checks.len(),
+        checks: &settings.checks,
         elapsed: started.elapsed(),
         fail_on: settings.fail_on,
         show_suppressed: args.show_suppressed,
