@@ -12,6 +12,7 @@
 //! pss: {level: restricted, version: v1.30}
 //! kubernetes-version: "1.30"
 //! fail-on: medium
+//! framework: cis-1.12                 # the framework to judge each scan against
 //! ```
 //!
 //! Found upward from the first scanned path, or named with `--config`. Unknown keys and
@@ -20,6 +21,7 @@
 
 use std::path::{Path, PathBuf};
 
+use bulkhead_checks::frameworks::catalogue::find_framework;
 use bulkhead_checks::{find_check, select_checks, Severity};
 use bulkhead_model::{parse_document, Limits, Node, SourceFile, Value};
 
@@ -39,6 +41,7 @@ pub struct Config {
     pub pss_version: Option<String>,
     pub kubernetes_version: Option<String>,
     pub fail_on: Option<Severity>,
+    pub framework: Option<String>,
 }
 
 /// The nearest `.bulkhead.yaml` at or above `start`.
@@ -236,6 +239,17 @@ impl Reader<'_> {
                 "kubernetes-version" => {
                     config.kubernetes_version = self.string(value, "kubernetes-version")
                 }
+                "framework" => {
+                    config.framework = self.string(value, "framework");
+                    if let Some(id) = config.framework.as_deref() {
+                        if find_framework(id).is_none() {
+                            let message = format!(
+                                "framework: unknown framework {id:?} (see `bulkhead frameworks`)"
+                            );
+                            self.error(value, message);
+                        }
+                    }
+                }
                 "fail-on" => match value.as_str().map(str::parse::<Severity>) {
                     Some(Ok(s)) => config.fail_on = Some(s),
                     Some(Err(err)) => self.error(value, format!("fail-on: {err}")),
@@ -253,6 +267,7 @@ impl Reader<'_> {
                         "pss",
                         "kubernetes-version",
                         "fail-on",
+                        "framework",
                     ],
                 ),
             }

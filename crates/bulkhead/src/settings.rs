@@ -21,6 +21,8 @@ pub struct Settings {
     pub exclude_kinds: Vec<String>,
     /// The configuration file that was read, if any.
     pub config_path: Option<String>,
+    /// The framework to evaluate: `--framework`, else the configuration's.
+    pub framework: Option<String>,
 }
 
 /// Reads the configuration (unless `--no-config`) and merges the flags over it.
@@ -98,6 +100,7 @@ pub fn resolve(args: &ScanArgs) -> Result<Settings, String> {
         exclude_namespaces: config.exclude_namespaces.clone(),
         exclude_kinds: config.exclude_kinds.clone(),
         config_path: config.path.as_ref().map(|p| p.display().to_string()),
+        framework: args.framework.clone().or(config.framework.clone()),
     })
 }
 

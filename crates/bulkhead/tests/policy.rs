@@ -206,3 +206,23 @@ fn baselines_hide_known_findings_and_report_new_ones() {
         .unwrap()
         .contains("\"new\""));
 }
+
+#[test]
+fn the_configuration_can_name_a_framework() {
+    let dir = dir_with(&[
+        (".bulkhead.yaml", "framework: cis-1.12\n"),
+        ("pod.yaml", &pod("", "")),
+    ]);
+    let (report, _, _) = scan(dir.path(), &[]);
+    assert_eq!(report["framework"]["id"], "cis-1.12");
+    let dir = dir_with(&[
+        (".bulkhead.yaml", "framework: cis-9\n"),
+        ("pod.yaml", &pod("", "")),
+    ]);
+    let (_, code, stderr) = scan(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(".bulkhead.yaml:1:12: framework: unknown framework \"cis-9\""),
+        "{stderr}"
+    );
+}

@@ -44,7 +44,7 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
         );
     }
     let settings = settings::resolve(args)?;
-    let framework = args
+    let framework = settings
         .framework
         .as_deref()
         .map(frameworks::resolve)
