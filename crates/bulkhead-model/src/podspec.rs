@@ -161,6 +161,18 @@ impl<'a> PodSpec<'a> {
         })
     }
 
+    /// The service account the pod names and the field that names it: `serviceAccountName`,
+    /// else the deprecated `serviceAccount` (used by the API server only when the former is
+    /// empty). `None` means the pod runs as `default`.
+    pub fn service_account(&self) -> Option<(&'a str, &'static str)> {
+        ["serviceAccountName", "serviceAccount"]
+            .into_iter()
+            .find_map(|field| {
+                let name = self.get(field)?.as_str().filter(|n| !n.is_empty())?;
+                Some((name, field))
+            })
+    }
+
     /// A pod-template label, for selector matching.
     pub fn label(&self, key: &str) -> Option<&'a str> {
         self.metadata?.get("labels")?.get(key)?.as_str()

@@ -396,18 +396,10 @@ impl<'a> Rbac<'a> {
             let Some(pod) = PodSpec::of(object) else {
                 continue;
             };
-            let (service_account, field) = match pod
-                .get("serviceAccountName")
-                .and_then(Node::as_str)
-                .map(|s| (s, "serviceAccountName"))
-                .or_else(|| {
-                    pod.get("serviceAccount")
-                        .and_then(Node::as_str)
-                        .map(|s| (s, "serviceAccount"))
-                }) {
-                Some((name, field)) if !name.is_empty() => (name.to_string(), field),
-                _ => ("default".to_string(), "serviceAccountName"),
-            };
+            let (service_account, field) = pod
+                .service_account()
+                .map_or(("default", "serviceAccountName"), |named| named);
+            let service_account = service_account.to_string();
             rbac.workloads.push(Workload {
                 object,
                 namespace: object.namespace.clone(),

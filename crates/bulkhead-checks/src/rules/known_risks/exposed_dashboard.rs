@@ -179,10 +179,7 @@ fn check_workload(object: &Object, pod: &PodSpec<'_>, sink: &mut Sink<'_>) {
 
 /// The service account a workload's pods run as.
 fn service_account<'a>(pod: &PodSpec<'a>) -> &'a str {
-    ["serviceAccountName", "serviceAccount"]
-        .iter()
-        .find_map(|f| pod.get(f).and_then(Node::as_str))
-        .unwrap_or("default")
+    pod.service_account().map_or("default", |(name, _)| name)
 }
 
 fn check_binding(dashboards: &[(&Object, PodSpec<'_>)], object: &Object, sink: &mut Sink<'_>) {

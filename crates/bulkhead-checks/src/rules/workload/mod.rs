@@ -89,12 +89,8 @@ pub static PSS_CHECKS: &[&Check] = &[
 pub(crate) fn named_service_account<'a>(
     pod: &bulkhead_model::PodSpec<'a>,
 ) -> Option<(&'a str, String)> {
-    ["serviceAccountName", "serviceAccount"]
-        .into_iter()
-        .find_map(|field| {
-            let name = pod.get(field)?.as_str().filter(|n| !n.is_empty())?;
-            Some((name, pod.pointer_to(field)))
-        })
+    pod.service_account()
+        .map(|(name, field)| (name, pod.pointer_to(field)))
 }
 
 /// Static pods (a kubelet's manifest directory, or their mirror pods read from a cluster):

@@ -64,11 +64,7 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
             "pod mounts its service account token (automountServiceAccountToken: true)",
         ),
         None => {
-            let account = pod
-                .get("serviceAccountName")
-                .or_else(|| pod.get("serviceAccount"))
-                .and_then(Node::as_str)
-                .unwrap_or("default");
+            let account = pod.service_account().map_or("default", |(name, _)| name);
             let namespace = object.namespace.as_deref();
             let disabled_by_account = cx
                 .inventory
