@@ -3,8 +3,6 @@
 use std::collections::HashMap;
 
 use crate::object::Object;
-use crate::podspec::PodSpec;
-use crate::selector::LabelSelector;
 
 /// All objects of a scan, in load order, with indexes by kind, namespace and name.
 #[derive(Debug, Default)]
@@ -95,18 +93,6 @@ impl Inventory {
             name.to_string(),
         );
         self.by_name.get(&key).map(|&i| &self.objects[i])
-    }
-
-    /// Workloads in `namespace` whose pod template labels match `selector`.
-    pub fn workloads_matching<'a>(
-        &'a self,
-        namespace: &'a str,
-        selector: &'a LabelSelector,
-    ) -> impl Iterator<Item = (&'a Object, PodSpec<'a>)> + 'a {
-        self.in_namespace(namespace).filter_map(move |o| {
-            let pod = PodSpec::of(o)?;
-            selector.matches(|k| pod.label(k)).then_some((o, pod))
-        })
     }
 
     fn indexed<'a>(&'a self, ids: Option<&'a Vec<usize>>) -> impl Iterator<Item = &'a Object> + 'a {
