@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use bulkhead_model::{Inventory, Object};
+use bulkhead_node::{command_lines, CommandLine, Component};
 use bulkhead_rbac::Rbac;
 
 use crate::compliance::Compliance;
@@ -22,6 +23,16 @@ pub struct Options {
     /// Registries (or registry/path prefixes) images may come from (`--allowed-registry`);
     /// empty means any.
     pub allowed_registries: Vec<String>,
+    /// Certificates expiring within this many days are reported (`--cert-expiry-days`);
+    /// `None` means 30.
+    pub cert_expiry_days: Option<u32>,
+}
+
+impl Options {
+    /// The warning window for certificate expiry, in days.
+    pub fn cert_expiry_days(&self) -> u32 {
+        self.cert_expiry_days.unwrap_or(30)
+    }
 }
 
 /// Everything a check may look at besides the object in hand.
@@ -31,6 +42,8 @@ pub struct Context<'a> {
     /// The RBAC model of the inventory, resolved once on first use and shared by every check
     /// that needs it (aggregation and binding resolution are the expensive part).
     rbac: OnceLock<Rbac<'a>>,
+    /// Every component command line of the inventory, found once.
+    command_lines: OnceLock<Vec<CommandLine<'a>>>,
 }
 
 impl<'a> Context<'a> {
@@ -39,7 +52,17 @@ impl<'a> Context<'a> {
             inventory,
             options,
             rbac: OnceLock::new(),
+            command_lines: OnceLock::new(),
         }
+    }
+
+    /// The command lines of one control-plane or node component (static Pods, processes,
+    /// systemd units), each flag with its location.
+    pub fn command_lines(&self, component: Component) -> impl Iterator<Item = &CommandLine<'a>> {
+        self.command_lines
+            .get_or_init(|| command_lines(self.inventory))
+            .iter()
+            .filter(move |l| l.component == component)
     }
 
     pub fn rbac(&self) -> &Rbac<'a> {

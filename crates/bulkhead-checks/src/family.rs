@@ -29,10 +29,19 @@ pub enum Family {
     Rbac,
     /// Network policy, reachability and exposure (`BHN`).
     Network,
+    /// API server, controller manager, scheduler and etcd settings, encryption at rest and the
+    /// audit policy (`BHC`).
+    ControlPlane,
+    /// Kubelet and kube-proxy settings, with the source that decided each (`BHL`).
+    Kubelet,
+    /// Node files: modes and owners, certificates and private keys (`BHP`).
+    NodeFiles,
+    /// Component versions: supported minors, known-vulnerable patch levels (`BHV`).
+    Versions,
 }
 
 impl Family {
-    pub const ALL: [Family; 10] = [
+    pub const ALL: [Family; 14] = [
         Family::Workload,
         Family::Resources,
         Family::Images,
@@ -43,6 +52,10 @@ impl Family {
         Family::References,
         Family::Rbac,
         Family::Network,
+        Family::ControlPlane,
+        Family::Kubelet,
+        Family::NodeFiles,
+        Family::Versions,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +70,10 @@ impl Family {
             Family::References => "references",
             Family::Rbac => "rbac",
             Family::Network => "network",
+            Family::ControlPlane => "control-plane",
+            Family::Kubelet => "kubelet",
+            Family::NodeFiles => "node-files",
+            Family::Versions => "versions",
         }
     }
 
@@ -73,6 +90,10 @@ impl Family {
             Family::References => 'F',
             Family::Rbac => 'R',
             Family::Network => 'N',
+            Family::ControlPlane => 'C',
+            Family::Kubelet => 'L',
+            Family::NodeFiles => 'P',
+            Family::Versions => 'V',
         }
     }
 }
@@ -81,4 +102,15 @@ impl fmt::Display for Family {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+impl Family {
+    /// The families `bulkhead node` runs by default: the configuration of the node and its
+    /// components, not the workloads of its static Pods.
+    pub const NODE: [Family; 4] = [
+        Family::ControlPlane,
+        Family::Kubelet,
+        Family::NodeFiles,
+        Family::Versions,
+    ];
 }

@@ -5,8 +5,8 @@ use std::sync::OnceLock;
 
 use crate::check::Check;
 use crate::rules::{
-    deprecations, images, known_risks, multitenancy, network, rbac, references, resources, secrets,
-    workload,
+    control_plane, deprecations, images, known_risks, kubelet, multitenancy, network, node_files,
+    rbac, references, resources, secrets, versions, workload,
 };
 
 /// Every built-in check: each family's list, in family order.
@@ -24,6 +24,10 @@ pub fn all_checks() -> &'static [&'static Check] {
             references::CHECKS,
             rbac::CHECKS,
             network::CHECKS,
+            control_plane::CHECKS,
+            kubelet::CHECKS,
+            node_files::CHECKS,
+            versions::CHECKS,
         ]
         .concat()
     })

@@ -335,6 +335,7 @@ fn status_name(status: Status) -> (&'static str, &'static str) {
     match status {
         Status::Pass => ("pass", "pass"),
         Status::Fail => ("fail", "fail"),
+        Status::Warn => ("warn", "warn"),
         Status::Manual => ("manual", "manual"),
         Status::NotEvaluated => ("not-evaluated", "not evaluated"),
     }
@@ -356,13 +357,14 @@ fn write_framework(page: &mut String, fw: &FrameworkReport) -> fmt::Result {
             "<p class=\"score\"><b>{score:.0}%</b> of evaluated controls pass \
              <span class=\"quiet\">({} of {})</span></p>",
             fw.passed,
-            fw.passed + fw.failed
+            fw.passed + fw.failed + fw.warned
         )?,
         None => page.push_str("<p class=\"score\"><b>–</b> no control could be evaluated</p>\n"),
     }
     let parts = [
         (Status::Pass, fw.passed),
         (Status::Fail, fw.failed),
+        (Status::Warn, fw.warned),
         (Status::Manual, fw.manual),
         (Status::NotEvaluated, fw.not_evaluated),
     ];

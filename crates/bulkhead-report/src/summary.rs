@@ -100,6 +100,7 @@ pub struct FrameworkCounts {
     pub controls: usize,
     pub pass: usize,
     pub fail: usize,
+    pub warn: usize,
     pub manual: usize,
     pub not_evaluated: usize,
 }
@@ -110,6 +111,7 @@ impl FrameworkCounts {
             controls: report.controls.len(),
             pass: report.passed,
             fail: report.failed,
+            warn: report.warned,
             manual: report.manual,
             not_evaluated: report.not_evaluated,
         }

@@ -85,6 +85,7 @@ fn write_framework(report: &FrameworkReport, paint: &Paint, out: &mut dyn Write)
         let (label, code) = match r.status {
             Status::Pass => ("PASS", "32"),
             Status::Fail => ("FAIL", "1;31"),
+            Status::Warn => ("WARN", "1;33"),
             Status::Manual => ("MANUAL", "33"),
             Status::NotEvaluated => ("NOT EVALUATED", "2"),
         };
@@ -105,22 +106,24 @@ fn write_framework(report: &FrameworkReport, paint: &Paint, out: &mut dyn Write)
     let score = match report.score {
         Some(score) => format!(
             "{score:.1}% of the {} evaluated controls pass",
-            n.pass + n.fail
+            n.pass + n.fail + n.warn
         ),
         None => "no control could be evaluated".to_string(),
     };
     writeln!(
         out,
-        "{}: {score}. {} pass, {} fail, {} manual, {} not evaluated.",
+        "{}: {score}. {} pass, {} fail, {} warn, {} manual, {} not evaluated.",
         paint.bold(&format!("{} score", report.id)),
         n.pass,
         n.fail,
+        n.warn,
         n.manual,
         n.not_evaluated
     )?;
     writeln!(
         out,
-        "MANUAL: no check decides it, or only a person can (`bulkhead frameworks {}` gives guidance).\n\
+        "WARN: a finding on a control the framework marks manual; a person decides.\n\
+         MANUAL: no check decides it, or only a person can (`bulkhead frameworks {}` gives guidance).\n\
          NOT EVALUATED: the scan held nothing the control needs, or not all its checks ran.",
         report.id
     )?;

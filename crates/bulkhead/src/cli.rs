@@ -112,6 +112,10 @@ pub struct ScanArgs {
     #[arg(long = "allowed-registry", value_name = "REGISTRY")]
     pub allowed_registries: Vec<String>,
 
+    /// Report certificates that expire within this many days [default: 30].
+    #[arg(long, value_name = "DAYS")]
+    pub cert_expiry_days: Option<u32>,
+
     /// Largest single YAML or JSON document to read, in bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_document_bytes: Option<usize>,

@@ -92,6 +92,7 @@ pub fn resolve(args: &ScanArgs) -> Result<Settings, String> {
             pss_version,
             kubernetes_version,
             allowed_registries,
+            cert_expiry_days: args.cert_expiry_days,
         },
         fail_on,
         pss_level,

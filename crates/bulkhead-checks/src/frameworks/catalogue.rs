@@ -44,6 +44,7 @@ fn pss_framework(level: Level) -> Framework {
             automated: true,
             scope: Scope::Manifests,
             guidance: None,
+            needs: Vec::new(),
         })
         .collect();
     let (id, name, ids_of): (&'static str, &'static str, IdsOf) = match level {
@@ -155,6 +156,17 @@ fn from_data(meta: &Meta, text: &str) -> Framework {
                     _ => defect("scope is not manifests, rbac, control-plane, node or process"),
                 },
                 guidance: text_of(c, "guidance"),
+                needs: c
+                    .get("needs")
+                    .map(Node::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|n| {
+                        n.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| defect("`needs` items must be strings"))
+                    })
+                    .collect(),
                 id,
             }
         })

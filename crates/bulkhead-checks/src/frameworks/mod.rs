@@ -1,7 +1,9 @@
 //! Compliance frameworks as data: each framework's catalogue of controls, joined with the
 //! checks' compliance ids, evaluated over a scan's findings.
 //!
-//! A control is **fail** when an unsuppressed finding of one of its checks was raised;
+//! A control is **fail** when an unsuppressed finding of one of its checks was raised (**warn**
+//! when the framework marks the control manual: the finding is a lead for the person who
+//! judges it);
 //! otherwise **not evaluated** when the scan held nothing the control needs (node files for a
 //! kubelet control, say) or not every check that decides it ran; **manual** when no check
 //! can decide it, or only a person can (the catalogue carries guidance); **pass** when its
@@ -12,9 +14,12 @@ pub mod catalogue;
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 
-use bulkhead_model::{Inventory, Object, PodSpec};
+use bulkhead_model::{Inventory, Node, Object, PodSpec};
+use bulkhead_node::{command_lines, Component, NODE_API_VERSION};
 
 use crate::check::Check;
 use crate::registry::all_checks;
@@ -37,13 +42,18 @@ pub enum Scope {
 }
 
 /// The input a scan actually held, which decides "not evaluated".
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Coverage {
     pub manifests: bool,
     pub rbac: bool,
     pub control_plane: bool,
     pub node: bool,
+    /// What the scan held that individual controls need (a control's `needs` in its
+    /// catalogue): `component:<program>` for each control-plane or node component whose
+    /// configuration was read, `file:<role>` for each role of a `File` object
+    /// (`bulkhead_node::roles`), `kind:<Kind>` for configuration kinds (`kind:Policy`).
+    pub subjects: BTreeSet<String>,
 }
 
 /// The control-plane components whose static Pods make a scan cover control-plane controls.
@@ -54,22 +64,69 @@ const CONTROL_PLANE_COMPONENTS: &[&str] = &[
     "kube-scheduler",
 ];
 
+/// Configuration files whose presence decides controls (`kind:<Kind>` subjects).
+const CONFIGURATION_KINDS: &[&str] = &[
+    "EncryptionConfiguration",
+    "Policy",
+    "KubeletConfiguration",
+    "KubeProxyConfiguration",
+    "AdmissionConfiguration",
+];
+
 const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
 
 impl Coverage {
     /// What the scanned objects can show: any object for manifests; a Role, ClusterRole or
     /// binding for RBAC; a static Pod of the API server, etcd, controller manager or scheduler
-    /// for the control plane. Node files are never among the inputs yet.
+    /// for the control plane (or a control-plane process); node facts (`bulkhead node`), a
+    /// kubelet or kube-proxy command line or configuration for the node.
     pub fn of(inventory: &Inventory) -> Coverage {
         let objects = inventory.objects();
+        let mut subjects = BTreeSet::new();
+        for line in command_lines(inventory) {
+            subjects.insert(format!("component:{}", line.component.program()));
+        }
+        for object in objects {
+            match (object.api_version.as_str(), object.kind.as_str()) {
+                (NODE_API_VERSION, "File" | "Certificate") => {
+                    let roles = object.root.path(&["spec", "roles"]).map(Node::as_seq);
+                    for role in roles.unwrap_or(&[]).iter().filter_map(Node::as_str) {
+                        subjects.insert(format!("file:{role}"));
+                    }
+                    subjects.insert(format!("kind:{}", object.kind));
+                }
+                (_, "KubeletConfiguration") => {
+                    subjects.insert("component:kubelet".to_string());
+                }
+                (_, "KubeProxyConfiguration") => {
+                    subjects.insert("component:kube-proxy".to_string());
+                }
+                _ => {}
+            }
+            if CONFIGURATION_KINDS.contains(&object.kind.as_str()) {
+                subjects.insert(format!("kind:{}", object.kind));
+            }
+        }
+        let has = |c: Component| subjects.contains(&format!("component:{}", c.program()));
         Coverage {
             manifests: !objects.is_empty(),
             rbac: objects
                 .iter()
                 .any(|o| RBAC_KINDS.contains(&o.kind.as_str())),
-            control_plane: objects.iter().any(is_control_plane_pod),
-            node: false,
+            control_plane: objects.iter().any(is_control_plane_pod)
+                || Component::ALL
+                    .into_iter()
+                    .any(|c| c.is_control_plane() && has(c)),
+            node: has(Component::Kubelet)
+                || has(Component::KubeProxy)
+                || subjects.contains("kind:File"),
+            subjects,
         }
+    }
+
+    /// Whether the scan held everything a control needs.
+    pub fn has_all(&self, needs: &[String]) -> bool {
+        needs.iter().all(|n| self.subjects.contains(n))
     }
 
     pub fn covers(&self, scope: Scope) -> bool {
@@ -88,6 +145,8 @@ impl Coverage {
 pub enum Status {
     Pass,
     Fail,
+    /// A finding on a control the framework marks manual: a lead, not a verdict.
+    Warn,
     Manual,
     NotEvaluated,
 }
@@ -128,6 +187,10 @@ pub struct Control {
     /// What a person should do for a manual control.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guidance: Option<String>,
+    /// Subjects the scan must hold for a clean result to mean "pass" ([`Coverage::subjects`]):
+    /// the API server's configuration for its flags, the file of a permission control.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
 }
 
 /// A framework: its catalogue and how checks name its controls.
@@ -165,9 +228,10 @@ pub struct FrameworkReport {
     pub controls: Vec<ControlResult>,
     pub passed: usize,
     pub failed: usize,
+    pub warned: usize,
     pub manual: usize,
     pub not_evaluated: usize,
-    /// Percentage of evaluated automated controls that passed (`passed / (passed + failed)`),
+    /// Percentage of evaluated controls that passed (`passed / (passed + failed + warned)`),
     /// `None` when nothing could be evaluated.
     pub score: Option<f64>,
 }
@@ -203,9 +267,13 @@ impl Framework {
                 .map(|(i, _)| i)
                 .collect();
             let all_ran = checks.iter().all(|id| ran.iter().any(|c| c.id == *id));
-            let status = if !failing.is_empty() {
+            let status = if !failing.is_empty() && control.automated {
                 Status::Fail
-            } else if control.scope != Scope::Process && !coverage.covers(control.scope) {
+            } else if !failing.is_empty() {
+                Status::Warn
+            } else if control.scope != Scope::Process
+                && (!coverage.covers(control.scope) || !coverage.has_all(&control.needs))
+            {
                 Status::NotEvaluated
             } else if checks.is_empty() || control.scope == Scope::Process {
                 Status::Manual
@@ -222,16 +290,22 @@ impl Framework {
             });
         }
         let count = |s: Status| results.iter().filter(|r| r.status == s).count();
-        let (passed, failed) = (count(Status::Pass), count(Status::Fail));
+        let (passed, failed, warned) = (
+            count(Status::Pass),
+            count(Status::Fail),
+            count(Status::Warn),
+        );
         FrameworkReport {
             id: self.id,
             name: self.name,
             version: self.version,
             passed,
             failed,
+            warned,
             manual: count(Status::Manual),
             not_evaluated: count(Status::NotEvaluated),
-            score: (passed + failed > 0).then(|| 100.0 * passed as f64 / (passed + failed) as f64),
+            score: (passed + failed + warned > 0)
+                .then(|| 100.0 * passed as f64 / (passed + failed + warned) as f64),
             controls: results,
         }
     }

@@ -1,0 +1,20 @@
+//! Reading a node: the facts kube-bench gathers with shell commands, turned into objects of
+//! the one inventory so that checks see them like any manifest.
+//!
+//! - [`component`]: the command line of a control-plane or node component, wherever it was
+//!   written (a static Pod, a running process, systemd unit files), parsed flag by flag
+//!   ([`args`]), each flag with its own location.
+//! - [`render`]: facts with no manifest (a process's argv, a file's mode and owner, a
+//!   certificate) as `node.bulkhead.dev/v1` objects.
+//! - [`roles`]: why a file was looked at (which CIS recommendation concerns it).
+
+pub mod args;
+pub mod component;
+pub mod render;
+pub mod roles;
+
+pub use args::{parse_args, Arg, RawArg};
+pub use component::{command_lines, CommandLine, Component};
+
+/// The API version of the objects this crate makes from node facts.
+pub const NODE_API_VERSION: &str = "node.bulkhead.dev/v1";
