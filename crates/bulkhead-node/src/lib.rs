@@ -9,10 +9,12 @@
 //! - [`roles`]: why a file was looked at (which CIS recommendation concerns it).
 
 pub mod args;
+pub mod collect;
 pub mod component;
 pub mod render;
 pub mod roles;
 
+pub use collect::{collect, CollectOptions, Collected};
 pub use args::{parse_args, Arg, RawArg};
 pub use component::{command_lines, CommandLine, Component};
 

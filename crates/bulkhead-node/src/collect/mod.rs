@@ -1,0 +1,35 @@
+//! Reading a node into objects: the entry point of `bulkhead node`.
+
+use std::path::PathBuf;
+
+use bulkhead_model::{LoadError, LoadStats, Object};
+
+/// What to read.
+#[derive(Clone, Debug)]
+pub struct CollectOptions {
+    /// The node's root: `/` on the node itself, `/host` in a DaemonSet that mounts the host's
+    /// root there, or a copy of a node's files. Paths in reports are the node's own paths.
+    pub root: PathBuf,
+    /// Ask running components for their version (`<exe> --version`); only meaningful when
+    /// `root` is `/`.
+    pub probe_versions: bool,
+}
+
+/// Everything read from a node.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub objects: Vec<Object>,
+    /// What could not be read (a permission denied, a malformed file): each is an error or a
+    /// warning with its path; the controls that needed it are then not evaluated.
+    pub errors: Vec<LoadError>,
+    pub stats: LoadStats,
+    /// What was found and where, one line each (`kube-apiserver: static Pod
+    /// /etc/kubernetes/manifests/kube-apiserver.yaml`), for the report's preamble.
+    pub found: Vec<String>,
+}
+
+/// Reads the node under `options.root`.
+pub fn collect(options: &CollectOptions) -> Collected {
+    let _ = options;
+    Collected::default()
+}
