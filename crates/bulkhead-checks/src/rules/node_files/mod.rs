@@ -34,6 +34,9 @@ pub mod scheduler_kubeconfig_permissions;
 pub mod scheduler_manifest_ownership;
 pub mod scheduler_manifest_permissions;
 
+#[cfg(test)]
+mod tests;
+
 use crate::Check;
 
 /// This family's checks, in id order.
