@@ -6,9 +6,9 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// The kubelet's client CA file not owned by root:root. The file judged is the file named by
-    /// the kubelet's `authentication.x509.clientCAFile` (or `--client-ca-file`), followed through
-    /// the configuration the kubelet was given.
+    /// The kubelet's client CA file not owned by root:root. The file judged is the one named by the
+    /// kubelet's `authentication.x509.clientCAFile` (or `--client-ca-file`), followed through the
+    /// configuration the kubelet was given.
     ///
     /// The user and the group are judged by the names in the node's own `/etc/passwd` and
     /// `/etc/group`; an id with no name there passes only when it is 0, and the message says the

@@ -6,7 +6,7 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// The kubelet's client CA file with a mode wider than 0644. The file judged is the file named
+    /// The kubelet's client CA file with a mode wider than 0644. The file judged is the one named
     /// by the kubelet's `authentication.x509.clientCAFile` (or `--client-ca-file`), followed
     /// through the configuration the kubelet was given. The collector finds it by following the
     /// components' own flags and files, not a fixed path.

@@ -6,8 +6,8 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// The controller manager's kubeconfig not owned by root:root. The file judged is the file
-    /// named by the controller manager's `--kubeconfig` (kubeadm: `controller-manager.conf`).
+    /// The controller manager's kubeconfig not owned by root:root. The file judged is the one named
+    /// by the controller manager's `--kubeconfig` (kubeadm: `controller-manager.conf`).
     ///
     /// The user and the group are judged by the names in the node's own `/etc/passwd` and
     /// `/etc/group`; an id with no name there passes only when it is 0, and the message says the

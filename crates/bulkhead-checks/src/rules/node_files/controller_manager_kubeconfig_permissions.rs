@@ -6,7 +6,7 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// The controller manager's kubeconfig with a mode wider than 0600. The file judged is the file
+    /// The controller manager's kubeconfig with a mode wider than 0600. The file judged is the one
     /// named by the controller manager's `--kubeconfig` (kubeadm: `controller-manager.conf`). The
     /// collector finds it by following the components' own flags and files, not a fixed path.
     ///
@@ -18,7 +18,7 @@ declare_check! {
     ///
     /// ## Why it matters
     /// Write access lets an attacker point the controller manager at another server or give it
-    /// other credentials. It holds the controller manager's client certificate and key:
+    /// other credentials. The file holds the controller manager's client certificate and key:
     /// `system:kube-controller-manager` can read every Secret and create tokens for service
     /// accounts, so whoever reads the file can too.
     ///

@@ -6,15 +6,16 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// kube-proxy's kubeconfig not owned by root:root. The file judged is the file named by
+    /// kube-proxy's kubeconfig not owned by root:root. The file judged is the one named by
     /// kube-proxy's `--kubeconfig` (or `clientConnection.kubeconfig` of its configuration file),
-    /// when kube-proxy runs on the host. A kube-proxy DaemonSet (kubeadm's) reads its kubeconfig
-    /// from a ConfigMap, and then there is no file to judge (CIS: "if it exists").
+    /// when kube-proxy runs on the host.
     ///
-    /// The user and the group are judged by the names in the node's own `/etc/passwd` and
-    /// `/etc/group`; an id with no name there passes only when it is 0, and the message says the
-    /// name was missing. A symlink is not judged: the collector reports the file it points to under
-    /// its own path. CIS marks this recommendation manual; a finding makes the control WARN in the
+    /// A kube-proxy DaemonSet (kubeadm's) reads its kubeconfig from a ConfigMap; then there is no
+    /// such file, nothing is judged, and the control is not evaluated (CIS: "if it exists"). The
+    /// user and the group are judged by the names in the node's own `/etc/passwd` and `/etc/group`;
+    /// an id with no name there passes only when it is 0, and the message says the name was
+    /// missing. A symlink is not judged: the collector reports the file it points to under its own
+    /// path. CIS marks this recommendation manual; a finding makes the control WARN in the
     /// framework report.
     ///
     /// ## Why it matters

@@ -6,23 +6,23 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// kube-proxy's kubeconfig with a mode wider than 0600. The file judged is the file named by
+    /// kube-proxy's kubeconfig with a mode wider than 0600. The file judged is the one named by
     /// kube-proxy's `--kubeconfig` (or `clientConnection.kubeconfig` of its configuration file),
-    /// when kube-proxy runs on the host. A kube-proxy DaemonSet (kubeadm's) reads its kubeconfig
-    /// from a ConfigMap, and then there is no file to judge (CIS: "if it exists"). The collector
-    /// finds it by following the components' own flags and files, not a fixed path.
+    /// when kube-proxy runs on the host. The collector finds it by following the components' own
+    /// flags and files, not a fixed path.
     ///
-    /// A mode is wider when it has any permission bit outside 0600: 0400 and 0600 pass, while
-    /// setuid, setgid and sticky bits always count as wider. A directory of this role is held to
-    /// 0600 with search added where read is allowed (0700), since a directory cannot be used
-    /// without it. A symlink is not judged: the collector reports the file it points to under its
-    /// own path. CIS marks this recommendation manual; a finding makes the control WARN in the
-    /// framework report.
+    /// A kube-proxy DaemonSet (kubeadm's) reads its kubeconfig from a ConfigMap; then there is no
+    /// such file, nothing is judged, and the control is not evaluated (CIS: "if it exists"). A mode
+    /// is wider when it has any permission bit outside 0600: 0400 and 0600 pass, while setuid,
+    /// setgid and sticky bits always count as wider. A directory of this role is held to 0600 with
+    /// search added where read is allowed (0700), since a directory cannot be used without it. A
+    /// symlink is not judged: the collector reports the file it points to under its own path. CIS
+    /// marks this recommendation manual; a finding makes the control WARN in the framework report.
     ///
     /// ## Why it matters
     /// Write access lets an attacker point kube-proxy at another server, which then programs the
-    /// node's service routing. It holds kube-proxy's credentials, which read every Service and
-    /// EndpointSlice of the cluster.
+    /// node's service routing. The file holds kube-proxy's credentials, which read every Service
+    /// and EndpointSlice of the cluster.
     ///
     /// ## Example
     /// ```yaml

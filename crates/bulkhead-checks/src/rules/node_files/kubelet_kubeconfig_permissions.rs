@@ -6,7 +6,7 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// The kubelet's kubeconfig with a mode wider than 0600. The file judged is the file named by
+    /// The kubelet's kubeconfig with a mode wider than 0600. The file judged is the one named by
     /// the kubelet's `--kubeconfig` (kubeadm: `kubelet.conf`). The collector finds it by following
     /// the components' own flags and files, not a fixed path.
     ///
@@ -18,9 +18,9 @@ declare_check! {
     ///
     /// ## Why it matters
     /// Write access lets an attacker point the kubelet at another API server, which then decides
-    /// what runs on the node. It holds (or names) the node's client credentials: whoever reads them
-    /// acts as `system:node:<name>`, reads the Secrets of the node's pods and changes the node's
-    /// status.
+    /// what runs on the node. The file holds (or names) the node's client credentials: whoever
+    /// reads them acts as `system:node:<name>`, reads the Secrets of the node's pods and changes
+    /// the node's status.
     ///
     /// ## Example
     /// ```yaml

@@ -6,7 +6,7 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// The scheduler's kubeconfig not owned by root:root. The file judged is the file named by the
+    /// The scheduler's kubeconfig not owned by root:root. The file judged is the one named by the
     /// scheduler's `--kubeconfig` (kubeadm: `scheduler.conf`).
     ///
     /// The user and the group are judged by the names in the node's own `/etc/passwd` and

@@ -6,7 +6,7 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// The scheduler's kubeconfig with a mode wider than 0600. The file judged is the file named by
+    /// The scheduler's kubeconfig with a mode wider than 0600. The file judged is the one named by
     /// the scheduler's `--kubeconfig` (kubeadm: `scheduler.conf`). The collector finds it by
     /// following the components' own flags and files, not a fixed path.
     ///
@@ -18,9 +18,9 @@ declare_check! {
     ///
     /// ## Why it matters
     /// Write access lets an attacker point the scheduler at another server or give it other
-    /// credentials. It holds the scheduler's client certificate and key: whoever reads it can act
-    /// as `system:kube-scheduler`, bind pods to nodes of their choosing and read what the scheduler
-    /// reads.
+    /// credentials. The file holds the scheduler's client certificate and key: whoever reads it can
+    /// act as `system:kube-scheduler`, bind pods to nodes of their choosing and read what the
+    /// scheduler reads.
     ///
     /// ## Example
     /// ```yaml
