@@ -345,7 +345,10 @@ mod tests {
         );
         let lines = command_lines(&inv);
         assert_eq!(lines[0].component, Component::Etcd);
-        assert_eq!(lines[0].flag("client-cert-auth").unwrap().as_bool(), Some(true));
+        assert_eq!(
+            lines[0].flag("client-cert-auth").unwrap().as_bool(),
+            Some(true)
+        );
         assert_eq!(lines[0].anchor, "/spec/containers/0/args");
     }
 
@@ -357,7 +360,9 @@ mod tests {
         let lines = command_lines(&inv);
         assert_eq!(lines[0].component, Component::ControllerManager);
         assert_eq!(lines[0].origin, "process");
-        let (value, arg) = lines[0].feature_gate("RotateKubeletServerCertificate").unwrap();
+        let (value, arg) = lines[0]
+            .feature_gate("RotateKubeletServerCertificate")
+            .unwrap();
         assert!(!value);
         assert_eq!(arg.pointer, "/spec/command/1");
     }

@@ -14,8 +14,8 @@ pub mod component;
 pub mod render;
 pub mod roles;
 
-pub use collect::{collect, CollectOptions, Collected};
 pub use args::{parse_args, Arg, RawArg};
+pub use collect::{collect, CollectOptions, Collected};
 pub use component::{command_lines, CommandLine, Component};
 
 /// The API version of the objects this crate makes from node facts.

@@ -263,7 +263,8 @@ fn controls_outside_the_scan_are_not_evaluated_and_undecided_ones_are_manual() {
             );
         }
     }
-    let counts = report.passed + report.failed + report.warned + report.manual + report.not_evaluated;
+    let counts =
+        report.passed + report.failed + report.warned + report.manual + report.not_evaluated;
     assert_eq!(counts, 131);
 }
 
