@@ -6,8 +6,9 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// API servers that enable the AlwaysAdmit admission plugin, in `--enable-admission-
-    /// plugins` or the deprecated `--admission-control`. It is off by default.
+    /// API servers that enable the AlwaysAdmit admission plugin, in
+    /// `--enable-admission-plugins` or the deprecated `--admission-control`. It is off by
+    /// default.
     ///
     /// ## Why it matters
     /// AlwaysAdmit admits every request by itself. It is deprecated, does nothing useful, and

@@ -7,8 +7,9 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 declare_check! {
     /// ## What it checks
     /// API servers that authorize with AlwaysAllow: listed in `--authorization-mode` (a list
-    /// that accumulates over repetitions), among the authorizers of the `--authorization-
-    /// config` file, or by default (neither flag set: the default is AlwaysAllow).
+    /// that accumulates over repetitions), among the authorizers of the
+    /// `--authorization-config` file, or by default (neither flag set: the default is
+    /// AlwaysAllow).
     ///
     /// ## Why it matters
     /// AlwaysAllow allows every request that reaches it: any authenticated user, and with

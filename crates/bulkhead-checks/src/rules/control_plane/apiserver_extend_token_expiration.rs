@@ -5,8 +5,9 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// API servers that extend the lifetime of projected service account tokens: `--service-
-    /// account-extend-token-expiration` true, bare, or not set (the default is true).
+    /// API servers that extend the lifetime of projected service account tokens:
+    /// `--service-account-extend-token-expiration` true, bare, or not set (the default is
+    /// true).
     ///
     /// ## Why it matters
     /// The extension, meant for the migration to bound tokens, makes the tokens mounted into

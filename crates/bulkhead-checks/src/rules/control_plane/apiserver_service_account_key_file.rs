@@ -9,9 +9,10 @@ declare_check! {
     /// tokens.
     ///
     /// ## Why it matters
-    /// When the flag is not set the API server verifies tokens with the key of `--tls-private-
-    /// key-file`, its own serving key, which ties token signing to the TLS identity and makes
-    /// rotating either one break the other. A dedicated key pair can be rotated on its own.
+    /// When the flag is not set the API server verifies tokens with the key of
+    /// `--tls-private-key-file`, its own serving key, which ties token signing to the TLS
+    /// identity and makes rotating either one break the other. A dedicated key pair can be
+    /// rotated on its own.
     ///
     /// ## Example
     /// ```yaml

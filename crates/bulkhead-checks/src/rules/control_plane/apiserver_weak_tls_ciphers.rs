@@ -8,8 +8,8 @@ declare_check! {
     /// ## What it checks
     /// API servers that may negotiate weak TLS: `--tls-min-version` below VersionTLS12, or
     /// `--tls-cipher-suites` listing a suite other than the ECDHE AES-GCM and ChaCha20 ones, or
-    /// not set (Go's default list still includes CBC-mode suites). With `--tls-min-
-    /// version=VersionTLS13` the cipher list does not matter (TLS 1.3 suites are not
+    /// not set (Go's default list still includes CBC-mode suites). With
+    /// `--tls-min-version=VersionTLS13` the cipher list does not matter (TLS 1.3 suites are not
     /// configurable). The default minimum version is TLS 1.2. CIS marks this recommendation
     /// manual.
     ///

@@ -5,9 +5,9 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// Controller managers whose secure port listens beyond the loopback interface: `--bind-
-    /// address` not a loopback address, or not set (the default is 0.0.0.0, every interface). A
-    /// secure port of 0 (no port) passes.
+    /// Controller managers whose secure port listens beyond the loopback interface:
+    /// `--bind-address` not a loopback address, or not set (the default is 0.0.0.0, every
+    /// interface). A secure port of 0 (no port) passes.
     ///
     /// ## Why it matters
     /// The port serves health, metrics and, with profiling on, /debug/pprof. Nothing outside

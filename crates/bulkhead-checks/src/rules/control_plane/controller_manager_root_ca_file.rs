@@ -5,8 +5,8 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// Controller managers without `--root-ca-file`, the CA published to pods (the kube-root-
-    /// ca.crt ConfigMap and the ca.crt of service account token volumes).
+    /// Controller managers without `--root-ca-file`, the CA published to pods (the
+    /// kube-root-ca.crt ConfigMap and the ca.crt of service account token volumes).
     ///
     /// ## Why it matters
     /// Pods verify the API server with this CA. Without it they cannot verify the server they

@@ -5,14 +5,14 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// Controller managers that run every controller with their own credentials: `--use-
-    /// service-account-credentials` false, or not set (the default is false).
+    /// Controller managers that run every controller with their own credentials:
+    /// `--use-service-account-credentials` false, or not set (the default is false).
     ///
     /// ## Why it matters
-    /// With separate credentials each controller acts as its own service account in kube-
-    /// system, bound to a role that holds only what that controller needs. Without them every
-    /// controller acts with the controller manager's full identity, so one controller's flaw
-    /// holds them all.
+    /// With separate credentials each controller acts as its own service account in
+    /// kube-system, bound to a role that holds only what that controller needs. Without them
+    /// every controller acts with the controller manager's full identity, so one controller's
+    /// flaw holds them all.
     ///
     /// ## Example
     /// ```yaml

@@ -10,8 +10,8 @@ declare_check! {
     /// `--config-file` is given; the check then reports that file as unread.
     ///
     /// ## Why it matters
-    /// Without a serving certificate etcd talks to its clients in plain text (or, with --auto-
-    /// tls, with a certificate nobody can verify): every object of the cluster, secrets
+    /// Without a serving certificate etcd talks to its clients in plain text (or, with
+    /// --auto-tls, with a certificate nobody can verify): every object of the cluster, secrets
     /// included, crosses the network readable.
     ///
     /// ## Example

@@ -5,9 +5,9 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// etcd servers that do not require certificates from their peers: `--peer-client-cert-
-    /// auth` false, or not set (the default is false). etcd ignores its other flags when
-    /// `--config-file` is given; the check then reports that file as unread.
+    /// etcd servers that do not require certificates from their peers:
+    /// `--peer-client-cert-auth` false, or not set (the default is false). etcd ignores its
+    /// other flags when `--config-file` is given; the check then reports that file as unread.
     ///
     /// ## Why it matters
     /// Without it any host that reaches the peer port can take part in replication and receive
