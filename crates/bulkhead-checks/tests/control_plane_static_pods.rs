@@ -205,3 +205,138 @@ fn the_same_command_line_gives_the_same_findings_as_a_static_pod_and_as_a_proces
         }
     }
 }
+
+fn inline(yaml: &str) -> Vec<Finding> {
+    control_plane_findings(&load(&[("inline.yaml".to_string(), yaml.to_string())]))
+}
+
+/// Check ids with the pointers they report at, sorted by id.
+fn ids_at(findings: &[Finding]) -> Vec<(&'static str, String)> {
+    let mut ids: Vec<_> = findings
+        .iter()
+        .map(|f| (f.check.id, f.location.pointer.clone()))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn etcd_reads_flags_from_its_environment_and_a_written_flag_shadows_the_variable() {
+    let pod = |command: &str, value: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: etcd, namespace: kube-system}}\nspec:\n  containers:\n  - name: etcd\n    image: registry.k8s.io/etcd:3.5.15-0\n    command: [etcd, --cert-file=/p/server.crt, --key-file=/p/server.key, --peer-cert-file=/p/peer.crt, --peer-key-file=/p/peer.key, --peer-client-cert-auth=true{command}]\n    env:\n    - {{name: ETCD_CLIENT_CERT_AUTH, value: \"{value}\"}}\n"
+        )
+    };
+    assert_eq!(
+        ids_at(&inline(&pod("", "false"))),
+        [("BHC038", "/spec/containers/0/env/0/value".to_string())]
+    );
+    assert!(inline(&pod("", "true")).is_empty());
+    assert!(inline(&pod(", --client-cert-auth=true", "false")).is_empty());
+    assert_eq!(
+        ids_at(&inline(&pod(", --client-cert-auth=false", "true"))),
+        [("BHC038", "/spec/containers/0/command/6".to_string())]
+    );
+}
+
+const API_SERVER_BASE: &str = "--client-ca-file=/p/ca.crt, --tls-cert-file=/p/a.crt, --tls-private-key-file=/p/a.key, --kubelet-client-certificate=/p/k.crt, --kubelet-client-key=/p/k.key, --kubelet-certificate-authority=/p/ca.crt, --etcd-cafile=/p/e.crt, --etcd-certfile=/p/ec.crt, --etcd-keyfile=/p/ec.key, --service-account-key-file=/p/sa.pub, --service-account-extend-token-expiration=false, --profiling=false, --audit-log-path=/var/log/audit.log, \"--enable-admission-plugins=NodeRestriction,EventRateLimit,AlwaysPullImages,DenyServiceExternalIPs\", --tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
+
+fn api_server(flags: &str, extra: &str) -> String {
+    format!(
+        "apiVersion: node.bulkhead.dev/v1\nkind: Process\nmetadata: {{name: kube-apiserver}}\nspec:\n  pid: 10\n  command: [kube-apiserver, {API_SERVER_BASE}, {flags}]\n{extra}"
+    )
+}
+
+#[test]
+fn structured_authorization_and_authentication_files_decide_when_given() {
+    let authz = |types: &str| {
+        format!(
+            "---\napiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:\n{types}"
+        )
+    };
+    let flags = "--anonymous-auth=false, --authorization-config=/etc/kubernetes/authz.yaml";
+    let hardened = authz("- {type: Node, name: node}\n- {type: RBAC, name: rbac}\n");
+    let quiet = inline(&api_server(flags, &hardened));
+    assert!(quiet.is_empty(), "{}", describe(&quiet));
+
+    let open = authz("- {type: RBAC, name: rbac}\n- {type: AlwaysAllow, name: all}\n");
+    assert_eq!(
+        ids_at(&inline(&api_server(flags, &open))),
+        [
+            ("BHC006", "/authorizers/1/type".to_string()),
+            ("BHC007", "/authorizers".to_string()),
+        ]
+    );
+
+    // The file named by the flag is not in the scan: reported at the flag, never passed.
+    let unread = inline(&api_server(flags, ""));
+    assert_eq!(
+        ids_at(&unread),
+        [
+            ("BHC006", "/spec/command/17".to_string()),
+            ("BHC007", "/spec/command/17".to_string()),
+            ("BHC008", "/spec/command/17".to_string()),
+        ]
+    );
+    assert!(unread[0].message.contains("not in the scan"));
+
+    let authn = |conditions: &str| {
+        format!(
+            "---\napiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\nanonymous:\n  enabled: true\n  conditions: [{conditions}]\n"
+        )
+    };
+    let flags =
+        "\"--authorization-mode=Node,RBAC\", --authentication-config=/etc/kubernetes/authn.yaml";
+    assert!(inline(&api_server(
+        flags,
+        &authn("{path: /livez}, {path: /readyz}")
+    ))
+    .is_empty());
+    assert_eq!(
+        ids_at(&inline(&api_server(
+            flags,
+            &authn("{path: /livez}, {path: /apis}")
+        ))),
+        [("BHC001", "/anonymous/enabled".to_string())]
+    );
+    assert_eq!(
+        ids_at(&inline(&api_server(flags, ""))),
+        [("BHC001", "/spec/command/17".to_string())]
+    );
+}
+
+#[test]
+fn cis_verdicts_follow_the_static_pods() {
+    use bulkhead_checks::frameworks::catalogue::find_framework;
+    use bulkhead_checks::frameworks::{Coverage, Status};
+
+    let cis = find_framework("cis-1.12").unwrap();
+    let verdicts = |set: &str| {
+        let inventory = load(&manifests(set));
+        let findings = run_checks(&inventory, all_checks(), &Options::default());
+        let report = cis.evaluate(&findings, Coverage::of(&inventory));
+        move |id: &str| {
+            report
+                .controls
+                .iter()
+                .find(|r| r.control.id == id)
+                .unwrap()
+                .status
+        }
+    };
+    let hardened = verdicts("hardened");
+    for id in ["1.2.1", "1.2.6", "1.2.17", "1.3.7", "1.4.2", "2.2", "2.6"] {
+        assert_eq!(hardened(id), Status::Pass, "hardened {id}");
+    }
+    assert_eq!(hardened("1.2.20"), Status::Manual);
+    let insecure = verdicts("insecure");
+    assert_eq!(
+        insecure("1.2.1"),
+        Status::Warn,
+        "manual: a lead, not a verdict"
+    );
+    for id in ["1.2.6", "1.2.15", "1.3.7", "1.4.1", "2.2", "2.5"] {
+        assert_eq!(insecure(id), Status::Fail, "insecure {id}");
+    }
+    assert_eq!(insecure("1.2.17"), Status::Pass);
+}

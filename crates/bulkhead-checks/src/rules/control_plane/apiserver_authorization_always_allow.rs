@@ -75,7 +75,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             Authorizers::ConfigNotRead(arg) => report_flag(
                 sink,
                 line,
-                arg,
+                &arg,
                 "the authorizers come from this file, which is not in the scan, so the absence of \
                  AlwaysAllow cannot be confirmed; add the file to the scan",
             ),

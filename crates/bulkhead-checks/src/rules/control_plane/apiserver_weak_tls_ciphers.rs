@@ -78,7 +78,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
                 report_flag(
                     sink,
                     line,
-                    arg,
+                    &arg,
                     "allows TLS versions older than 1.2, with their weaker suites",
                 );
             }

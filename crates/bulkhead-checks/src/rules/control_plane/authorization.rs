@@ -2,6 +2,8 @@
 //! `AlwaysAllow`), or, when `--authorization-config` is given, from the
 //! `AuthorizationConfiguration` file it names (`authorizers[].type`), which the scan may hold.
 
+use std::borrow::Cow;
+
 use bulkhead_model::{Node, Object};
 use bulkhead_node::{Arg, CommandLine, Component};
 
@@ -17,7 +19,7 @@ pub enum Authorizers<'l, 'a> {
     /// pointer of its `type` field.
     Config(&'a Object, Vec<(String, String)>),
     /// `--authorization-config` names a file the scan does not hold.
-    ConfigNotRead(&'l Arg),
+    ConfigNotRead(Cow<'l, Arg>),
     /// Neither flag is set: the API server authorizes with `AlwaysAllow`.
     Default,
 }
@@ -96,7 +98,7 @@ pub fn require_mode(cx: &Context<'_>, sink: &mut Sink<'_>, mode: &str, risk: &st
             Authorizers::ConfigNotRead(arg) => report_flag(
                 sink,
                 line,
-                arg,
+                &arg,
                 &format!(
                     "the authorizers come from this file, which is not in the scan, so {mode} \
                      cannot be confirmed; add the file to the scan"

@@ -56,21 +56,21 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
                 Ok(n) if n <= 0 => report_flag(
                     sink,
                     line,
-                    arg,
+                    &arg,
                     "a threshold of 0 or less turns the terminated-pod garbage collector off",
                 ),
                 Ok(_) => {}
                 Err(_) => report_flag(
                     sink,
                     line,
-                    arg,
+                    &arg,
                     "is not an integer, so kube-controller-manager refuses to start",
                 ),
             },
             Setting::Empty(arg) => report_flag(
                 sink,
                 line,
-                arg,
+                &arg,
                 "is empty, so kube-controller-manager refuses to start",
             ),
             Setting::Unset => report_unset(

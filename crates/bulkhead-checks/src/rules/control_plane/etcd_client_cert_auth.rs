@@ -8,6 +8,8 @@ declare_check! {
     /// etcd servers that do not require client certificates: `--client-cert-auth` false, or not
     /// set (the default is false). etcd ignores its other flags when `--config-file` is given;
     /// the check then reports that file as unread.
+    /// In a Pod, a flag missing from the command line is read from the container's
+    /// `ETCD_<FLAG>` environment variable, as etcd does.
     ///
     /// ## Why it matters
     /// Without client certificate authentication anyone who reaches etcd's client port reads

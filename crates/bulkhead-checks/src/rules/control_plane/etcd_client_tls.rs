@@ -8,6 +8,8 @@ declare_check! {
     /// etcd servers without `--cert-file` or `--key-file`, the certificate etcd serves its
     /// clients with. Each missing flag is reported. etcd ignores its other flags when
     /// `--config-file` is given; the check then reports that file as unread.
+    /// In a Pod, a flag missing from the command line is read from the container's
+    /// `ETCD_<FLAG>` environment variable, as etcd does.
     ///
     /// ## Why it matters
     /// Without a serving certificate etcd talks to its clients in plain text (or, with

@@ -8,6 +8,8 @@ declare_check! {
     /// etcd servers without `--peer-cert-file` or `--peer-key-file`, the certificate used
     /// between etcd members. Each missing flag is reported. etcd ignores its other flags when
     /// `--config-file` is given; the check then reports that file as unread.
+    /// In a Pod, a flag missing from the command line is read from the container's
+    /// `ETCD_<FLAG>` environment variable, as etcd does.
     ///
     /// ## Why it matters
     /// Members replicate every write to each other. Without peer certificates that replication,

@@ -3,6 +3,9 @@
 //! component really runs with: the last occurrence of the flag, or the component's own default
 //! when the flag is absent; a flag written with an empty value is not set.
 
+use std::borrow::Cow;
+
+use bulkhead_model::Node;
 use bulkhead_node::{Arg, CommandLine, Component};
 
 use super::flags::{report_flag, report_unset};
@@ -11,21 +14,56 @@ use crate::{Context, Sink};
 /// How a flag stands on one command line.
 pub enum Setting<'l> {
     /// Written with a non-empty value (or bare).
-    Written(&'l Arg),
+    Written(Cow<'l, Arg>),
     /// Written with an empty value (`--token-auth-file=`): the same as not set.
-    Empty(&'l Arg),
+    Empty(Cow<'l, Arg>),
     Unset,
 }
 
-/// The last occurrence of `flag`, classified.
+/// The last occurrence of `flag` (see [`lookup`]), classified.
 pub fn setting<'l>(line: &'l CommandLine<'_>, flag: &str) -> Setting<'l> {
-    match line.flag(flag) {
+    match lookup(line, flag) {
         None => Setting::Unset,
         Some(arg) if arg.value.as_deref().is_some_and(|v| v.trim().is_empty()) => {
             Setting::Empty(arg)
         }
         Some(arg) => Setting::Written(arg),
     }
+}
+
+/// The setting a component runs with: the flag's last occurrence; for etcd in a Pod, when the
+/// flag is absent, the container's `ETCD_<FLAG>` environment variable (etcd reads its flags
+/// from the environment, and a command-line flag shadows the variable).
+pub fn lookup<'l>(line: &'l CommandLine<'_>, flag: &str) -> Option<Cow<'l, Arg>> {
+    if let Some(arg) = line.flag(flag) {
+        return Some(Cow::Borrowed(arg));
+    }
+    if line.component != Component::Etcd || line.origin != "static Pod" {
+        return None;
+    }
+    let container = line
+        .anchor
+        .strip_suffix("/command")
+        .or_else(|| line.anchor.strip_suffix("/args"))?;
+    let located = line.object().root.locate(container);
+    if !located.exact {
+        return None;
+    }
+    let name = format!("ETCD_{}", flag.to_uppercase().replace('-', "_"));
+    let env = located.node.get("env").map(Node::as_seq).unwrap_or(&[]);
+    // The last entry of a name is the one the container gets.
+    let (index, value) = env.iter().enumerate().rev().find_map(|(i, e)| {
+        (e.get("name")?.as_str()? == name).then(|| (i, e.get("value").and_then(Node::scalar_text)))
+    })?;
+    let value = value.unwrap_or_default();
+    Some(Cow::Owned(Arg {
+        name: flag.to_string(),
+        written: format!("{name}={value}"),
+        value: Some(value),
+        pointer: format!("{container}/env/{index}/name"),
+        value_pointer: format!("{container}/env/{index}/value"),
+        source: 0,
+    }))
 }
 
 /// etcd ignores every other flag (and its environment) when `--config-file` is given. The
@@ -41,7 +79,7 @@ fn etcd_config_file(sink: &mut Sink<'_>, line: &CommandLine<'_>, flag: &str) -> 
     report_flag(
         sink,
         line,
-        arg,
+        &arg,
         &format!(
             "etcd takes every setting from this file and ignores its other flags; the file was \
              not read, so check `{flag}` there"
@@ -81,7 +119,7 @@ pub fn boolean_where(
         if ignored(line) || etcd_config_file(sink, line, flag) {
             continue;
         }
-        match line.flag(flag) {
+        match lookup(line, flag) {
             Some(arg) => match arg.as_bool() {
                 Some(value) if value == secure => {}
                 Some(value) => {
@@ -90,12 +128,12 @@ pub fn boolean_where(
                     } else {
                         format!("the value is {value}")
                     };
-                    report_flag(sink, line, arg, &format!("{how}; {risk}"));
+                    report_flag(sink, line, &arg, &format!("{how}; {risk}"));
                 }
                 None => report_flag(
                     sink,
                     line,
-                    arg,
+                    &arg,
                     &format!(
                         "`{}` is not a boolean, so {} refuses to start; set --{flag}={secure}",
                         arg.text(),
@@ -134,7 +172,7 @@ pub fn required(
             Setting::Empty(arg) => report_flag(
                 sink,
                 line,
-                arg,
+                &arg,
                 &format!("the value is empty, which is the same as not set; {unset}"),
             ),
             Setting::Unset => report_unset(sink, line, flag, unset),
@@ -152,7 +190,7 @@ pub fn forbidden(
 ) {
     for line in cx.command_lines(component) {
         if let Setting::Written(arg) = setting(line, flag) {
-            report_flag(sink, line, arg, risk);
+            report_flag(sink, line, &arg, risk);
         }
     }
 }
@@ -180,13 +218,13 @@ pub fn loopback_bind(cx: &Context<'_>, sink: &mut Sink<'_>, component: Component
             Setting::Written(arg) => report_flag(
                 sink,
                 line,
-                arg,
+                &arg,
                 &format!("`{}` is not a loopback address; {risk}", arg.text()),
             ),
             Setting::Empty(arg) => report_flag(
                 sink,
                 line,
-                arg,
+                &arg,
                 &format!(
                     "the value is empty, so the default 0.0.0.0 (every interface) applies; {risk}"
                 ),

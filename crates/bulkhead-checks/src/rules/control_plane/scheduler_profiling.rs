@@ -74,7 +74,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             None => report_flag(
                 sink,
                 line,
-                config,
+                &config,
                 "the scheduler takes enableProfiling (default true) from this file and ignores \
                  --profiling; the file is not in the scan, so add it",
             ),
