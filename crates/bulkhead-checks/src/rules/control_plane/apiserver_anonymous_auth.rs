@@ -3,6 +3,7 @@ use std::borrow::Cow;
 use bulkhead_model::{Node, Object};
 use bulkhead_node::{Arg, CommandLine, Component};
 
+use super::config_files;
 use super::expect::{self, setting, Setting};
 use super::flags::report_flag;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -137,16 +138,7 @@ fn from_config<'l, 'a>(cx: &Context<'a>, line: &'l CommandLine<'_>) -> FromConfi
     let Setting::Written(config) = setting(line, "authentication-config") else {
         return FromConfig::Flags;
     };
-    let all: Vec<&Object> = cx
-        .inventory
-        .of_kind("AuthenticationConfiguration")
-        .filter(|o| o.api_version.starts_with("apiserver.config.k8s.io/"))
-        .collect();
-    let path = config.text().trim_start_matches('/');
-    let found = all
-        .iter()
-        .find(|o| o.origin.file.path.ends_with(path))
-        .or_else(|| (all.len() == 1).then(|| &all[0]));
+    let found = config_files::named(cx, "AuthenticationConfiguration", config.text());
     match found {
         Some(object) => match object.root.get("anonymous") {
             Some(section) => FromConfig::Section(object, section),

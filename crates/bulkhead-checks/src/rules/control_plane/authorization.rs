@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use bulkhead_model::{Node, Object};
 use bulkhead_node::{Arg, CommandLine, Component};
 
+use super::config_files;
 use super::expect::{setting, Setting};
 use super::flags::{report_flag, report_unset};
 use crate::{Context, Sink};
@@ -33,7 +34,7 @@ pub fn authorizers<'l, 'a>(cx: &Context<'a>, line: &'l CommandLine<'a>) -> Autho
     let Setting::Written(config) = setting(line, "authorization-config") else {
         return Authorizers::Default;
     };
-    match configuration(cx, config.text()) {
+    match config_files::named(cx, "AuthorizationConfiguration", config.text()) {
         Some(object) => {
             let types = object
                 .root
@@ -53,19 +54,6 @@ pub fn authorizers<'l, 'a>(cx: &Context<'a>, line: &'l CommandLine<'a>) -> Autho
         }
         None => Authorizers::ConfigNotRead(config),
     }
-}
-
-/// The `AuthorizationConfiguration` read from `path`, or the only one in the scan.
-fn configuration<'a>(cx: &Context<'a>, path: &str) -> Option<&'a Object> {
-    let all: Vec<&Object> = cx
-        .inventory
-        .of_kind("AuthorizationConfiguration")
-        .filter(|o| o.api_version.starts_with("apiserver.config.k8s.io/"))
-        .collect();
-    all.iter()
-        .find(|o| o.origin.file.path.ends_with(path.trim_start_matches('/')))
-        .or_else(|| (all.len() == 1).then(|| &all[0]))
-        .copied()
 }
 
 /// Reports every API server whose authorizers do not include `mode`.

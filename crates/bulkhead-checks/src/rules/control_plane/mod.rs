@@ -32,6 +32,7 @@ pub mod apiserver_token_auth_file;
 pub mod apiserver_weak_tls_ciphers;
 pub mod audit_log;
 pub mod authorization;
+pub mod config_files;
 pub mod controller_manager_bind_address;
 pub mod controller_manager_profiling;
 pub mod controller_manager_root_ca_file;

@@ -1,6 +1,6 @@
-use bulkhead_model::Object;
 use bulkhead_node::Component;
 
+use super::config_files;
 use super::expect::{self, setting, Setting};
 use super::flags::report_flag;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -57,7 +57,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         let Setting::Written(config) = setting(line, "config") else {
             continue;
         };
-        match configuration(cx, config.text()) {
+        match config_files::named(cx, "KubeSchedulerConfiguration", config.text()) {
             Some(object) => match object.root.get("enableProfiling") {
                 Some(value) if value.as_bool() == Some(false) => {}
                 Some(_) => sink.report(
@@ -90,13 +90,4 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         RISK,
         |line| matches!(setting(line, "config"), Setting::Written(_)),
     );
-}
-
-/// The `KubeSchedulerConfiguration` read from `path`, or the only one in the scan.
-fn configuration<'a>(cx: &Context<'a>, path: &str) -> Option<&'a Object> {
-    let all: Vec<&Object> = cx.inventory.of_kind("KubeSchedulerConfiguration").collect();
-    all.iter()
-        .find(|o| o.origin.file.path.ends_with(path.trim_start_matches('/')))
-        .or_else(|| (all.len() == 1).then(|| &all[0]))
-        .copied()
 }
