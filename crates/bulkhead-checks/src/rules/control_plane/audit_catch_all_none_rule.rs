@@ -118,3 +118,93 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_model::{load_text, Inventory, Limits};
+
+    use crate::rules::control_plane::audit_pod_creation_not_logged::AUDIT_POD_CREATION_NOT_LOGGED;
+    use crate::rules::control_plane::audit_pod_exec_not_logged::AUDIT_POD_EXEC_NOT_LOGGED;
+    use crate::rules::control_plane::audit_rbac_changes_not_logged::AUDIT_RBAC_CHANGES_NOT_LOGGED;
+    use crate::rules::control_plane::audit_sensitive_resources_level::AUDIT_SENSITIVE_RESOURCES_LEVEL;
+    use crate::{run_checks, Options};
+
+    use super::AUDIT_CATCH_ALL_NONE_RULE;
+
+    /// The ids and pointers of the audit-policy findings for a policy document.
+    fn findings(text: &str) -> Vec<(&'static str, String)> {
+        let loaded = load_text("p.yaml", text, &Limits::default());
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        let inventory = Inventory::new(loaded.objects);
+        let mut found: Vec<(&'static str, String)> = run_checks(
+            &inventory,
+            &[
+                &AUDIT_SENSITIVE_RESOURCES_LEVEL,
+                &AUDIT_POD_EXEC_NOT_LOGGED,
+                &AUDIT_RBAC_CHANGES_NOT_LOGGED,
+                &AUDIT_POD_CREATION_NOT_LOGGED,
+                &AUDIT_CATCH_ALL_NONE_RULE,
+            ],
+            &Options::default(),
+        )
+        .into_iter()
+        .map(|f| (f.check.id, f.location.pointer))
+        .collect();
+        found.sort();
+        found
+    }
+
+    fn at(ids: &[&'static str], pointer: &str) -> Vec<(&'static str, String)> {
+        ids.iter().map(|id| (*id, pointer.to_string())).collect()
+    }
+
+    const POLICY: &str = "apiVersion: audit.k8s.io/v1\nkind: Policy\n";
+
+    #[test]
+    fn a_lone_catch_all_none_is_reported_by_the_request_checks_only() {
+        let found = findings(&format!("{POLICY}rules:\n- level: None\n"));
+        assert_eq!(
+            found,
+            at(&["BHC071", "BHC072", "BHC073", "BHC074"], "/rules/0/level")
+        );
+    }
+
+    #[test]
+    fn a_catch_all_none_before_logging_rules_is_reported_as_the_cause() {
+        let found = findings(&format!(
+            "{POLICY}rules:\n- level: None\n- level: Metadata\n"
+        ));
+        assert_eq!(
+            found,
+            at(
+                &["BHC071", "BHC072", "BHC073", "BHC074", "BHC075"],
+                "/rules/0/level"
+            )
+        );
+    }
+
+    #[test]
+    fn a_final_catch_all_none_after_the_needed_rules_is_fine() {
+        let found = findings(&format!(
+            "{POLICY}rules:\n- level: Metadata\n  resources: [{{group: '', resources: [secrets, configmaps, pods/exec, pods/attach, pods/portforward]}}, {{group: authentication.k8s.io, resources: [tokenreviews]}}]\n- level: RequestResponse\n  verbs: [create, update, patch, delete, deletecollection]\n  resources: [{{group: rbac.authorization.k8s.io}}, {{group: '', resources: [pods]}}]\n- level: None\n"
+        ));
+        assert_eq!(found, vec![]);
+    }
+
+    #[test]
+    fn omitting_every_recording_stage_is_not_logging() {
+        let found = findings(&format!(
+            "{POLICY}omitStages: [RequestReceived, ResponseStarted, ResponseComplete]\nrules:\n- level: Metadata\n"
+        ));
+        assert_eq!(
+            found,
+            at(&["BHC071", "BHC072", "BHC073", "BHC074"], "/omitStages")
+        );
+    }
+
+    #[test]
+    fn policies_of_other_groups_are_not_audit_policies() {
+        let found = findings("apiVersion: kyverno.io/v1\nkind: Policy\nmetadata: {name: p, namespace: ns}\nspec: {rules: []}\n");
+        assert_eq!(found, vec![]);
+    }
+}

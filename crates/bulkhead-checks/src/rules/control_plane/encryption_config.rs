@@ -45,9 +45,13 @@ impl ResourceEntry<'_> {
     }
 }
 
+/// The providers the API server knows.
+pub const KNOWN_PROVIDERS: &[&str] = &["aescbc", "aesgcm", "secretbox", "kms", "identity"];
+
 /// One element of an entry's `providers`.
 pub struct Provider<'a> {
-    /// `aescbc`, `aesgcm`, `secretbox`, `kms`, `identity`, or whatever key was written.
+    /// `aescbc`, `aesgcm`, `secretbox`, `kms`, `identity`, or whatever key was written
+    /// (empty for an empty element).
     pub kind: &'a str,
     /// The provider's own settings (the value under its key).
     pub node: &'a Node,
@@ -78,13 +82,18 @@ pub fn entries(object: &Object) -> Vec<ResourceEntry<'_>> {
                 .unwrap_or(&[])
                 .iter()
                 .enumerate()
-                .filter_map(|(j, provider)| {
-                    let first = provider.as_map().first()?;
-                    Some(Provider {
+                .map(|(j, provider)| match provider.as_map().first() {
+                    Some(first) => Provider {
                         kind: &first.key,
                         node: &first.value,
                         pointer: format!("/resources/{index}/providers/{j}/{}", first.key),
-                    })
+                    },
+                    // An empty element: no provider the API server knows.
+                    None => Provider {
+                        kind: "",
+                        node: provider,
+                        pointer: format!("/resources/{index}/providers/{j}"),
+                    },
                 })
                 .collect();
             ResourceEntry {
@@ -191,6 +200,46 @@ mod tests {
         assert!(!name_covers("Secrets", "", "secrets"));
         assert!(!name_covers("secrets.example.com", "", "secrets"));
         assert!(!name_covers("*", "", "secrets"));
+    }
+
+    fn entries_of(text: &str) -> (bulkhead_model::Object, usize) {
+        let text = format!(
+            "apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n{text}"
+        );
+        let mut loaded =
+            bulkhead_model::load_text("e.yaml", &text, &bulkhead_model::Limits::default());
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        let object = loaded.objects.remove(0);
+        assert!(is_encryption_configuration(&object));
+        let count = entries(&object).len();
+        (object, count)
+    }
+
+    #[test]
+    fn the_first_covering_entry_decides() {
+        let (object, count) = entries_of(
+            "- resources: [events]\n  providers: [{identity: {}}]\n- resources: ['*.']\n  providers: [{secretbox: {}}]\n- resources: [secrets]\n  providers: [{identity: {}}]\n",
+        );
+        assert_eq!(count, 3);
+        let entries = entries(&object);
+        let secrets = deciding_entry(&entries, "", "secrets").unwrap();
+        assert_eq!(secrets.index, 1);
+        assert_eq!(secrets.providers[0].kind, "secretbox");
+        assert_eq!(
+            secrets.providers[0].pointer,
+            "/resources/1/providers/0/secretbox"
+        );
+        assert_eq!(deciding_entry(&entries, "", "events").unwrap().index, 0);
+        assert!(deciding_entry(&entries, "apps", "deployments").is_none());
+    }
+
+    #[test]
+    fn empty_provider_elements_are_kept() {
+        let (object, _) = entries_of("- resources: [secrets]\n  providers: [{}, {identity: {}}]\n");
+        let entries = entries(&object);
+        let kinds: Vec<&str> = entries[0].providers.iter().map(|p| p.kind).collect();
+        assert_eq!(kinds, ["", "identity"]);
+        assert_eq!(entries[0].providers[0].pointer, "/resources/0/providers/0");
     }
 
     #[test]

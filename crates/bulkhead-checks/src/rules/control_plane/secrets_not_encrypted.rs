@@ -1,7 +1,7 @@
 use bulkhead_model::Object;
 
 use crate::rules::control_plane::encryption_config::{
-    deciding_entry, entries, is_encryption_configuration,
+    deciding_entry, entries, is_encryption_configuration, KNOWN_PROVIDERS,
 };
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
@@ -11,8 +11,9 @@ declare_check! {
     ///
     /// Secrets are covered by an entry of `resources` that lists `secrets` (or `secrets.`),
     /// `*.` (every core resource) or `*.*` (every resource); the first such entry decides.
-    /// Also reported: an entry for Secrets with no providers, and a configuration with no
-    /// entries at all (the API server refuses both). Whether the deciding entry's first
+    /// Also reported: an entry for Secrets with no providers or whose first provider is not
+    /// one the API server knows (a misspelt `aes-gcm`, an empty element), and a
+    /// configuration with no entries at all (the API server refuses all of these). Whether the deciding entry's first
     /// provider encrypts is BHC062.
     ///
     /// ## Why it matters
@@ -89,6 +90,23 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
                 entry.describe_resources()
             ),
         ),
-        Some(_) => {}
+        Some(entry) => {
+            let first = &entry.providers[0];
+            if !KNOWN_PROVIDERS.contains(&first.kind) {
+                let what = if first.kind.is_empty() {
+                    "an empty element".to_string()
+                } else {
+                    format!("`{}`", first.kind)
+                };
+                sink.report(
+                    object,
+                    &first.pointer,
+                    format!(
+                        "the first provider for Secrets ({}) is {what}, which is not a provider (aescbc, aesgcm, secretbox, kms, identity): the API server rejects the configuration, and nothing encrypts Secrets",
+                        entry.describe_resources()
+                    ),
+                );
+            }
+        }
     }
 }
