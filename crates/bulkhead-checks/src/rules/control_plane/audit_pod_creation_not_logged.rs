@@ -10,9 +10,9 @@ declare_check! {
     /// An audit policy that does not log the creation of pods.
     ///
     /// The policy is evaluated like the API server does (first matching rule decides) for an
-    /// ordinary authenticated user's create of `pods`, in `default` and in every namespace a
-    /// rule names. The finding points at the rule that decides `None`, or at `rules` when no
-    /// rule matches.
+    /// ordinary authenticated user's create of `pods`, in a namespace no rule names
+    /// (`default`, else `example`) and in every namespace a rule names. The finding points at
+    /// the rule that decides `None`, or at `rules` when no rule matches.
     ///
     /// ## Why it matters
     /// Creating a pod is how code gets to run in the cluster: a privileged pod on a chosen

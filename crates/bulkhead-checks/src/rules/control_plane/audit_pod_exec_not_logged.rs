@@ -11,10 +11,10 @@ declare_check! {
     ///
     /// The policy is evaluated like the API server does (first matching rule decides) for an
     /// ordinary authenticated user's create and get of `pods/exec`, `pods/attach` and
-    /// `pods/portforward`, in `default` and in every namespace a rule names. Both verbs are
-    /// tried: a websocket connection, which kubectl uses for exec and attach since 1.30,
-    /// reaches the audit policy as get. The finding points at the rule that decides
-    /// `None`, or at `rules` when no rule matches.
+    /// `pods/portforward`, in a namespace no rule names (`default`, else `example`) and in
+    /// every namespace a rule names. Both verbs are tried: a websocket connection, which
+    /// kubectl uses for exec and attach since 1.30, reaches the audit policy as get. The
+    /// finding points at the rule that decides `None`, or at `rules` when no rule matches.
     ///
     /// ## Why it matters
     /// Exec, attach and port-forward give a shell in a running container or a tunnel into

@@ -6,6 +6,12 @@
 //! (users, user groups, verbs, then resources and namespaces for resource requests, or
 //! non-resource URLs); a rule with no selector matches everything. `omitStages` (the
 //! policy's and the rule's, united) never changes the level, only which stages are written.
+//!
+//! The checks judge representative requests: an ordinary authenticated user (group
+//! `system:authenticated`) making a given request in a namespace the policy does not name,
+//! in each namespace it does name (a rule limited to one namespace can hide exactly that
+//! namespace), and across all namespaces for list and watch. Findings point at the rule that
+//! decides (its `level`), or at `rules` when no rule matches.
 
 use std::collections::BTreeSet;
 
@@ -360,25 +366,20 @@ pub struct Probe {
 /// every authenticated user is in and in no other.
 pub const EXAMPLE_USER: &str = "jane@example.com";
 
-/// The namespace a representative request stands in for "any namespace the policy does
-/// not name"; [`OTHER_NAMESPACE`] when the policy names it.
-const UNNAMED_NAMESPACE: &str = "default";
-const OTHER_NAMESPACE: &str = "example";
+/// Namespaces that stand in for "any namespace the policy does not name": the first the
+/// policy does not name is used.
+const UNNAMED_NAMESPACES: &[&str] = &["default", "example", "example-2"];
 
 /// The concrete requests for a probe: by [`EXAMPLE_USER`], in a namespace the policy does not
-/// name (`default`, or `example` when `default` is named) and in every namespace it names (and across all namespaces for list and watch), with a
-/// name for the verbs that take one.
+/// name (`default`, or `example` when `default` is named), in every namespace it names, and
+/// across all namespaces for list and watch; with a name for the verbs that take one.
 pub fn requests(policy: &Policy<'_>, probe: &Probe) -> Vec<Request> {
     let mut namespaces: Vec<String> = Vec::new();
     if probe.namespaced {
         let named = policy.named_namespaces();
-        // `default` stands for any namespace the policy does not name, unless it is named.
-        let unnamed = if named.contains(UNNAMED_NAMESPACE) {
-            OTHER_NAMESPACE
-        } else {
-            UNNAMED_NAMESPACE
-        };
-        namespaces.push(unnamed.to_string());
+        if let Some(unnamed) = UNNAMED_NAMESPACES.iter().find(|ns| !named.contains(*ns)) {
+            namespaces.push(unnamed.to_string());
+        }
         namespaces.extend(named.into_iter().map(str::to_string));
         if matches!(probe.verb, "list" | "watch") {
             namespaces.push(String::new());
@@ -387,7 +388,7 @@ pub fn requests(policy: &Policy<'_>, probe: &Probe) -> Vec<Request> {
         namespaces.push(String::new());
     }
     let name = match probe.verb {
-        "list" | "watch" | "create" if probe.subresource.is_empty() => "",
+        "list" | "watch" | "create" | "deletecollection" if probe.subresource.is_empty() => "",
         _ => "example",
     };
     namespaces

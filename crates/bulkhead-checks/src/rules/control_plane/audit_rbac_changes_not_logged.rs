@@ -12,7 +12,8 @@ declare_check! {
     /// The policy is evaluated like the API server does (first matching rule decides) for an
     /// ordinary authenticated user's create, update, patch, delete and deletecollection of
     /// roles, clusterroles, rolebindings and clusterrolebindings (`rbac.authorization.k8s.io`),
-    /// the namespaced ones in `default` and in every namespace a rule names. The finding
+    /// the namespaced ones in a namespace no rule names (`default`, else `example`) and in
+    /// every namespace a rule names. The finding
     /// points at the rule that decides `None`, or at `rules` when no rule matches.
     ///
     /// ## Why it matters

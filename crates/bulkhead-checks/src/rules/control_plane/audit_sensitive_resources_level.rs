@@ -12,9 +12,10 @@ declare_check! {
     ///
     /// The policy is evaluated like the API server does (first matching rule decides) for an
     /// ordinary authenticated user's get, list, watch, create, update, patch and delete of
-    /// Secrets and ConfigMaps (in `default`, in every namespace a rule names, and across all
-    /// namespaces) and create of TokenReviews. `Request` or `RequestResponse` is reported as
-    /// high, at the rule that decides; `None`, or no matching rule, as medium.
+    /// Secrets and ConfigMaps (in a namespace no rule names, in every namespace a rule
+    /// names, and across all namespaces) and create of TokenReviews. `Request` or
+    /// `RequestResponse` is reported as high, at the rule that decides; `None`, or no
+    /// matching rule, as medium.
     ///
     /// ## Why it matters
     /// At `Request` and `RequestResponse` the audit log stores request and response bodies:

@@ -13,8 +13,8 @@ declare_check! {
     /// `*.` (every core resource) or `*.*` (every resource); the first such entry decides.
     /// Also reported: an entry for Secrets with no providers or whose first provider is not
     /// one the API server knows (a misspelt `aes-gcm`, an empty element), and a
-    /// configuration with no entries at all (the API server refuses all of these). Whether the deciding entry's first
-    /// provider encrypts is BHC062.
+    /// configuration with no entries at all (the API server refuses all of these). Whether
+    /// the deciding entry's first provider encrypts is BHC062.
     ///
     /// ## Why it matters
     /// Resources no entry covers are stored in etcd as they are. A configuration that
