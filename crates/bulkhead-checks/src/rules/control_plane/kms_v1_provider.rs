@@ -8,14 +8,15 @@ declare_check! {
     /// A `kms` provider of API version v1 in an EncryptionConfiguration.
     ///
     /// A `kms` provider without `apiVersion` is v1 (the default). Every position is reported:
-    /// a v1 provider kept only to read old data still needs the deprecated plugin.
+    /// a v1 provider kept only to read old data still needs the deprecated plugin. Nothing is
+    /// reported when `--kubernetes-version` names a release before 1.28.
     ///
     /// ## Why it matters
     /// KMS v1 is deprecated since Kubernetes 1.28 and disabled by default since 1.29: the
     /// API server refuses the configuration unless the `KMSv1` feature gate is turned back
-    /// on. It also calls the KMS plugin for every object read or written, so an outage of
-    /// the plugin stops the cluster, where KMS v2 caches data keys and supports key
-    /// rotation without rewriting every object at once.
+    /// on, so an upgrade can leave the cluster without a working API server. KMS v1 also
+    /// asks the plugin for a new data key on every write, tying the API server's latency
+    /// and availability to the plugin's; KMS v2 was redesigned to avoid that.
     ///
     /// ## Example
     /// ```yaml
@@ -55,8 +56,11 @@ declare_check! {
     };
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    if !is_encryption_configuration(object) {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    // Before 1.28 KMS v1 was the supported version (v2 went stable in 1.29).
+    if !is_encryption_configuration(object)
+        || cx.options.kubernetes_version.is_some_and(|v| v < (1, 28))
+    {
         return;
     }
     for entry in entries(object) {
@@ -87,5 +91,32 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
                 ),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_model::{load_text, Inventory, Limits};
+
+    use crate::{run_checks, Options};
+
+    use super::KMS_V1_PROVIDER;
+
+    fn count_at(target: Option<(u32, u32)>) -> usize {
+        let text = "apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- resources: [secrets]\n  providers:\n  - kms: {name: k, endpoint: 'unix:///k.sock'}\n";
+        let loaded = load_text("e.yaml", text, &Limits::default());
+        let inventory = Inventory::new(loaded.objects);
+        let options = Options {
+            kubernetes_version: target,
+            ..Options::default()
+        };
+        run_checks(&inventory, &[&KMS_V1_PROVIDER], &options).len()
+    }
+
+    #[test]
+    fn kms_v1_is_reported_from_its_deprecation_on() {
+        assert_eq!(count_at(Some((1, 27))), 0);
+        assert_eq!(count_at(Some((1, 28))), 1);
+        assert_eq!(count_at(None), 1);
     }
 }
