@@ -239,7 +239,7 @@ fn etcd_reads_flags_from_its_environment_and_a_written_flag_shadows_the_variable
     );
 }
 
-const API_SERVER_BASE: &str = "--client-ca-file=/p/ca.crt, --tls-cert-file=/p/a.crt, --tls-private-key-file=/p/a.key, --kubelet-client-certificate=/p/k.crt, --kubelet-client-key=/p/k.key, --kubelet-certificate-authority=/p/ca.crt, --etcd-cafile=/p/e.crt, --etcd-certfile=/p/ec.crt, --etcd-keyfile=/p/ec.key, --service-account-key-file=/p/sa.pub, --service-account-extend-token-expiration=false, --profiling=false, --audit-log-path=/var/log/audit.log, \"--enable-admission-plugins=NodeRestriction,EventRateLimit,AlwaysPullImages,DenyServiceExternalIPs\", --tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
+const API_SERVER_BASE: &str = "--client-ca-file=/p/ca.crt, --tls-cert-file=/p/a.crt, --tls-private-key-file=/p/a.key, --kubelet-client-certificate=/p/k.crt, --kubelet-client-key=/p/k.key, --kubelet-certificate-authority=/p/ca.crt, --etcd-cafile=/p/e.crt, --etcd-certfile=/p/ec.crt, --etcd-keyfile=/p/ec.key, --service-account-key-file=/p/sa.pub, --service-account-extend-token-expiration=false, --profiling=false, --audit-log-path=/var/log/audit.log, --audit-policy-file=/etc/kubernetes/audit-policy.yaml, --encryption-provider-config=/etc/kubernetes/enc/encryption.yaml, \"--enable-admission-plugins=NodeRestriction,EventRateLimit,AlwaysPullImages,DenyServiceExternalIPs\", --tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
 
 fn api_server(flags: &str, extra: &str) -> String {
     format!(
@@ -273,9 +273,9 @@ fn structured_authorization_and_authentication_files_decide_when_given() {
     assert_eq!(
         ids_at(&unread),
         [
-            ("BHC006", "/spec/command/17".to_string()),
-            ("BHC007", "/spec/command/17".to_string()),
-            ("BHC008", "/spec/command/17".to_string()),
+            ("BHC006", "/spec/command/19".to_string()),
+            ("BHC007", "/spec/command/19".to_string()),
+            ("BHC008", "/spec/command/19".to_string()),
         ]
     );
     assert!(unread[0].message.contains("not in the scan"));
@@ -301,7 +301,7 @@ fn structured_authorization_and_authentication_files_decide_when_given() {
     );
     assert_eq!(
         ids_at(&inline(&api_server(flags, ""))),
-        [("BHC001", "/spec/command/17".to_string())]
+        [("BHC001", "/spec/command/19".to_string())]
     );
 }
 

@@ -64,14 +64,18 @@ const CONTROL_PLANE_COMPONENTS: &[&str] = &[
     "kube-scheduler",
 ];
 
-/// Configuration files whose presence decides controls (`kind:<Kind>` subjects).
-const CONFIGURATION_KINDS: &[&str] = &[
-    "EncryptionConfiguration",
-    "Policy",
-    "KubeletConfiguration",
-    "KubeProxyConfiguration",
-    "AdmissionConfiguration",
+/// Configuration files whose presence decides controls (`kind:<Kind>` subjects), by API
+/// group and kind: a Kyverno `Policy` is not an audit policy.
+const CONFIGURATION_KINDS: &[(&str, &str)] = &[
+    ("apiserver.config.k8s.io", "EncryptionConfiguration"),
+    ("audit.k8s.io", "Policy"),
+    ("kubelet.config.k8s.io", "KubeletConfiguration"),
+    ("kubeproxy.config.k8s.io", "KubeProxyConfiguration"),
+    ("apiserver.config.k8s.io", "AdmissionConfiguration"),
 ];
+
+/// Configuration kinds that, scanned on their own, put the control plane in scope.
+const CONTROL_PLANE_CONFIGURATION: &[&str] = &["kind:EncryptionConfiguration", "kind:Policy"];
 
 const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
 
@@ -103,7 +107,7 @@ impl Coverage {
                 }
                 _ => {}
             }
-            if CONFIGURATION_KINDS.contains(&object.kind.as_str()) {
+            if CONFIGURATION_KINDS.contains(&(object.group(), object.kind.as_str())) {
                 subjects.insert(format!("kind:{}", object.kind));
             }
         }
@@ -114,6 +118,9 @@ impl Coverage {
                 .iter()
                 .any(|o| RBAC_KINDS.contains(&o.kind.as_str())),
             control_plane: objects.iter().any(is_control_plane_pod)
+                || CONTROL_PLANE_CONFIGURATION
+                    .iter()
+                    .any(|k| subjects.contains(*k))
                 || Component::ALL
                     .into_iter()
                     .any(|c| c.is_control_plane() && has(c)),

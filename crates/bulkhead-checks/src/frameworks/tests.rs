@@ -373,3 +373,20 @@ kind: KubeletConfiguration
     assert_eq!(status(&report, "2.1"), Status::NotEvaluated);
     assert_eq!(status(&report, "1.1.1"), Status::NotEvaluated);
 }
+
+#[test]
+fn configuration_kinds_count_only_in_their_own_api_group() {
+    let kyverno = Coverage::of(&inventory(
+        "apiVersion: kyverno.io/v1\nkind: Policy\nmetadata: {name: p, namespace: a}\nspec: {rules: []}\n",
+    ));
+    assert!(!kyverno.subjects.contains("kind:Policy"));
+    assert!(!kyverno.control_plane);
+    let audit = Coverage::of(&inventory(
+        "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n",
+    ));
+    assert!(audit.subjects.contains("kind:Policy"));
+    assert!(
+        audit.control_plane,
+        "an audit policy scanned alone can be judged"
+    );
+}

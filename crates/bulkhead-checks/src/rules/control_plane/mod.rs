@@ -52,6 +52,22 @@ pub mod flags;
 pub mod scheduler_bind_address;
 pub mod scheduler_profiling;
 
+// Encryption at rest and audit policy
+pub mod aescbc_provider_first;
+pub mod audit_catch_all_none_rule;
+pub mod audit_pod_creation_not_logged;
+pub mod audit_pod_exec_not_logged;
+pub mod audit_policy;
+pub mod audit_policy_file_not_set;
+pub mod audit_rbac_changes_not_logged;
+pub mod audit_sensitive_resources_level;
+pub mod encryption_config;
+pub mod encryption_provider_config_not_set;
+pub mod identity_provider_first;
+pub mod invalid_encryption_key;
+pub mod kms_v1_provider;
+pub mod secrets_not_encrypted;
+
 use crate::Check;
 
 /// This family's checks, in id order.
@@ -100,4 +116,17 @@ pub static CHECKS: &[&Check] = &[
     &etcd_peer_auto_tls::ETCD_PEER_AUTO_TLS,
     // etcd certificate authority
     &etcd_shared_ca::ETCD_SHARED_CA,
+    // Encryption at rest and audit policy
+    &encryption_provider_config_not_set::ENCRYPTION_PROVIDER_CONFIG_NOT_SET,
+    &secrets_not_encrypted::SECRETS_NOT_ENCRYPTED,
+    &identity_provider_first::IDENTITY_PROVIDER_FIRST,
+    &invalid_encryption_key::INVALID_ENCRYPTION_KEY,
+    &aescbc_provider_first::AESCBC_PROVIDER_FIRST,
+    &kms_v1_provider::KMS_V1_PROVIDER,
+    &audit_policy_file_not_set::AUDIT_POLICY_FILE_NOT_SET,
+    &audit_sensitive_resources_level::AUDIT_SENSITIVE_RESOURCES_LEVEL,
+    &audit_pod_exec_not_logged::AUDIT_POD_EXEC_NOT_LOGGED,
+    &audit_rbac_changes_not_logged::AUDIT_RBAC_CHANGES_NOT_LOGGED,
+    &audit_pod_creation_not_logged::AUDIT_POD_CREATION_NOT_LOGGED,
+    &audit_catch_all_none_rule::AUDIT_CATCH_ALL_NONE_RULE,
 ];
