@@ -4,7 +4,9 @@ pub mod checks;
 pub mod explain;
 pub mod frameworks;
 pub mod netpol;
+pub mod node;
 pub mod rbac;
+pub mod report;
 pub mod scan;
 
 /// Exit codes, as documented in the README.
