@@ -50,7 +50,7 @@ fn node(args: &NodeArgs) -> Result<u8, String> {
     let inventory = Inventory::new(objects);
     errors.extend(inline::validate(&inventory));
     let findings = report::check(&inventory, &settings);
-    let framework_report = report::judge(framework, &settings, &inventory, &findings);
+    let framework_report = report::judge(framework, &settings, &inventory, &errors, &findings);
 
     let mut notes = Vec::new();
     if on_this_node && !is_root_user() {

@@ -52,14 +52,16 @@ pub fn framework(settings: &Settings) -> Result<Option<&'static Framework>, Stri
         .transpose()
 }
 
-/// The framework's verdicts over the findings, when one was asked for.
+/// The framework's verdicts over the findings, when one was asked for. What could not be
+/// read (`errors`) is never passed.
 pub fn judge(
     framework: Option<&'static Framework>,
     settings: &Settings,
     inventory: &Inventory,
+    errors: &[LoadError],
     findings: &[Finding],
 ) -> Option<FrameworkReport> {
-    framework.map(|f| frameworks::evaluate(f, inventory, findings, settings))
+    framework.map(|f| frameworks::evaluate(f, inventory, errors, findings, settings))
 }
 
 /// Writes every report: with one output fewer than formats, the first format goes to

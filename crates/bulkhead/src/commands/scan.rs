@@ -71,7 +71,7 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
         }
     }
 
-    let framework_report = report::judge(framework, &settings, &inventory, &findings);
+    let framework_report = report::judge(framework, &settings, &inventory, &errors, &findings);
     let result = ScanResult {
         findings: &findings,
         errors: &errors,

@@ -35,7 +35,8 @@ impl Tree {
         self.root().join(path.trim_start_matches('/'))
     }
 
-    fn file(&self, path: &str, mode: u32, text: &str) {
+    /// Writes a file of the node (`path` as the node sees it) with this mode.
+    pub fn file(&self, path: &str, mode: u32, text: &str) {
         let full = self.path(path);
         fs::create_dir_all(full.parent().unwrap()).unwrap();
         fs::write(&full, text).unwrap();
@@ -181,7 +182,7 @@ WantedBy=multi-user.target
 ";
 
 /// kubeadm's drop-in: the flags come from environment variables and environment files.
-const KUBEADM_DROP_IN: &str = "[Service]
+pub const KUBEADM_DROP_IN: &str = "[Service]
 Environment=\"KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf\"
 Environment=\"KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml\"
 EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
@@ -226,7 +227,6 @@ const HARDENED_API_SERVER: &[&str] = &[
     "--audit-policy-file=/etc/kubernetes/audit/policy.yaml",
     "--request-timeout=60s",
     "--secure-port=6443",
-    "--service-account-lookup=true",
     "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
     "--service-account-key-file=/etc/kubernetes/pki/sa.pub",
     "--service-account-signing-key-file=/etc/kubernetes/pki/sa.key",
@@ -247,7 +247,6 @@ const HARDENED_CONTROLLER_MANAGER: &[&str] = &[
     "--client-ca-file=/etc/kubernetes/pki/ca.crt",
     "--cluster-signing-cert-file=/etc/kubernetes/pki/ca.crt",
     "--cluster-signing-key-file=/etc/kubernetes/pki/ca.key",
-    "--feature-gates=RotateKubeletServerCertificate=true",
     "--leader-elect=true",
     "--profiling=false",
     "--root-ca-file=/etc/kubernetes/pki/ca.crt",
@@ -283,8 +282,10 @@ const HARDENED_ETCD: &[&str] = &[
 const STRONG_CIPHERS: &str = "[TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]";
 
 /// `readOnlyPort: 10255` here is overridden by `--read-only-port=0` in `/etc/default/kubelet`:
-/// flags win over the configuration file.
-fn hardened_kubelet_config() -> String {
+/// flags win over the configuration file. `makeIPTablesUtilChains` is left to its secure
+/// default (true), as the API server's `--service-account-lookup` and the controller
+/// manager's RotateKubeletServerCertificate gate are: unset secure defaults pass.
+pub fn hardened_kubelet_config() -> String {
     format!(
         "apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -300,7 +301,6 @@ authorization:
 readOnlyPort: 10255
 streamingConnectionIdleTimeout: 4h0m0s
 protectKernelDefaults: true
-makeIPTablesUtilChains: true
 eventRecordQPS: 5
 tlsCertFile: /var/lib/kubelet/pki/kubelet.crt
 tlsPrivateKeyFile: /var/lib/kubelet/pki/kubelet.key
@@ -480,11 +480,13 @@ const INSECURE_API_SERVER: &[&str] = &[
     "--tls-cipher-suites=TLS_RSA_WITH_RC4_128_SHA,TLS_RSA_WITH_3DES_EDE_CBC_SHA",
 ];
 
+/// `--profiling` is not set (the default is true); `--contention-profiling=false` must not be
+/// read as `--profiling=false` (a substring match would).
 const INSECURE_CONTROLLER_MANAGER: &[&str] = &[
     "--kubeconfig=/etc/kubernetes/controller-manager.conf",
     "--bind-address=0.0.0.0",
     "--feature-gates=RotateKubeletServerCertificate=false",
-    "--profiling=true",
+    "--contention-profiling=false",
     "--use-service-account-credentials=false",
 ];
 
@@ -508,7 +510,7 @@ const INSECURE_ETCD: &[&str] = &[
 
 /// The configuration file is secure about anonymous access; `--anonymous-auth=true` in
 /// `/etc/default/kubelet` is what the kubelet runs with.
-const INSECURE_KUBELET_CONFIG: &str = "apiVersion: kubelet.config.k8s.io/v1beta1
+pub const INSECURE_KUBELET_CONFIG: &str = "apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 authentication:
   anonymous:
