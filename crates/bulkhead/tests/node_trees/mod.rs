@@ -321,7 +321,7 @@ resources:
   - resources:
       - secrets
     providers:
-      - aescbc:
+      - secretbox:
           keys:
             - name: key1
               secret: c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0xMjM0NTY=
@@ -469,9 +469,6 @@ const INSECURE_API_SERVER: &[&str] = &[
     "--enable-admission-plugins=AlwaysAdmit",
     "--disable-admission-plugins=ServiceAccount,NamespaceLifecycle",
     "--etcd-servers=http://127.0.0.1:2379",
-    "--audit-log-maxage=7",
-    "--audit-log-maxbackup=2",
-    "--audit-log-maxsize=10",
     "--secure-port=6443",
     "--service-account-lookup=false",
     "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
