@@ -972,6 +972,7 @@ mod tests {
             show_suppressed: true,
             config: Some("<cfg>.yaml"),
             framework: report.as_ref(),
+            node: None,
         };
         let mut out = Vec::new();
         render(&result, &mut out).unwrap();
@@ -1111,6 +1112,7 @@ spec:
             show_suppressed: false,
             config: None,
             framework: None,
+            node: None,
         };
         let mut out = Vec::new();
         render(&result, &mut out).unwrap();

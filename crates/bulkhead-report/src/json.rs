@@ -11,7 +11,7 @@ use bulkhead_checks::{Compliance, Finding, Severity};
 use bulkhead_model::{LoadError, Location, ObjectRef};
 
 use crate::summary::{FrameworkCounts, Summary};
-use crate::ScanResult;
+use crate::{NodeContext, ScanResult};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -26,6 +26,9 @@ struct Report<'a> {
     /// Present with `--framework`.
     #[serde(skip_serializing_if = "Option::is_none")]
     framework: Option<JsonFramework<'a>>,
+    /// Present for `bulkhead node`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    node: Option<&'a NodeContext>,
 }
 
 /// The framework's verdicts. A control's `findings` are indexes into the report's own
@@ -175,6 +178,7 @@ pub fn render(result: &ScanResult<'_>, out: &mut dyn Write) -> io::Result<()> {
         errors: result.errors,
         findings: result.listed().map(JsonFinding::from).collect(),
         framework: result.framework.map(|f| JsonFramework::of(f, result)),
+        node: result.node,
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)

@@ -36,6 +36,22 @@ pub struct ScanResult<'a> {
     pub config: Option<&'a str>,
     /// The framework asked for with `--framework`, evaluated over the findings.
     pub framework: Option<&'a FrameworkReport>,
+    /// Present for `bulkhead node`: what was read from the node.
+    pub node: Option<&'a NodeContext>,
+}
+
+/// What `bulkhead node` read, said before the findings: a finding-free report of a node must
+/// still show which components and files were judged.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeContext {
+    /// The directory read as the node's root (`/`, `/host`, or a copy).
+    pub root: String,
+    /// One line per component or file found and where (`kube-apiserver: static Pod
+    /// /etc/kubernetes/manifests/kube-apiserver.yaml`).
+    pub found: Vec<String>,
+    /// Caveats about the reading itself (not running as root, say).
+    pub notes: Vec<String>,
 }
 
 impl ScanResult<'_> {

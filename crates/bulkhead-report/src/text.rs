@@ -10,7 +10,7 @@ use bulkhead_model::{ErrorSeverity, LoadError};
 
 use crate::snippet;
 use crate::summary::{FrameworkCounts, Summary};
-use crate::ScanResult;
+use crate::{NodeContext, ScanResult};
 
 /// ANSI styles, or nothing when colour is off.
 struct Paint {
@@ -48,6 +48,9 @@ impl Paint {
 
 pub fn render(result: &ScanResult<'_>, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let paint = Paint { on: color };
+    if let Some(node) = result.node {
+        write_node(node, &paint, out)?;
+    }
     for error in result.errors {
         write_error(error, &paint, out)?;
     }
@@ -58,6 +61,25 @@ pub fn render(result: &ScanResult<'_>, color: bool, out: &mut dyn Write) -> io::
         write_framework(framework, &paint, out)?;
     }
     write_summary(&Summary::of(result), &paint, out)
+}
+
+/// What was read from the node, and the caveats of the reading.
+fn write_node(node: &NodeContext, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}", paint.bold(&format!("Node {}", node.root)))?;
+    if node.found.is_empty() {
+        writeln!(out, "  found no component, configuration or node file")?;
+    }
+    for line in &node.found {
+        writeln!(out, "  found {line}")?;
+    }
+    for note in &node.notes {
+        writeln!(
+            out,
+            "  {} {note}",
+            paint.severity(Severity::Medium, "note:")
+        )?;
+    }
+    writeln!(out)
 }
 
 /// One row per control, kube-bench style: id, status, failing findings, title; then the score.

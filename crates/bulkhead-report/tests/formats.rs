@@ -46,6 +46,7 @@ impl Scan {
             show_suppressed,
             config: None,
             framework: None,
+            node: None,
         }
     }
 

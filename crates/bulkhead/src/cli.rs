@@ -24,6 +24,10 @@ pub enum Command {
     Rbac(crate::commands::rbac::RbacArgs),
     /// NetworkPolicy analysis: reachability, explanations, exposure, diffs.
     Netpol(crate::commands::netpol::NetpolArgs),
+    /// Audit this node (or a copy of one under `--root`): control-plane and kubelet settings,
+    /// file modes and owners, certificates, component versions (the control-plane, kubelet,
+    /// node-files and versions checks, unless `--select` names others).
+    Node(Box<NodeArgs>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -33,12 +37,10 @@ pub enum ColorChoice {
     Never,
 }
 
+/// What every command that reports findings accepts: which checks run, the report formats
+/// and where they go, when the exit code says "findings", and the framework to judge.
 #[derive(Args, Debug)]
-pub struct ScanArgs {
-    /// Files, directories, globs, or `-` for standard input.
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<String>,
-
+pub struct ReportArgs {
     /// Report format; repeat it to write several reports (pair each with an `-o`).
     #[arg(
         long = "format",
@@ -53,8 +55,8 @@ pub struct ScanArgs {
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub outputs: Vec<String>,
 
-    /// Exit with 1 when a finding is at or above this severity [default: high, or the
-    /// configuration's fail-on].
+    /// Exit with 1 when a finding is at or above this severity [default: high, or for `scan`
+    /// the configuration's fail-on].
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<String>,
 
@@ -73,6 +75,25 @@ pub struct ScanArgs {
     /// Colour in the text report: auto (a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+
+    /// Report certificates that expire within this many days [default: 30].
+    #[arg(long, value_name = "DAYS")]
+    pub cert_expiry_days: Option<u32>,
+
+    /// Also judge every control of this framework (`cis-1.12`, `pss-restricted`, ...; see
+    /// `bulkhead frameworks`): pass, fail, manual or not evaluated.
+    #[arg(long, value_name = "ID")]
+    pub framework: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Files, directories, globs, or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 
     /// Pod Security Standards version the PSS checks follow: `latest` (default) or `v1.N`.
     #[arg(long, value_name = "VERSION")]
@@ -112,18 +133,26 @@ pub struct ScanArgs {
     #[arg(long = "allowed-registry", value_name = "REGISTRY")]
     pub allowed_registries: Vec<String>,
 
-    /// Report certificates that expire within this many days [default: 30].
-    #[arg(long, value_name = "DAYS")]
-    pub cert_expiry_days: Option<u32>,
-
     /// Largest single YAML or JSON document to read, in bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_document_bytes: Option<usize>,
+}
 
-    /// Also judge every control of this framework (`cis-1.12`, `pss-restricted`, ...; see
-    /// `bulkhead frameworks`): pass, fail, manual or not evaluated.
-    #[arg(long, value_name = "ID")]
-    pub framework: Option<String>,
+/// `bulkhead node`: the node it runs on, or a copy of one.
+#[derive(Args, Debug)]
+pub struct NodeArgs {
+    /// The node's root directory: `/` on the node itself, `/host` in a Pod that mounts the
+    /// host's files there, or a copy of a node's files. Reports show the node's own paths.
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub root: std::path::PathBuf,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    /// Do not run the components' executables with `--version` to learn their versions
+    /// (the version checks then judge only versions written in manifests).
+    #[arg(long)]
+    pub no_version_probe: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         cli::Command::Frameworks(args) => commands::frameworks::run(&args),
         cli::Command::Rbac(args) => commands::rbac::run(&args),
         cli::Command::Netpol(args) => commands::netpol::run(&args),
+        cli::Command::Node(args) => commands::node::run(&args),
     };
     ExitCode::from(code)
 }

@@ -5,9 +5,9 @@ use std::path::Path;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use bulkhead_checks::pss::Level;
-use bulkhead_checks::{select_checks, Check, Options, Severity};
+use bulkhead_checks::{select_checks, Check, Family, Options, Severity};
 
-use crate::cli::ScanArgs;
+use crate::cli::{ReportArgs, ScanArgs};
 use crate::config::{self, Config};
 
 pub struct Settings {
@@ -50,40 +50,77 @@ pub fn resolve(args: &ScanArgs) -> Result<Settings, String> {
             .map_err(|errors| format!("invalid configuration:\n  {}", errors.join("\n  ")))?,
         None => Config::default(),
     };
+    let manifest = ManifestFlags {
+        pss_version: args.pss_version.as_deref(),
+        pss_level: args.pss_level.as_deref(),
+        kubernetes_version: args.kubernetes_version.as_deref(),
+        allowed_registries: &args.allowed_registries,
+    };
+    merge(&config, &args.report, None, &manifest)
+}
 
+/// The settings of `bulkhead node`: no configuration file (a node is not a project
+/// directory); the node families unless `--select` names checks.
+pub fn resolve_node(args: &ReportArgs) -> Result<Settings, String> {
+    merge(
+        &Config::default(),
+        args,
+        Some(&Family::NODE),
+        &ManifestFlags::default(),
+    )
+}
+
+/// Flags only `scan` has: they judge workloads and API versions, not node settings.
+#[derive(Default)]
+struct ManifestFlags<'a> {
+    pss_version: Option<&'a str>,
+    pss_level: Option<&'a str>,
+    kubernetes_version: Option<&'a str>,
+    allowed_registries: &'a [String],
+}
+
+/// Flags over configuration over defaults. `default_families` are the families that run when
+/// neither the flags nor the configuration select checks (`None`: every check).
+fn merge(
+    config: &Config,
+    args: &ReportArgs,
+    default_families: Option<&[Family]>,
+    manifest: &ManifestFlags<'_>,
+) -> Result<Settings, String> {
     let select = if args.select.is_empty() {
         config.select.clone()
     } else {
         args.select.clone()
     };
     let ignore: Vec<String> = config.ignore.iter().chain(&args.ignore).cloned().collect();
-    let checks = select_checks(&select, &ignore)?;
+    let mut checks = select_checks(&select, &ignore)?;
+    if let (true, Some(families)) = (select.is_empty(), default_families) {
+        // Filtered here rather than selected by name: a family with no check yet is no typo.
+        checks.retain(|c| families.contains(&c.family));
+    }
     let fail_on = match &args.fail_on {
         Some(s) => s.parse()?,
         None => config.fail_on.unwrap_or(Severity::High),
     };
-    let pss_version = args
+    let pss_version = manifest
         .pss_version
-        .as_deref()
         .or(config.pss_version.as_deref())
         .map(str::parse)
         .transpose()?
         .unwrap_or_default();
-    let pss_level = args
+    let pss_level = manifest
         .pss_level
-        .as_deref()
         .or(config.pss_level.as_deref())
         .map(str::parse)
         .transpose()?
         .unwrap_or(Level::Restricted);
-    let kubernetes_version = args
+    let kubernetes_version = manifest
         .kubernetes_version
-        .as_deref()
         .or(config.kubernetes_version.as_deref())
         .map(parse_kubernetes_version)
         .transpose()?;
     let mut allowed_registries = config.allowed_registries.clone();
-    allowed_registries.extend(args.allowed_registries.iter().cloned());
+    allowed_registries.extend(manifest.allowed_registries.iter().cloned());
     let exclude_paths = glob_set(&config.exclude_paths)?;
 
     Ok(Settings {

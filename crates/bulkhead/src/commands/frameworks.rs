@@ -2,13 +2,13 @@
 //! `scan --framework` uses to judge one.
 
 use bulkhead_checks::frameworks::catalogue::{all_frameworks, find_framework};
-use bulkhead_checks::frameworks::{Control, Coverage, Framework, FrameworkReport};
+use bulkhead_checks::frameworks::{Control, Framework, FrameworkReport};
 use bulkhead_checks::pss::Level;
 use bulkhead_checks::rules::workload::PSS_CHECKS;
 use bulkhead_checks::{all_checks, Finding};
-use bulkhead_model::Inventory;
+use bulkhead_model::{Inventory, LoadError};
 
-use super::{EXIT_ERROR, EXIT_OK};
+use super::{coverage, EXIT_ERROR, EXIT_OK};
 use crate::cli::{FrameworksArgs, ListFormat};
 use crate::settings::Settings;
 
@@ -35,10 +35,12 @@ pub fn resolve(id: &str) -> Result<&'static Framework, String> {
     })
 }
 
-/// Judges `framework` over a scan's findings, with the coverage its objects give.
+/// Judges `framework` over a scan's findings, with the coverage its objects give less what
+/// could not be read (`errors`).
 pub fn evaluate(
     framework: &Framework,
     inventory: &Inventory,
+    errors: &[LoadError],
     findings: &[Finding],
     settings: &Settings,
 ) -> FrameworkReport {
@@ -54,7 +56,7 @@ pub fn evaluate(
         // The registry allow-list check judges nothing without an allow-list.
         .filter(|c| !(c.id == "BHI004" && settings.options.allowed_registries.is_empty()))
         .collect();
-    framework.evaluate_with(findings, Coverage::of(inventory), &ran)
+    framework.evaluate_with(findings, coverage::of(inventory, errors), &ran)
 }
 
 /// Ids of the checks whose compliance ids name `control`.

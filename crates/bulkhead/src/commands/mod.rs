@@ -1,10 +1,13 @@
 //! One module per subcommand.
 
 pub mod checks;
+pub mod coverage;
 pub mod explain;
 pub mod frameworks;
 pub mod netpol;
+pub mod node;
 pub mod rbac;
+pub mod report;
 pub mod scan;
 
 /// Exit codes, as documented in the README.

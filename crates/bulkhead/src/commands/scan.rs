@@ -1,21 +1,16 @@
 //! `bulkhead scan`: discover inputs, load them, run the checks, apply the policy
 //! (configuration, suppressions, baseline), write the reports.
 
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
 use std::time::Instant;
 
 use bulkhead_checks::policy::baseline::BaselineFile;
 use bulkhead_checks::policy::{inline, Suppression, SuppressionKind};
-use bulkhead_checks::pss::Level;
-use bulkhead_checks::rules::workload::PSS_CHECKS;
-use bulkhead_checks::{run_checks, Finding};
-use bulkhead_model::{discover, load_inputs, ErrorSeverity, Input, Inventory, Limits};
-use bulkhead_report::{render, Format, ScanResult, Summary};
+use bulkhead_model::{discover, load_inputs, Input, Inventory, Limits};
+use bulkhead_report::ScanResult;
 
-use super::{frameworks, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::cli::{ColorChoice, ScanArgs};
-use crate::settings::{self, Settings};
+use super::{report, EXIT_ERROR};
+use crate::cli::ScanArgs;
+use crate::settings;
 
 pub fn run(args: &ScanArgs) -> u8 {
     match scan(args) {
@@ -29,26 +24,9 @@ pub fn run(args: &ScanArgs) -> u8 {
 
 fn scan(args: &ScanArgs) -> Result<u8, String> {
     let started = Instant::now();
-    let formats = args
-        .formats
-        .iter()
-        .map(|f| f.parse::<Format>())
-        .collect::<Result<Vec<_>, _>>()?;
-    if args.outputs.len() > formats.len() {
-        return Err("more --output files than --format values".into());
-    }
-    if formats.len() - args.outputs.len() > 1 {
-        return Err(
-            "only one report can go to standard output; give an --output for each other --format"
-                .into(),
-        );
-    }
+    let formats = report::formats(&args.report)?;
     let settings = settings::resolve(args)?;
-    let framework = settings
-        .framework
-        .as_deref()
-        .map(frameworks::resolve)
-        .transpose()?;
+    let framework = report::framework(&settings)?;
     let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let mut limits = Limits::default();
     if let Some(max) = args.max_document_bytes {
@@ -72,8 +50,7 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
     });
     let inventory = Inventory::new(loaded.objects);
     errors.extend(inline::validate(&inventory));
-    let mut findings = run_checks(&inventory, &settings.checks, &settings.options);
-    apply_policy(&mut findings, &settings);
+    let mut findings = report::check(&inventory, &settings);
     if let Some(path) = &args.write_baseline {
         let json = serde_json::to_string_pretty(&BaselineFile::of(&findings))
             .map_err(|e| e.to_string())?;
@@ -94,8 +71,7 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
         }
     }
 
-    let framework_report =
-        framework.map(|f| frameworks::evaluate(f, &inventory, &findings, &settings));
+    let framework_report = report::judge(framework, &settings, &inventory, &errors, &findings);
     let result = ScanResult {
         findings: &findings,
         errors: &errors,
@@ -107,59 +83,15 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
         show_suppressed: args.show_suppressed,
         config: settings.config_path.as_deref(),
         framework: framework_report.as_ref(),
+        node: None,
     };
-    // With one output fewer than formats, the first format goes to standard output.
-    let skip = formats.len() - args.outputs.len();
-    for (i, format) in formats.iter().enumerate() {
-        match i.checked_sub(skip).and_then(|o| args.outputs.get(o)) {
-            Some(path) => {
-                let file = File::create(path).map_err(|e| format!("cannot write {path}: {e}"))?;
-                let mut out = BufWriter::new(file);
-                render(&result, *format, false, &mut out)
-                    .and_then(|_| out.flush())
-                    .map_err(|e| format!("cannot write {path}: {e}"))?;
-            }
-            None => {
-                let stdout = io::stdout();
-                let color = use_color(args.color, stdout.is_terminal());
-                let mut out = BufWriter::new(stdout.lock());
-                // A closed pipe (`bulkhead scan . | head`) is not an error worth reporting.
-                let _ = render(&result, *format, color, &mut out).and_then(|_| out.flush());
-            }
-        }
-    }
-
-    let summary = Summary::of(&result);
-    let unreadable = errors.iter().any(|e| e.severity == ErrorSeverity::Error);
+    report::write(&result, &formats, &args.report)?;
+    let code = report::exit_code(&result, args.report.exit_zero);
     // The process ends right after this; freeing a large inventory one node at a time would
     // only delay the exit.
     std::mem::forget(findings);
     std::mem::forget(inventory);
-    Ok(if args.exit_zero {
-        EXIT_OK
-    } else if unreadable {
-        EXIT_ERROR
-    } else if summary.failing > 0 {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
-}
-
-/// Severity overrides and the Pod Security level from the settings.
-fn apply_policy(findings: &mut Vec<Finding>, settings: &Settings) {
-    if settings.pss_level == Level::Baseline {
-        // Findings of the PSS controls that only the restricted level asks for.
-        findings.retain(|f| {
-            !PSS_CHECKS.iter().any(|c| c.id == f.check.id)
-                || f.pss.iter().any(|e| e.starts_with("baseline:"))
-        });
-    }
-    for f in findings.iter_mut() {
-        if let Some((_, severity)) = settings.severity.iter().find(|(id, _)| id == f.check.id) {
-            f.severity = *severity;
-        }
-    }
+    Ok(code)
 }
 
 fn read_baseline(path: &std::path::Path) -> Result<(String, BaselineFile), String> {
@@ -175,12 +107,4 @@ fn read_baseline(path: &std::path::Path) -> Result<(String, BaselineFile), Strin
         ));
     }
     Ok((shown, file))
-}
-
-fn use_color(choice: ColorChoice, terminal: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    }
 }
