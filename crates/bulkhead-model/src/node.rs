@@ -124,6 +124,12 @@ impl Node {
         }
     }
 
+    /// The node at a JSON pointer, if it exists (a null value counts as absent).
+    pub fn at(&self, pointer: &str) -> Option<&Node> {
+        let found = self.locate(pointer);
+        (found.exact && !found.node.is_null()).then_some(found.node)
+    }
+
     /// Resolves an RFC 6901 JSON pointer relative to this node.
     ///
     /// Returns the deepest node reached and the span that best locates the pointer: the whole

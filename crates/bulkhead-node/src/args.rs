@@ -254,7 +254,10 @@ mod tests {
     fn a_boolean_flag_never_takes_the_next_word() {
         let args = parse(Component::ApiServer, &["--profiling", "false", "--v", "2"]);
         assert_eq!(args, vec![pair("profiling", None), pair("v", Some("2"))]);
-        let parsed = parse_args(Some(Component::ApiServer), &words(&["--profiling", "false"]));
+        let parsed = parse_args(
+            Some(Component::ApiServer),
+            &words(&["--profiling", "false"]),
+        );
         assert_eq!(parsed[0].as_bool(), Some(true));
     }
 
@@ -264,7 +267,10 @@ mod tests {
             Some(Component::Etcd),
             &words(&["--client-cert-auth", "--auto-tls=False", "-peer-auto-tls=0"]),
         );
-        let values: Vec<_> = parsed.iter().map(|a| (a.name.as_str(), a.as_bool())).collect();
+        let values: Vec<_> = parsed
+            .iter()
+            .map(|a| (a.name.as_str(), a.as_bool()))
+            .collect();
         assert_eq!(
             values,
             vec![

@@ -224,6 +224,9 @@ fn from_pod(object: &Object) -> Vec<CommandLine<'_>> {
         let Some(component) = component else {
             continue;
         };
+        if !runs_cluster_component(object, component) {
+            continue;
+        }
         let anchor = if command.is_some() {
             format!("{}/command", container.pointer)
         } else {
@@ -239,6 +242,18 @@ fn from_pod(object: &Object) -> Vec<CommandLine<'_>> {
         });
     }
     lines
+}
+
+/// Whether a workload running a component's program is the cluster's own: a static or mirror
+/// Pod (no namespace, or kube-system), anything in kube-system (hosted control planes), or a
+/// kube-proxy DaemonSet. An application's own etcd in its namespace is not the cluster's etcd,
+/// and the CIS etcd recommendations do not apply to it.
+fn runs_cluster_component(object: &Object, component: Component) -> bool {
+    let system = match object.namespace.as_deref() {
+        None => object.kind == "Pod",
+        Some(ns) => ns == "kube-system",
+    };
+    system || component == Component::KubeProxy
 }
 
 /// `registry.k8s.io/kube-apiserver:v1.31.0` → the API server.
@@ -345,7 +360,10 @@ mod tests {
         );
         let lines = command_lines(&inv);
         assert_eq!(lines[0].component, Component::Etcd);
-        assert_eq!(lines[0].flag("client-cert-auth").unwrap().as_bool(), Some(true));
+        assert_eq!(
+            lines[0].flag("client-cert-auth").unwrap().as_bool(),
+            Some(true)
+        );
         assert_eq!(lines[0].anchor, "/spec/containers/0/args");
     }
 
@@ -357,7 +375,9 @@ mod tests {
         let lines = command_lines(&inv);
         assert_eq!(lines[0].component, Component::ControllerManager);
         assert_eq!(lines[0].origin, "process");
-        let (value, arg) = lines[0].feature_gate("RotateKubeletServerCertificate").unwrap();
+        let (value, arg) = lines[0]
+            .feature_gate("RotateKubeletServerCertificate")
+            .unwrap();
         assert!(!value);
         assert_eq!(arg.pointer, "/spec/command/1");
     }
@@ -384,6 +404,16 @@ mod tests {
         let lines = command_lines(&inv);
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].origin, "process");
+    }
+
+    #[test]
+    fn an_applications_own_etcd_is_not_the_clusters() {
+        let inv = inventory(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: etcd, namespace: apisix}\nspec:\n  template:\n    spec:\n      containers:\n      - name: etcd\n        image: bitnami/etcd:3.5\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: kube-proxy, namespace: kube-system}\nspec:\n  template:\n    spec:\n      containers:\n      - name: kube-proxy\n        image: registry.k8s.io/kube-proxy:v1.31.0\n        command: [/usr/local/bin/kube-proxy, --config=/var/lib/kube-proxy/config.conf]\n",
+        );
+        let lines = command_lines(&inv);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].component, Component::KubeProxy);
     }
 
     #[test]

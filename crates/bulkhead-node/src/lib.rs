@@ -4,6 +4,8 @@
 //! - [`component`]: the command line of a control-plane or node component, wherever it was
 //!   written (a static Pod, a running process, systemd unit files), parsed flag by flag
 //!   ([`args`]), each flag with its own location.
+//! - [`kubelet`]: the kubelet's effective configuration with its real precedence, each
+//!   setting with the source that decided it.
 //! - [`render`]: facts with no manifest (a process's argv, a file's mode and owner, a
 //!   certificate) as `node.bulkhead.dev/v1` objects.
 //! - [`roles`]: why a file was looked at (which CIS recommendation concerns it).
@@ -11,11 +13,12 @@
 pub mod args;
 pub mod collect;
 pub mod component;
+pub mod kubelet;
 pub mod render;
 pub mod roles;
 
-pub use collect::{collect, CollectOptions, Collected};
 pub use args::{parse_args, Arg, RawArg};
+pub use collect::{collect, CollectOptions, Collected};
 pub use component::{command_lines, CommandLine, Component};
 
 /// The API version of the objects this crate makes from node facts.

@@ -72,7 +72,12 @@ pub fn quote(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' || c == '\u{85}' || c == '\u{2028}' || c == '\u{2029}' => {
+            c if (c as u32) < 0x20
+                || c == '\u{7f}'
+                || c == '\u{85}'
+                || c == '\u{2028}'
+                || c == '\u{2029}' =>
+            {
                 out.push_str(&format!("\\u{:04x}", c as u32))
             }
             c => out.push(c),
@@ -200,8 +205,22 @@ mod tests {
         let object = &loaded.objects[0];
         assert_eq!(object.kind, "Process");
         assert_eq!(object.origin.file.path, "/proc/7/cmdline");
-        let words: Vec<&str> = object.root.path(&["spec", "command"]).unwrap().as_seq().iter().filter_map(|n| n.as_str()).collect();
-        assert_eq!(words, ["kube-apiserver", "--anonymous-auth=false", "--weird=a\"b: c # d"]);
+        let words: Vec<&str> = object
+            .root
+            .path(&["spec", "command"])
+            .unwrap()
+            .as_seq()
+            .iter()
+            .filter_map(|n| n.as_str())
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "kube-apiserver",
+                "--anonymous-auth=false",
+                "--weird=a\"b: c # d"
+            ]
+        );
         let location = object.locate("/spec/command/1");
         assert_eq!(location.position.line, 9);
     }
@@ -220,7 +239,10 @@ mod tests {
         };
         let loaded = load_fact(&fact.document_path(), &fact.to_yaml());
         let object = &loaded.objects[0];
-        assert_eq!(object.root.path(&["spec", "mode"]).unwrap().as_str(), Some("0644"));
+        assert_eq!(
+            object.root.path(&["spec", "mode"]).unwrap().as_str(),
+            Some("0644")
+        );
         assert_eq!(object.name, "/etc/kubernetes/admin.conf");
     }
 }

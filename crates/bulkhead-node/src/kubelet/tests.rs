@@ -1,0 +1,148 @@
+use bulkhead_model::{load_text, Inventory, Limits, Object};
+
+use super::fields::*;
+use super::*;
+
+fn objects(files: &[(&str, &str)]) -> Inventory {
+    let mut all: Vec<Object> = Vec::new();
+    for (path, text) in files {
+        let loaded = load_text(path, text, &Limits::default());
+        assert!(loaded.errors.is_empty(), "{path}: {:?}", loaded.errors);
+        all.extend(loaded.objects);
+    }
+    Inventory::new(all)
+}
+
+const PROCESS: &str = "apiVersion: node.bulkhead.dev/v1\nkind: Process\nmetadata: {name: kubelet}\nspec:\n  pid: 9\n  command:\n  - /usr/bin/kubelet\n";
+
+fn process(flags: &[&str]) -> String {
+    let mut text = PROCESS.to_string();
+    for f in flags {
+        text.push_str(&format!("  - \"{f}\"\n"));
+    }
+    text
+}
+
+const CONFIG: &str = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n";
+
+#[test]
+fn flags_beat_drop_ins_which_beat_the_config_file() {
+    let inv = objects(&[
+        (
+            "/proc/9/cmdline",
+            &process(&[
+                "--config=/var/lib/kubelet/config.yaml",
+                "--config-dir=/etc/kubelet.conf.d",
+                "--read-only-port=10255",
+            ]),
+        ),
+        (
+            "/var/lib/kubelet/config.yaml",
+            &format!("{CONFIG}readOnlyPort: 0\nauthentication:\n  anonymous:\n    enabled: true\nauthorization:\n  mode: AlwaysAllow\n"),
+        ),
+        (
+            "/etc/kubelet.conf.d/20-late.conf",
+            &format!("{CONFIG}authentication:\n  anonymous:\n    enabled: false\n"),
+        ),
+        (
+            "/etc/kubelet.conf.d/10-early.conf",
+            &format!("{CONFIG}authentication:\n  anonymous:\n    enabled: true\n"),
+        ),
+        (
+            "/etc/kubelet.conf.d/ignored.yaml",
+            &format!("{CONFIG}authorization:\n  mode: Webhook\n"),
+        ),
+    ]);
+    let kubelets = Kubelet::resolve(&inv);
+    assert_eq!(kubelets.len(), 1, "the drop-ins belong to the kubelet");
+    let k = &kubelets[0];
+    let names: Vec<&str> = k
+        .drop_ins
+        .iter()
+        .map(|o| o.origin.file.path.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "/etc/kubelet.conf.d/10-early.conf",
+            "/etc/kubelet.conf.d/20-late.conf"
+        ]
+    );
+
+    let port = k.setting(&READ_ONLY_PORT);
+    assert_eq!(port.value.as_i64(), Some(10255));
+    assert!(matches!(port.source, Source::Flag { .. }));
+
+    let anonymous = k.setting(&ANONYMOUS_AUTH);
+    assert_eq!(anonymous.value.as_bool(), Some(false));
+    let (object, pointer, said) = k.locate(&ANONYMOUS_AUTH, &anonymous);
+    assert_eq!(object.origin.file.path, "/etc/kubelet.conf.d/20-late.conf");
+    assert_eq!(pointer, "/authentication/anonymous/enabled");
+    assert!(said.contains("drop-in"), "{said}");
+
+    let mode = k.setting(&AUTHORIZATION_MODE);
+    assert_eq!(mode.value.as_text(), Some("AlwaysAllow"));
+    assert!(matches!(mode.source, Source::Config { .. }));
+}
+
+#[test]
+fn unset_settings_take_the_defaults_of_the_mode() {
+    let with_config = objects(&[
+        (
+            "/proc/9/cmdline",
+            &process(&["--config", "/etc/k/config.yaml"]),
+        ),
+        ("/etc/k/config.yaml", CONFIG),
+    ]);
+    let k = &Kubelet::resolve(&with_config)[0];
+    assert!(k.config.is_some(), "`--config PATH` form is followed too");
+    let anonymous = k.setting(&ANONYMOUS_AUTH);
+    assert_eq!(anonymous.value, SettingValue::Bool(false));
+    assert!(matches!(anonymous.source, Source::Default));
+    let (object, pointer, said) = k.locate(&ANONYMOUS_AUTH, &anonymous);
+    assert_eq!(object.origin.file.path, "/etc/k/config.yaml");
+    assert_eq!(pointer, "/authentication/anonymous/enabled");
+    assert_eq!(said, "not set; the default is false");
+
+    let flags_only = objects(&[(
+        "/proc/9/cmdline",
+        &process(&["--kubeconfig=/etc/kubernetes/kubelet.conf"]),
+    )]);
+    let k = &Kubelet::resolve(&flags_only)[0];
+    assert_eq!(k.setting(&ANONYMOUS_AUTH).value, SettingValue::Bool(true));
+    assert_eq!(
+        k.setting(&AUTHORIZATION_MODE).value.as_text(),
+        Some("AlwaysAllow")
+    );
+    assert_eq!(k.setting(&READ_ONLY_PORT).value.as_i64(), Some(10255));
+    let (object, pointer, _) = k.locate(&READ_ONLY_PORT, &k.setting(&READ_ONLY_PORT));
+    assert_eq!(object.kind, "Process");
+    assert_eq!(pointer, "/spec/command");
+}
+
+#[test]
+fn a_config_file_no_command_line_names_is_a_kubelet_of_its_own() {
+    let inv = objects(&[(
+        "config.yaml",
+        &format!("{CONFIG}featureGates:\n  RotateKubeletServerCertificate: false\nauthentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n"),
+    )]);
+    let kubelets = Kubelet::resolve(&inv);
+    assert_eq!(kubelets.len(), 1);
+    let k = &kubelets[0];
+    assert!(k.command_line.is_none());
+    assert_eq!(
+        k.setting(&CLIENT_CA_FILE).value.as_text(),
+        Some("/etc/kubernetes/pki/ca.crt")
+    );
+    let (value, source) = k.feature_gate("RotateKubeletServerCertificate").unwrap();
+    assert!(!value);
+    assert!(matches!(source, Source::Config { .. }));
+    assert!(k.feature_gate("Other").is_none());
+}
+
+#[test]
+fn a_bare_boolean_flag_is_true() {
+    let inv = objects(&[("/proc/9/cmdline", &process(&["--anonymous-auth"]))]);
+    let k = &Kubelet::resolve(&inv)[0];
+    assert_eq!(k.setting(&ANONYMOUS_AUTH).value.as_bool(), Some(true));
+}
