@@ -93,7 +93,11 @@ pub(crate) fn objects_per_file(
                 .filter(|(f, _)| *f == file)
                 .map(|(_, w)| w.clone())
                 .collect();
-            Some(arguments_object(Arc::clone(files.get(file)?), program, &mine))
+            Some(arguments_object(
+                Arc::clone(files.get(file)?),
+                program,
+                &mine,
+            ))
         })
         .collect()
 }

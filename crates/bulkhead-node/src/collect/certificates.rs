@@ -25,9 +25,8 @@ pub(crate) fn read_all(fs: &mut NodeFs, targets: &Targets) -> Vec<Object> {
         let bytes = match fs.read_bytes(path) {
             Ok(bytes) => bytes,
             Err(ReadFailure::Missing) => {
-                // A missing file that a flag names is reported once, by the `File` pass when it
-                // has roles; a certificate-only target is reported here.
-                if let (Some(named_by), true) = (&target.named_by, target.roles.is_empty()) {
+                // A missing file that a flag names is reported once (the `File` pass may have).
+                if let (Some(named_by), false) = (&target.named_by, fs.has_error_for(path)) {
                     fs.warning(
                         path,
                         format!("{named_by} names {path}, which does not exist on this node; {consequence}"),
@@ -61,7 +60,9 @@ pub(crate) fn read_all(fs: &mut NodeFs, targets: &Targets) -> Vec<Object> {
                 Err(e) => {
                     fs.error(
                         path,
-                        format!("certificate {index} of {path} cannot be parsed ({e}); {consequence}"),
+                        format!(
+                            "certificate {index} of {path} cannot be parsed ({e}); {consequence}"
+                        ),
                     );
                     index += 1;
                     continue;

@@ -33,7 +33,9 @@ pub(crate) fn stat_all(fs: &mut NodeFs, accounts: &Accounts, targets: &Targets) 
                 // A dangling link: what can be said is the link itself.
                 Some(link) => (link, "symlink"),
                 None => {
-                    if let Some(named_by) = &target.named_by {
+                    if let Some(named_by) =
+                        target.named_by.as_ref().filter(|_| !fs.has_error_for(path))
+                    {
                         fs.warning(
                             path,
                             format!("{named_by} names {path}, which does not exist on this node; {consequence}"),
@@ -43,7 +45,10 @@ pub(crate) fn stat_all(fs: &mut NodeFs, accounts: &Accounts, targets: &Targets) 
                 }
             },
             Err(e) => {
-                fs.error(path, format!("cannot stat {path}: {}; {consequence}", describe(&e)));
+                fs.error(
+                    path,
+                    format!("cannot stat {path}: {}; {consequence}", describe(&e)),
+                );
                 continue;
             }
         };

@@ -62,6 +62,12 @@ impl NodeFs {
                 _ => {}
             }
             let candidate = self.join(&resolved, &part);
+            if is_process_root(&resolved, &part) {
+                // `/proc/<pid>/root` is the process's own root, which only the kernel can
+                // follow (its link text is a path in another mount namespace).
+                resolved.push(part);
+                continue;
+            }
             match std::fs::symlink_metadata(&candidate) {
                 Ok(meta) if meta.file_type().is_symlink() => {
                     links += 1;
@@ -149,7 +155,10 @@ impl NodeFs {
             Ok(bytes) => self.text(node_path, bytes, consequence),
             Err(ReadFailure::Missing) => None,
             Err(ReadFailure::Other(reason)) => {
-                self.error(node_path, format!("cannot read {node_path}: {reason}; {consequence}"));
+                self.error(
+                    node_path,
+                    format!("cannot read {node_path}: {reason}; {consequence}"),
+                );
                 None
             }
         }
@@ -172,7 +181,10 @@ impl NodeFs {
                 None
             }
             Err(ReadFailure::Other(reason)) => {
-                self.error(node_path, format!("cannot read {node_path}: {reason}; {consequence}"));
+                self.error(
+                    node_path,
+                    format!("cannot read {node_path}: {reason}; {consequence}"),
+                );
                 None
             }
         }
@@ -197,7 +209,10 @@ impl NodeFs {
         let entries = self
             .resolve(node_path)
             .and_then(std::fs::read_dir)
-            .and_then(|dir| dir.map(|e| e.map(|e| e.file_name())).collect::<io::Result<Vec<_>>>());
+            .and_then(|dir| {
+                dir.map(|e| e.map(|e| e.file_name()))
+                    .collect::<io::Result<Vec<_>>>()
+            });
         match entries {
             Ok(names) => {
                 let mut names: Vec<String> = names
@@ -226,6 +241,12 @@ impl NodeFs {
         self.errors.push(LoadError::whole(node_path, message));
     }
 
+    /// Whether something about this path was already recorded (a file a flag names and
+    /// that is missing is said once, not once per use).
+    pub fn has_error_for(&self, node_path: &str) -> bool {
+        self.errors.iter().any(|e| e.path == node_path)
+    }
+
     pub fn warning(&mut self, node_path: &str, message: String) {
         let mut error = LoadError::whole(node_path, message);
         error.severity = ErrorSeverity::Warning;
@@ -251,8 +272,18 @@ pub(crate) fn parent(node_path: &str) -> &str {
     }
 }
 
+/// Whether `resolved` + `part` is `/proc/<pid>/root` or `/proc/<pid>/cwd`.
+fn is_process_root(resolved: &[String], part: &str) -> bool {
+    matches!(part, "root" | "cwd")
+        && resolved.len() == 2
+        && resolved[0] == "proc"
+        && resolved[1].bytes().all(|b| b.is_ascii_digit())
+}
+
 fn components(path: &str) -> impl DoubleEndedIterator<Item = String> + '_ {
-    path.split('/').filter(|p| !p.is_empty()).map(str::to_string)
+    path.split('/')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
 }
 
 /// An I/O error in words (`permission denied`), without the OS error number.

@@ -103,7 +103,8 @@ pub(crate) fn kubelet_arguments(fs: &mut NodeFs) -> K3s {
         })
         .collect();
     k3s.objects.extend(rendered_defaults(&defaults, fs));
-    k3s.objects.extend(objects_per_file(&files, "kubelet", words));
+    k3s.objects
+        .extend(objects_per_file(&files, "kubelet", words));
     k3s.data_dir = data_dir;
     k3s
 }

@@ -3,11 +3,12 @@
 //! command-line flags over drop-ins over the file. Only when no kubelet command line is
 //! known at all are the usual locations of the distributions tried (kubeadm, EKS, GKE, AKS).
 
-use bulkhead_model::{Node, Object};
+use bulkhead_model::{Inventory, Object};
 
 use super::fs::{join_node, parent, NodeFs};
 use super::load::{load_named, load_optional};
 use crate::component::CommandLine;
+use crate::kubelet::{fields, Field, Kubelet, Source};
 
 /// Where distributions put the kubelet's configuration when the command line is unknown.
 const LAYOUT_CONFIGS: [&str; 5] = [
@@ -29,6 +30,11 @@ pub(crate) struct KubeletFiles {
     pub objects: Vec<Object>,
     /// The configuration file and the drop-ins, as read.
     pub config_files: Vec<String>,
+}
+
+/// The files the kubelet's effective configuration names.
+#[derive(Debug, Default)]
+pub(crate) struct KubeletPaths {
     pub kubeconfig: Option<Named>,
     pub client_ca: Option<Named>,
     pub tls_cert: Option<Named>,
@@ -36,14 +42,54 @@ pub(crate) struct KubeletFiles {
     pub static_pod_path: Option<Named>,
 }
 
+/// Follows the kubelet's effective settings (flags over drop-ins over the config file, as
+/// [`Kubelet::setting`] decides) to the files they name. A relative path in a configuration
+/// file is relative to that file's directory, as the kubelet reads it.
+pub(crate) fn kubelet_paths(fs: &NodeFs, objects: &[Object]) -> KubeletPaths {
+    let inventory = Inventory::new(objects.to_vec());
+    let kubelets = Kubelet::resolve(&inventory);
+    let Some(kubelet) = kubelets.first() else {
+        return KubeletPaths::default();
+    };
+    let path = |field: &Field| -> Option<Named> {
+        let setting = kubelet.setting(field);
+        let value = setting.value.as_text()?.trim().to_string();
+        if value.is_empty() {
+            return None;
+        }
+        match &setting.source {
+            Source::Flag { arg, .. } => Some((value, format!("the kubelet's `{}`", arg.written))),
+            Source::Config { object, pointer } | Source::DropIn { object, pointer } => {
+                let file = &object.origin.file.path;
+                Some((
+                    join_node(parent(file), &value),
+                    format!("{pointer} in {file}"),
+                ))
+            }
+            Source::Default => None,
+        }
+    };
+    let mut paths = KubeletPaths {
+        kubeconfig: path(&fields::KUBECONFIG),
+        client_ca: path(&fields::CLIENT_CA_FILE),
+        tls_cert: path(&fields::TLS_CERT_FILE),
+        tls_key: path(&fields::TLS_PRIVATE_KEY_FILE),
+        static_pod_path: path(&fields::STATIC_POD_PATH),
+    };
+    if paths.kubeconfig.is_none() && kubelet.command_line.is_none() && fs.exists(KUBEADM_KUBECONFIG)
+    {
+        paths.kubeconfig = Some((
+            KUBEADM_KUBECONFIG.to_string(),
+            "kubeadm's usual location".to_string(),
+        ));
+    }
+    paths
+}
+
 const CONSEQUENCE: &str = "the kubelet settings it holds are not evaluated";
 
 /// Reads what the kubelet's command line (when known) names.
-pub(crate) fn kubelet_files(
-    fs: &mut NodeFs,
-    line: Option<&CommandLine<'_>>,
-    extra_drop_in_dir: Option<&str>,
-) -> KubeletFiles {
+pub(crate) fn kubelet_files(fs: &mut NodeFs, line: Option<&CommandLine<'_>>) -> KubeletFiles {
     let mut files = KubeletFiles::default();
     let flag = |name: &str| {
         line.and_then(|l| l.flag(name))
@@ -70,7 +116,6 @@ pub(crate) fn kubelet_files(
     if line.is_none() {
         drop_in_dirs.extend(LAYOUT_DROP_IN_DIRS.iter().map(|d| d.to_string()));
     }
-    drop_in_dirs.extend(extra_drop_in_dir.map(str::to_string));
     drop_in_dirs.dedup();
     for dir in drop_in_dirs {
         for name in fs.list(&dir) {
@@ -82,35 +127,6 @@ pub(crate) fn kubelet_files(
             configs.push((path, objects));
         }
     }
-    // The later file wins for each field; a flag wins over every file.
-    let field = |keys: &[&str], flag_name: &str| -> Option<Named> {
-        if let Some(value) = flag(flag_name) {
-            return Some((value, format!("the kubelet's --{flag_name}")));
-        }
-        configs.iter().rev().find_map(|(path, objects)| {
-            let value = objects
-                .iter()
-                .filter(|o| o.kind == "KubeletConfiguration")
-                .find_map(|o| o.root.path(keys).and_then(Node::as_str))
-                .filter(|v| !v.is_empty())?;
-            Some((
-                join_node(parent(path), value),
-                format!("{} in {path}", keys.join(".")),
-            ))
-        })
-    };
-    files.client_ca = field(&["authentication", "x509", "clientCAFile"], "client-ca-file");
-    files.tls_cert = field(&["tlsCertFile"], "tls-cert-file");
-    files.tls_key = field(&["tlsPrivateKeyFile"], "tls-private-key-file");
-    files.static_pod_path = field(&["staticPodPath"], "pod-manifest-path");
-    files.kubeconfig = match flag("kubeconfig") {
-        Some(path) => Some((path, "the kubelet's --kubeconfig".to_string())),
-        None if line.is_none() && fs.exists(KUBEADM_KUBECONFIG) => Some((
-            KUBEADM_KUBECONFIG.to_string(),
-            "kubeadm's usual location".to_string(),
-        )),
-        None => None,
-    };
     for (path, objects) in configs {
         files.config_files.push(path);
         files.objects.extend(objects);

@@ -53,11 +53,13 @@ pub(crate) fn scan(fs: &mut NodeFs, probe_versions: bool) -> Processes {
             continue;
         };
         let argv = split_argv(&bytes);
-        let Some(program) = argv.first() else {
+        if argv.is_empty() {
             continue;
-        };
+        }
         if let Some(distribution) = distribution_of(&argv) {
-            found.distributions.push((distribution, pid, argv.join(" ")));
+            found
+                .distributions
+                .push((distribution, pid, argv.join(" ")));
             continue;
         }
         let Some(component) = component_of(&argv) else {
@@ -68,7 +70,6 @@ pub(crate) fn scan(fs: &mut NodeFs, probe_versions: bool) -> Processes {
             && matches!(component, Component::Kubelet | Component::KubeProxy))
         .then(|| probe_version(pid))
         .flatten();
-        let _ = program;
         found.running.push(Running {
             fact: ProcessFact {
                 pid,
@@ -150,7 +151,12 @@ fn probe_version(pid: u32) -> Option<String> {
         }
     }
     let mut out = String::new();
-    child.stdout.take()?.take(4096).read_to_string(&mut out).ok()?;
+    child
+        .stdout
+        .take()?
+        .take(4096)
+        .read_to_string(&mut out)
+        .ok()?;
     let line = out.lines().next()?.trim();
     line.starts_with("Kubernetes v").then(|| line.to_string())
 }

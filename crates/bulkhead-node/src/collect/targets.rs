@@ -71,7 +71,11 @@ mod tests {
     fn one_target_per_path_with_all_its_roles() {
         let mut targets = Targets::default();
         targets.add("/etc/kubernetes/pki/ca.crt", "pki-file", None);
-        targets.certificate("/etc/kubernetes//pki/ca.crt", Some("cluster-ca"), Some("flag"));
+        targets.certificate(
+            "/etc/kubernetes//pki/ca.crt",
+            Some("cluster-ca"),
+            Some("flag"),
+        );
         assert_eq!(targets.files.len(), 1);
         let target = &targets.files["/etc/kubernetes/pki/ca.crt"];
         assert!(target.certificates);

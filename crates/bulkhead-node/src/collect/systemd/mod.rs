@@ -75,8 +75,7 @@ pub(crate) fn kubelet_unit(fs: &mut NodeFs) -> Option<KubeletUnit> {
                 "Environment" => {
                     for token in tokens(&setting.value) {
                         if let Some(eq) = token.text.chars.iter().position(|c| c.c == '=') {
-                            let name: String =
-                                token.text.chars[..eq].iter().map(|c| c.c).collect();
+                            let name: String = token.text.chars[..eq].iter().map(|c| c.c).collect();
                             environment.insert(name, token.text.tail(eq + 1));
                         }
                     }
@@ -126,7 +125,9 @@ pub(crate) fn kubelet_unit(fs: &mut NodeFs) -> Option<KubeletUnit> {
         let path = unit.unit_files.first().cloned().unwrap_or_default();
         fs.warning(
             &path,
-            format!("the kubelet's systemd unit {path} has no ExecStart=; its command line is unknown"),
+            format!(
+                "the kubelet's systemd unit {path} has no ExecStart=; its command line is unknown"
+            ),
         );
         return Some(unit);
     };

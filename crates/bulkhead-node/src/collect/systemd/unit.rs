@@ -63,7 +63,10 @@ fn logical_lines(file: usize, text: &str) -> Vec<Text> {
             let cut = line.chars.iter().rposition(|c| c.c == '\\').unwrap_or(0);
             let backslash = line.chars[cut];
             joined.chars.extend_from_slice(&line.chars[..cut]);
-            joined.chars.push(Char { c: ' ', ..backslash });
+            joined.chars.push(Char {
+                c: ' ',
+                ..backslash
+            });
             current = Some(joined);
         } else {
             joined.chars.extend(line.chars);
@@ -144,7 +147,10 @@ mod tests {
             .collect();
         assert_eq!(words, ["/usr/bin/kubelet", "--v=2"]);
         let v = &tokens(&settings[0].value)[1].text;
-        assert_eq!(&text[v.span().unwrap().start as usize..v.span().unwrap().end as usize], "--v=2");
+        assert_eq!(
+            &text[v.span().unwrap().start as usize..v.span().unwrap().end as usize],
+            "--v=2"
+        );
         let env = tokens(&settings[1].value);
         assert_eq!(env[0].text.string(), "A=b c");
         assert_eq!(env[0].raw.string(), "\"A=b c\"");
