@@ -802,7 +802,174 @@ fn running_processes_are_read_exactly_and_win_over_systemd() {
     assert!(objects(&collected, "Arguments").is_empty());
     assert!(collected.found.iter().any(|f| f == "kubelet: process 4300"));
     assert_eq!(
+        roles(file(
+            &collected,
+            "/etc/systemd/system/kubelet.service.d/10-kubeadm.conf"
+        )),
+        ["kubelet-service"]
+    );
+    assert_eq!(
         roles(file(&collected, "/etc/kubernetes/kubelet.conf")),
         ["kubelet-kubeconfig"]
+    );
+}
+
+#[test]
+fn systemd_drop_ins_follow_systemd_order_resets_and_expansion() {
+    let tree = Tree::new();
+    tree.write(
+        "/lib/systemd/system/kubelet.service",
+        "[Service]\nExecStart=/usr/bin/kubelet --v=2\n",
+        0o644,
+    );
+    // Shadowed by the drop-in of the same name in /etc.
+    tree.write(
+        "/usr/lib/systemd/system/kubelet.service.d/20-env.conf",
+        "[Service]\nEnvironment=\"A=--read-only-port=10255\"\n",
+        0o644,
+    );
+    tree.write(
+        "/etc/systemd/system/kubelet.service.d/20-env.conf",
+        "[Service]\nEnvironment=A=--read-only-port=0 \"B=--node-labels=a=b, c=d\"\nEnvironment='C=--anonymous-auth=false --authorization-mode=Webhook'\n",
+        0o644,
+    );
+    let exec =
+        "[Service]\nExecStart=\nExecStart=/usr/bin/kubelet \\\n    $A ${B} $C --x=${B} $UNSET\n";
+    tree.write(
+        "/usr/lib/systemd/system/kubelet.service.d/10-exec.conf",
+        exec,
+        0o644,
+    );
+    let collected = tree.collect();
+    no_errors(&collected);
+
+    let inventory = Inventory::new(collected.objects.clone());
+    let lines = command_lines_of(&inventory, Component::Kubelet);
+    let line = &lines[0];
+    let written: Vec<&str> = line.args.iter().map(|a| a.written.as_str()).collect();
+    assert_eq!(
+        written,
+        [
+            "--read-only-port=0",
+            "--node-labels=a=b, c=d",
+            "--anonymous-auth=false",
+            "--authorization-mode=Webhook",
+            "--x=--node-labels=a=b, c=d"
+        ]
+    );
+    let port = line.flag("read-only-port").unwrap();
+    let object = line.object_of(port);
+    assert_eq!(
+        object.origin.file.path,
+        "/etc/systemd/system/kubelet.service.d/20-env.conf"
+    );
+    assert_eq!(
+        at(object, &port.pointer),
+        ("--read-only-port=0".into(), 2, 15)
+    );
+    let labels = line.flag("node-labels").unwrap();
+    assert_eq!(
+        at(object, &labels.pointer),
+        ("--node-labels=a=b, c=d".into(), 2, 37)
+    );
+    // A word that mixes text and `${B}` points at the word as written in ExecStart=.
+    let x = line.flag("x").unwrap();
+    let exec_object = line.object_of(x);
+    assert_eq!(
+        exec_object.origin.file.path,
+        "/usr/lib/systemd/system/kubelet.service.d/10-exec.conf"
+    );
+    assert_eq!(at(exec_object, &x.pointer), ("--x=${B}".into(), 4, 16));
+
+    let services: Vec<&str> = objects(&collected, "File")
+        .into_iter()
+        .filter(|o| roles(o).contains(&"kubelet-service"))
+        .map(|o| o.name.as_str())
+        .collect();
+    assert_eq!(
+        services,
+        [
+            "/etc/systemd/system/kubelet.service.d/20-env.conf",
+            "/lib/systemd/system/kubelet.service",
+            "/usr/lib/systemd/system/kubelet.service.d/10-exec.conf"
+        ]
+    );
+}
+
+#[test]
+fn a_missing_environment_file_that_is_not_optional_is_reported() {
+    let tree = Tree::new();
+    tree.write(
+        "/etc/systemd/system/kubelet.service",
+        "[Service]\nEnvironmentFile=/etc/sysconfig/kubelet\nExecStart=/usr/bin/kubelet $KUBELET_ARGS\n",
+        0o644,
+    );
+    let collected = tree.collect();
+    assert_eq!(collected.errors.len(), 1, "{:#?}", collected.errors);
+    assert_eq!(collected.errors[0].path, "/etc/sysconfig/kubelet");
+    assert!(collected.errors[0]
+        .message
+        .contains("EnvironmentFile= in /etc/systemd/system/kubelet.service"));
+}
+
+#[test]
+fn kube_proxy_in_a_container_is_read_through_its_process_root() {
+    let tree = Tree::new();
+    tree.write(
+        "/proc/555/cmdline",
+        "/usr/local/bin/kube-proxy\0--config=/var/lib/kube-proxy/config.conf\0--hostname-override=node-1\0",
+        0o444,
+    );
+    tree.write(
+        "/proc/555/root/var/lib/kube-proxy/config.conf",
+        "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmetricsBindAddress: 0.0.0.0:10249\nclientConnection:\n  kubeconfig: /var/lib/kube-proxy/kubeconfig.conf\n",
+        0o644,
+    );
+    tree.write(
+        "/proc/555/root/var/lib/kube-proxy/kubeconfig.conf",
+        "x\n",
+        0o644,
+    );
+    let collected = tree.collect();
+    no_errors(&collected);
+    let config = objects(&collected, "KubeProxyConfiguration");
+    assert_eq!(config.len(), 1);
+    assert_eq!(
+        config[0].origin.file.path,
+        "/proc/555/root/var/lib/kube-proxy/config.conf"
+    );
+    let kubeconfig = file(
+        &collected,
+        "/proc/555/root/var/lib/kube-proxy/kubeconfig.conf",
+    );
+    assert_eq!(roles(kubeconfig), ["kube-proxy-kubeconfig"]);
+    assert_eq!(text(kubeconfig, &["spec", "mode"]), "0644");
+}
+
+#[test]
+fn a_configuration_file_of_the_wrong_kind_is_reported() {
+    let tree = Tree::new();
+    tree.write(
+        "/etc/kubernetes/manifests/kube-apiserver.yaml",
+        &static_pod(
+            "kube-apiserver",
+            "kube-apiserver",
+            &["--audit-policy-file=/etc/kubernetes/audit.yaml"],
+        ),
+        0o600,
+    );
+    tree.write(
+        "/etc/kubernetes/audit.yaml",
+        "rules:\n- level: None\n",
+        0o600,
+    );
+    let collected = tree.collect();
+    assert_eq!(collected.errors.len(), 1, "{:#?}", collected.errors);
+    assert_eq!(collected.errors[0].severity, ErrorSeverity::Warning);
+    assert!(collected.errors[0].message.contains("not a Policy"));
+    // Its mode is still judged.
+    assert_eq!(
+        roles(file(&collected, "/etc/kubernetes/audit.yaml")),
+        ["audit-policy"]
     );
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use bulkhead_model::{Node, Object};
 
 use super::fs::NodeFs;
-use super::load::load_named;
+use super::load::{expect_kind, load_named};
 use super::targets::Targets;
 use crate::component::{CommandLine, Component};
 use crate::roles;
@@ -81,10 +81,14 @@ const KUBE_PROXY: &[FileFlag] = &[role("kubeconfig", roles::KUBE_PROXY_KUBECONFI
 const ETCD_DEFAULT_DATA_DIR: &str = "/var/lib/etcd";
 
 /// Configuration files named by flags that are loaded as objects; each is loaded once.
-const LOADED: &[(Component, &str)] = &[
-    (Component::ApiServer, "encryption-provider-config"),
-    (Component::ApiServer, "audit-policy-file"),
-    (Component::KubeProxy, "config"),
+const LOADED: &[(Component, &str, &str)] = &[
+    (
+        Component::ApiServer,
+        "encryption-provider-config",
+        "EncryptionConfiguration",
+    ),
+    (Component::ApiServer, "audit-policy-file", "Policy"),
+    (Component::KubeProxy, "config", "KubeProxyConfiguration"),
 ];
 
 /// Adds what one command line names to `targets` and loads its configuration files.
@@ -117,7 +121,7 @@ pub(crate) fn follow(
             targets.certificate(&path, entry.role, Some(&named_by));
         }
     }
-    for (component, flag) in LOADED {
+    for (component, flag, kind) in LOADED {
         if *component != line.component {
             continue;
         }
@@ -131,8 +135,9 @@ pub(crate) fn follow(
         let named_by = format!("{program}'s `{}` ({})", arg.written, line.origin);
         let consequence = "the controls that judge its content are not evaluated";
         let found = load_named(fs, &path, &named_by, consequence);
+        expect_kind(fs, &path, &found, kind, &named_by);
         if line.component == Component::KubeProxy {
-            kube_proxy_kubeconfig(&found, targets);
+            kube_proxy_kubeconfig(fs, line, &found, targets);
         }
         objects.extend(found);
     }
@@ -149,7 +154,12 @@ pub(crate) fn follow(
 }
 
 /// `clientConnection.kubeconfig` of a `KubeProxyConfiguration`.
-fn kube_proxy_kubeconfig(objects: &[Object], targets: &mut Targets) {
+fn kube_proxy_kubeconfig(
+    fs: &NodeFs,
+    line: &CommandLine<'_>,
+    objects: &[Object],
+    targets: &mut Targets,
+) {
     for object in objects
         .iter()
         .filter(|o| o.kind == "KubeProxyConfiguration")
@@ -161,7 +171,8 @@ fn kube_proxy_kubeconfig(objects: &[Object], targets: &mut Targets) {
             .filter(|p| !p.is_empty())
         {
             let named_by = format!("clientConnection.kubeconfig in {}", object.origin.file.path);
-            targets.add(path, roles::KUBE_PROXY_KUBECONFIG, Some(&named_by));
+            let path = visible_path(fs, line, path);
+            targets.add(&path, roles::KUBE_PROXY_KUBECONFIG, Some(&named_by));
         }
     }
 }

@@ -6,7 +6,7 @@
 use bulkhead_model::{Inventory, Object};
 
 use super::fs::{join_node, parent, NodeFs};
-use super::load::{load_named, load_optional};
+use super::load::{expect_kind, load_named, load_optional};
 use crate::component::CommandLine;
 use crate::kubelet::{fields, Field, Kubelet, Source};
 
@@ -99,7 +99,9 @@ pub(crate) fn kubelet_files(fs: &mut NodeFs, line: Option<&CommandLine<'_>>) -> 
     let mut configs: Vec<(String, Vec<Object>)> = Vec::new();
     match flag("config") {
         Some(path) => {
-            let objects = load_named(fs, &path, "the kubelet's --config", CONSEQUENCE);
+            let named_by = "the kubelet's --config";
+            let objects = load_named(fs, &path, named_by, CONSEQUENCE);
+            expect_kind(fs, &path, &objects, "KubeletConfiguration", named_by);
             configs.push((path, objects));
         }
         None if line.is_none() => {

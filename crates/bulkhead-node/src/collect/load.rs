@@ -35,3 +35,28 @@ fn load_text(fs: &mut NodeFs, path: &str, text: String) -> Vec<Object> {
     fs.errors.extend(loaded.errors);
     loaded.objects
 }
+
+/// Warns when a file that should hold an object of `kind` holds none (no `apiVersion` and
+/// `kind`, or another kind): the settings it was meant to carry are then not evaluated.
+/// A file that could not be read or parsed was already reported.
+pub(crate) fn expect_kind(
+    fs: &mut NodeFs,
+    path: &str,
+    objects: &[Object],
+    kind: &str,
+    named_by: &str,
+) {
+    if fs.has_error_for(path) || objects.iter().any(|o| o.kind == kind) {
+        return;
+    }
+    let found: Vec<&str> = objects.iter().map(|o| o.kind.as_str()).collect();
+    let holds = if found.is_empty() {
+        "no object with apiVersion and kind".to_string()
+    } else {
+        format!("{} instead", found.join(", "))
+    };
+    fs.warning(
+        path,
+        format!("{named_by} names {path}, which holds {holds}, not a {kind}; the controls that judge it are not evaluated"),
+    );
+}

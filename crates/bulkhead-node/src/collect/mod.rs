@@ -92,12 +92,14 @@ pub fn collect(options: &CollectOptions) -> Collected {
     }
     let has = |d: Distribution| processes.distributions.iter().any(|(x, _, _)| *x == d);
 
-    // The kubelet's command line when no kubelet process shows it.
-    if !processes.has(Component::Kubelet) {
-        if let Some(unit) = systemd::kubelet_unit(&mut fs) {
-            for path in &unit.unit_files {
-                targets.add(path, roles::KUBELET_SERVICE, None);
-            }
+    // The kubelet's unit files are judged whatever runs (CIS 4.1.1); the command line they
+    // describe is used only when no kubelet process shows the one in effect.
+    let kubelet_runs = processes.has(Component::Kubelet);
+    if let Some(unit) = systemd::kubelet_unit(&mut fs) {
+        for path in &unit.unit_files {
+            targets.add(path, roles::KUBELET_SERVICE, None);
+        }
+        if !kubelet_runs && !unit.objects.is_empty() {
             let mut line = format!("kubelet: systemd unit {}", unit.unit_files.join(", "));
             if !unit.environment_files.is_empty() {
                 line.push_str(&format!(
@@ -108,19 +110,19 @@ pub fn collect(options: &CollectOptions) -> Collected {
             found.push(line);
             objects.extend(unit.objects);
         }
-        if has(Distribution::K3s) || k3s::present(&fs) {
-            let k3s = k3s::kubelet_arguments(&mut fs);
-            let sources = if k3s.config_files.is_empty() {
-                "k3s's own flags".to_string()
-            } else {
-                format!(
-                    "k3s's own flags and kubelet-arg in {}",
-                    k3s.config_files.join(", ")
-                )
-            };
-            found.push(format!("kubelet: embedded in k3s ({sources})"));
-            objects.extend(k3s.objects);
-        }
+    }
+    if !kubelet_runs && (has(Distribution::K3s) || k3s::present(&fs)) {
+        let k3s = k3s::kubelet_arguments(&mut fs);
+        let sources = if k3s.config_files.is_empty() {
+            "k3s's own flags".to_string()
+        } else {
+            format!(
+                "k3s's own flags and kubelet-arg in {}",
+                k3s.config_files.join(", ")
+            )
+        };
+        found.push(format!("kubelet: embedded in k3s ({sources})"));
+        objects.extend(k3s.objects);
     }
 
     // The kubelet's configuration, following its flags.
