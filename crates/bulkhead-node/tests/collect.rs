@@ -973,3 +973,36 @@ fn a_configuration_file_of_the_wrong_kind_is_reported() {
         ["audit-policy"]
     );
 }
+
+#[test]
+fn kubelet_args_of_the_k3s_unit_replace_the_configured_ones() {
+    let tree = Tree::new();
+    tree.write(
+        "/etc/rancher/k3s/config.yaml",
+        "kubelet-arg:\n  - anonymous-auth=true\n",
+        0o600,
+    );
+    let unit = "[Service]\nExecStart=/usr/local/bin/k3s \\\n    server \\\n\t'--kubelet-arg=anonymous-auth=false' \\\n\t'--kubelet-arg' 'read-only-port=0' \\\n";
+    tree.write("/etc/systemd/system/k3s.service", unit, 0o644);
+    tree.write("/var/lib/rancher/k3s/agent/kubelet.kubeconfig", "x\n", 0o600);
+    let collected = tree.collect();
+    no_errors(&collected);
+    let inventory = Inventory::new(collected.objects.clone());
+    let lines = command_lines_of(&inventory, Component::Kubelet);
+    let line = &lines[0];
+    let anonymous = line.flag("anonymous-auth").unwrap();
+    assert_eq!(anonymous.as_bool(), Some(false));
+    let object = line.object_of(anonymous);
+    assert_eq!(object.origin.file.path, "/etc/systemd/system/k3s.service");
+    assert_eq!(
+        at(object, &anonymous.pointer),
+        ("'--kubelet-arg=anonymous-auth=false'".into(), 4, 2)
+    );
+    let port = line.flag("read-only-port").unwrap();
+    assert_eq!(port.text(), "0");
+    assert_eq!(
+        at(object, &port.pointer),
+        ("'read-only-port=0'".into(), 5, 18)
+    );
+    assert_eq!(line.occurrences("anonymous-auth").count(), 1);
+}

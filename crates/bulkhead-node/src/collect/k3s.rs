@@ -1,14 +1,17 @@
 //! k3s runs the kubelet inside its own process, so no `/proc` entry shows the kubelet's
 //! flags: they are what k3s passes itself plus the `kubelet-arg:` items of
-//! `/etc/rancher/k3s/config.yaml` and `config.yaml.d/*.yaml`. Each item becomes a word
-//! (`anonymous-auth=false` → `--anonymous-auth=false`) whose position is the YAML item.
+//! `/etc/rancher/k3s/config.yaml` and `config.yaml.d/*.yaml`, or, when its systemd unit
+//! (`k3s.service`, `k3s-agent.service`) passes `--kubelet-arg`, those instead (a command-line
+//! list replaces the configured one). Each item becomes a word (`anonymous-auth=false` →
+//! `--anonymous-auth=false`) whose position is the YAML item or the unit's word.
 
 use std::sync::Arc;
 
-use bulkhead_model::{parse_document, Limits, Node, Object, SourceFile, Value};
+use bulkhead_model::{parse_document, Limits, Node, Object, SourceFile, Span, Value};
 
 use super::arguments::{objects_per_file, Word};
 use super::fs::NodeFs;
+use super::systemd::unit_command;
 use crate::render::quote;
 
 /// The k3s configuration directory.
@@ -46,6 +49,7 @@ pub(crate) fn kubelet_arguments(fs: &mut NodeFs) -> K3s {
     let mut items: Vec<(usize, Node)> = Vec::new();
     let mut data_dir = DEFAULT_DATA_DIR.to_string();
     let mut k3s = K3s::default();
+    let mut items_from_unit: Vec<(usize, String, Span)> = Vec::new();
     for path in paths {
         let Some(text) = fs.read_optional(&path, consequence) else {
             continue;
@@ -81,15 +85,30 @@ pub(crate) fn kubelet_arguments(fs: &mut NodeFs) -> K3s {
             }
         }
     }
+    if let Some((unit_files, unit_items)) = unit_items(fs) {
+        let base = files.len();
+        k3s.config_files
+            .extend(unit_files.iter().map(|f| f.path.clone()));
+        files.extend(unit_files);
+        items_from_unit = unit_items
+            .into_iter()
+            .map(|(file, text, span)| (base + file, text, span))
+            .collect();
+    }
     let defaults = defaults(&data_dir);
     let offset = defaults.len();
-    let words: Vec<(usize, Word)> = items
+    let from_config = items.into_iter().filter_map(|(file, node)| {
+        let item = node.scalar_text()?;
+        Some((file, item, node.span))
+    });
+    let chosen: Vec<(usize, String, Span)> = if items_from_unit.is_empty() {
+        from_config.collect()
+    } else {
+        items_from_unit
+    };
+    let words: Vec<(usize, Word)> = chosen
         .into_iter()
-        .filter_map(|(file, node)| {
-            let item = node.scalar_text()?;
-            let item = item.trim_start_matches('-');
-            Some((file, format!("--{item}"), node.span))
-        })
+        .map(|(file, item, span)| (file, format!("--{}", item.trim_start_matches('-')), span))
         .enumerate()
         .map(|(i, (file, text, span))| {
             (
@@ -107,6 +126,28 @@ pub(crate) fn kubelet_arguments(fs: &mut NodeFs) -> K3s {
         .extend(objects_per_file(&files, "kubelet", words));
     k3s.data_dir = data_dir;
     k3s
+}
+
+/// The units k3s's installer writes, server first.
+const UNITS: [&str; 2] = ["k3s.service", "k3s-agent.service"];
+
+/// The `--kubelet-arg` values of k3s's unit (`--kubelet-arg=x=y` or `--kubelet-arg x=y`),
+/// with the unit's files; `None` when there is no unit.
+#[allow(clippy::type_complexity)]
+fn unit_items(fs: &mut NodeFs) -> Option<(Vec<Arc<SourceFile>>, Vec<(usize, String, Span)>)> {
+    let unit = UNITS.iter().find_map(|name| unit_command(fs, name))?;
+    let mut items = Vec::new();
+    let mut words = unit.words.iter().peekable();
+    while let Some((file, word)) = words.next() {
+        if let Some(item) = word.text.strip_prefix("--kubelet-arg=") {
+            items.push((*file, item.to_string(), word.span));
+        } else if word.text == "--kubelet-arg" {
+            if let Some((file, value)) = words.next() {
+                items.push((*file, value.text.clone(), value.span));
+            }
+        }
+    }
+    Some((unit.files, items))
 }
 
 /// The flags k3s gives its kubelet whatever the configuration: its configuration

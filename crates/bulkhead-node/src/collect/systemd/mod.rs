@@ -38,15 +38,36 @@ pub(crate) struct KubeletUnit {
 
 /// Reads the kubelet's unit, or `None` when the node has none.
 pub(crate) fn kubelet_unit(fs: &mut NodeFs) -> Option<KubeletUnit> {
+    let command = unit_command(fs, "kubelet.service")?;
+    Some(KubeletUnit {
+        objects: objects_per_file(&command.files, "kubelet", command.words),
+        unit_files: command.unit_files,
+        environment_files: command.environment_files,
+    })
+}
+
+/// A unit's `ExecStart=` after expansion: every word tagged with the file it came from.
+#[derive(Debug, Default)]
+pub(crate) struct UnitCommand {
+    /// The files read; the words' first member indexes this list.
+    pub files: Vec<Arc<SourceFile>>,
+    pub words: Vec<(usize, Word)>,
+    pub unit_files: Vec<String>,
+    pub environment_files: Vec<String>,
+}
+
+/// Reads a unit (`kubelet.service`, `k3s.service`) with its drop-ins and environment, or
+/// `None` when the node has neither the unit nor drop-ins for it.
+pub(crate) fn unit_command(fs: &mut NodeFs, unit_name: &str) -> Option<UnitCommand> {
     let main = UNIT_DIRS
         .iter()
-        .map(|dir| format!("{dir}/kubelet.service"))
+        .map(|dir| format!("{dir}/{unit_name}"))
         .find(|path| fs.exists(path));
     // Drop-ins are ordered by file name across the directories; for the same name the most
     // important directory wins (inserted last).
     let mut drop_ins: BTreeMap<String, String> = BTreeMap::new();
     for dir in UNIT_DIRS.iter().rev() {
-        let dir = format!("{dir}/kubelet.service.d");
+        let dir = format!("{dir}/{unit_name}.d");
         for name in fs.list(&dir) {
             if name.ends_with(".conf") {
                 drop_ins.insert(name.clone(), format!("{dir}/{name}"));
@@ -56,12 +77,14 @@ pub(crate) fn kubelet_unit(fs: &mut NodeFs) -> Option<KubeletUnit> {
     if main.is_none() && drop_ins.is_empty() {
         return None;
     }
-    let mut unit = KubeletUnit::default();
+    let mut unit = UnitCommand::default();
     let mut files: Vec<Arc<SourceFile>> = Vec::new();
     let mut environment: HashMap<String, Text> = HashMap::new();
     let mut environment_files: Vec<(bool, String, String)> = Vec::new();
     let mut exec: Option<Vec<Token>> = None;
-    let consequence = "the kubelet's command line rebuilt from systemd may be incomplete";
+    let consequence =
+        format!("the command line of {unit_name} rebuilt from systemd may be incomplete");
+    let consequence = consequence.as_str();
     for path in main.into_iter().chain(drop_ins.into_values()) {
         unit.unit_files.push(path.clone());
         let Some(text) = fs.read_optional(&path, consequence) else {
@@ -125,15 +148,14 @@ pub(crate) fn kubelet_unit(fs: &mut NodeFs) -> Option<KubeletUnit> {
         let path = unit.unit_files.first().cloned().unwrap_or_default();
         fs.warning(
             &path,
-            format!(
-                "the kubelet's systemd unit {path} has no ExecStart=; its command line is unknown"
-            ),
+            format!("the systemd unit {path} has no ExecStart=; its command line is unknown"),
         );
+        unit.files = files;
         return Some(unit);
     };
     let lookup = |name: &str| from_files.get(name).or_else(|| environment.get(name));
-    let words = expand(&exec, &lookup);
-    unit.objects = objects_per_file(&files, "kubelet", words);
+    unit.words = expand(&exec, &lookup);
+    unit.files = files;
     Some(unit)
 }
 
