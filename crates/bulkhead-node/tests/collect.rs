@@ -984,7 +984,11 @@ fn kubelet_args_of_the_k3s_unit_replace_the_configured_ones() {
     );
     let unit = "[Service]\nExecStart=/usr/local/bin/k3s \\\n    server \\\n\t'--kubelet-arg=anonymous-auth=false' \\\n\t'--kubelet-arg' 'read-only-port=0' \\\n";
     tree.write("/etc/systemd/system/k3s.service", unit, 0o644);
-    tree.write("/var/lib/rancher/k3s/agent/kubelet.kubeconfig", "x\n", 0o600);
+    tree.write(
+        "/var/lib/rancher/k3s/agent/kubelet.kubeconfig",
+        "x\n",
+        0o600,
+    );
     let collected = tree.collect();
     no_errors(&collected);
     let inventory = Inventory::new(collected.objects.clone());
@@ -1005,4 +1009,62 @@ fn kubelet_args_of_the_k3s_unit_replace_the_configured_ones() {
         ("'read-only-port=0'".into(), 5, 18)
     );
     assert_eq!(line.occurrences("anonymous-auth").count(), 1);
+}
+
+#[test]
+fn without_any_kubelet_command_line_the_usual_locations_are_read() {
+    let tree = Tree::new();
+    tree.write(
+        "/etc/kubernetes/kubelet/config.json",
+        "{\"apiVersion\": \"kubelet.config.k8s.io/v1beta1\", \"kind\": \"KubeletConfiguration\", \"readOnlyPort\": 0}\n",
+        0o644,
+    );
+    tree.write(
+        "/etc/kubernetes/kubelet/config.json.d/40-nodeadm.conf",
+        "{\"apiVersion\": \"kubelet.config.k8s.io/v1beta1\", \"kind\": \"KubeletConfiguration\", \"maxPods\": 29}\n",
+        0o644,
+    );
+    tree.write("/etc/kubernetes/kubelet.conf", "x\n", 0o600);
+    let collected = tree.collect();
+    no_errors(&collected);
+    let configs: Vec<&str> = objects(&collected, "KubeletConfiguration")
+        .iter()
+        .map(|o| o.origin.file.path.as_str())
+        .collect();
+    assert_eq!(
+        configs,
+        [
+            "/etc/kubernetes/kubelet/config.json",
+            "/etc/kubernetes/kubelet/config.json.d/40-nodeadm.conf"
+        ]
+    );
+    assert_eq!(
+        roles(file(&collected, "/etc/kubernetes/kubelet/config.json")),
+        ["kubelet-config"]
+    );
+    assert_eq!(
+        roles(file(&collected, "/etc/kubernetes/kubelet.conf")),
+        ["kubelet-kubeconfig"]
+    );
+}
+
+#[test]
+fn an_rke2_node_has_its_static_pods_in_the_agent_directory() {
+    let tree = Tree::new();
+    tree.write(
+        "/var/lib/rancher/rke2/agent/pod-manifests/kube-apiserver.yaml",
+        &static_pod("kube-apiserver", "kube-apiserver", &["--profiling=false"]),
+        0o600,
+    );
+    let collected = tree.collect();
+    no_errors(&collected);
+    assert!(collected.found.iter().any(|f| f
+        == "kube-apiserver: static Pod /var/lib/rancher/rke2/agent/pod-manifests/kube-apiserver.yaml"));
+    assert_eq!(
+        roles(file(
+            &collected,
+            "/var/lib/rancher/rke2/agent/pod-manifests/kube-apiserver.yaml"
+        )),
+        ["kube-apiserver-manifest"]
+    );
 }

@@ -25,11 +25,24 @@ pub(crate) fn arguments_object(file: Arc<SourceFile>, program: &str, words: &[Wo
         .map(|w| w.span)
         .reduce(Span::to)
         .unwrap_or_default();
+    // The list itself is placed at its first word (the program, in the file that holds
+    // `ExecStart=`): a finding about a flag that is not set points there, not at every line
+    // between the first and the last word.
+    let first = words
+        .iter()
+        .min_by_key(|w| w.position)
+        .map(|w| w.span)
+        .unwrap_or_default();
     let scalar = |value: Value| Node::new(whole, value);
     let entry = |key: &str, value: Node| Entry {
         key: key.into(),
         key_span: whole,
         value,
+    };
+    let list_entry = |key: &str, items: Vec<Node>| Entry {
+        key: key.into(),
+        key_span: first,
+        value: Node::new(first, Value::Seq(items)),
     };
     let args = words
         .iter()
@@ -52,8 +65,8 @@ pub(crate) fn arguments_object(file: Arc<SourceFile>, program: &str, words: &[Wo
         entry(
             "spec",
             scalar(Value::Map(vec![
-                entry("args", scalar(Value::Seq(args))),
-                entry("positions", scalar(Value::Seq(positions))),
+                list_entry("args", args),
+                list_entry("positions", positions),
             ])),
         ),
     ]));
