@@ -1068,3 +1068,59 @@ fn an_rke2_node_has_its_static_pods_in_the_agent_directory() {
         ["kube-apiserver-manifest"]
     );
 }
+
+#[test]
+fn hostile_files_never_stop_the_collection() {
+    let tree = Tree::new();
+    let nasty = [
+        "[Service]\nExecStart=\\",
+        "[Service]\nEnvironment=\"A=unterminated\nExecStart=/usr/bin/kubelet $A ${A ${ $ $$ ${}\n",
+        "[Service]\nExecStart=-@+!:\nEnvironment==\nEnvironmentFile=\nEnvironmentFile=-\n",
+        "\u{feff}[Service]\r\nExecStart=/usr/bin/kubelet 'a\\\r\n",
+        "",
+    ];
+    for (i, text) in nasty.iter().enumerate() {
+        tree.write(
+            &format!("/etc/systemd/system/kubelet.service.d/{i}.conf"),
+            text,
+            0o644,
+        );
+    }
+    tree.write("/etc/default/kubelet", "A='x\nB=\"\\\nexport\n=\n", 0o644);
+    std::fs::write(
+        tree.host("/etc/systemd/system/kubelet.service"),
+        b"[Service]\nExecStart=/usr/bin/kubelet \xff\xfe\n",
+    )
+    .unwrap();
+    tree.write(
+        "/etc/rancher/k3s/config.yaml",
+        "kubelet-arg: {a: [\n",
+        0o600,
+    );
+    tree.write(
+        "/etc/rancher/k3s/config.yaml.d/x.yaml",
+        "kubelet-arg: 3\nkubelet-arg+: [null, {a: 1}, 7]\n",
+        0o600,
+    );
+    std::fs::create_dir_all(tree.host("/proc/9")).unwrap();
+    std::fs::write(tree.host("/proc/9/cmdline"), b"kubelet\0--config\0\xff\0").unwrap();
+    tree.write(
+        "/etc/kubernetes/pki/bad.crt",
+        "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n",
+        0o644,
+    );
+    tree.write(
+        "/etc/kubernetes/pki/junk.crt",
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        0o644,
+    );
+    tree.link("loop", "/etc/kubernetes/pki/loop");
+    tree.link("/etc/kubernetes/pki/loop", "/etc/kubernetes/admin.conf");
+    tree.write("/etc/kubernetes/manifests/x.yaml", "a: *b\n", 0o600);
+    let collected = tree.collect();
+    assert!(!collected.errors.is_empty());
+    assert!(collected
+        .errors
+        .iter()
+        .any(|e| e.path == "/etc/kubernetes/pki/junk.crt"));
+}

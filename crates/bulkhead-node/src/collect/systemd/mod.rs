@@ -113,7 +113,10 @@ pub(crate) fn unit_command(fs: &mut NodeFs, unit_name: &str) -> Option<UnitComma
                             Some(rest) => (true, rest.to_string()),
                             None => (false, name),
                         };
-                        environment_files.push((optional, name, path.clone()));
+                        // systemd ignores a path that is not absolute.
+                        if name.starts_with('/') {
+                            environment_files.push((optional, name, path.clone()));
+                        }
                     }
                 }
                 "ExecStart" => {
