@@ -6,7 +6,15 @@ use std::path::Path;
 use bulkhead_checks::{all_checks, run_checks, Check, Finding, Options};
 use bulkhead_model::{load_text, Inventory, Limits};
 
+/// The day every fixture is judged on (certificate expiry, end of life), so that snapshots do
+/// not change with the calendar. Set once, before any check reads `Date::today()`.
+fn pin_today() {
+    static PIN: std::sync::Once = std::sync::Once::new();
+    PIN.call_once(|| std::env::set_var("BULKHEAD_TODAY", "2026-11-27"));
+}
+
 fn scan(check: &'static Check, fixture: &str) -> Vec<Finding> {
+    pin_today();
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(check.id)
@@ -117,6 +125,7 @@ fn secure_fixtures_stay_quiet() {
 #[test]
 fn secure_fixtures_are_quiet_for_every_check() {
     // The hardened fixtures are the example to copy, so no check may fire on any of them.
+    pin_today();
     let checks: Vec<&'static Check> = all_checks().to_vec();
     for check in all_checks() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -138,6 +147,7 @@ fn secure_fixtures_are_quiet_for_every_check() {
 
 #[test]
 fn fingerprints_survive_reformatting_and_reordering() {
+    pin_today();
     let a = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\nspec:\n  containers:\n  - name: web\n    image: a:1\n  - name: db\n    image: b:1\n    securityContext: {privileged: true}\n";
     let b = "# a comment that moves every line\napiVersion: v1\nkind: Pod\nmetadata:\n  namespace: ns\n  name: p\nspec:\n  containers:\n    - name: db\n      securityContext:\n        privileged: true\n      image: b:1\n    - name: web\n      image: a:1\n";
     let fingerprint = |text: &str| {

@@ -131,8 +131,9 @@ impl<'a> CommandLine<'a> {
     /// The program's version from its image tag (`registry.k8s.io/kube-apiserver:v1.31.2`).
     pub fn image_version(&self) -> Option<&'a str> {
         let image = self.image?;
+        let image = image.split('@').next().unwrap_or(image);
         let tag = image.rsplit_once(':')?.1;
-        (!tag.contains('/')).then_some(tag.split('@').next().unwrap_or(tag))
+        (!tag.contains('/')).then_some(tag)
     }
 }
 
@@ -351,6 +352,16 @@ mod tests {
             .collect();
         assert_eq!(modes, ["Node", "RBAC"]);
         assert_eq!(line.image_version(), Some("v1.31.2"));
+        let pinned = CommandLine {
+            image: Some("registry.k8s.io/kube-apiserver:v1.35.1@sha256:0123abcd"),
+            ..line.clone()
+        };
+        assert_eq!(pinned.image_version(), Some("v1.35.1"));
+        let untagged = CommandLine {
+            image: Some("localhost:5000/kube-apiserver"),
+            ..line.clone()
+        };
+        assert_eq!(untagged.image_version(), None);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Civil dates for suppression expiry, without a date library: days since 1970-01-01.
+//! Civil dates for suppression expiry, certificate expiry and release support windows, without
+//! a date library: days since 1970-01-01.
 
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -33,6 +34,29 @@ impl Date {
         })
     }
 
+    /// The date part of an RFC 3339 timestamp (`2026-11-27T10:00:00Z` is 2026-11-27). The
+    /// timestamps judged here are UTC (certificate validity is rendered in UTC), so the date
+    /// part is the UTC day; a time of day finer than a day does not change a verdict in days.
+    pub fn parse_rfc3339(text: &str) -> Result<Date, String> {
+        let text = text.trim();
+        let date = text
+            .split_once(['T', 't', ' '])
+            .map_or(text, |(date, _)| date);
+        Date::parse(date).map_err(|_| format!("invalid timestamp {text:?} (expected RFC 3339)"))
+    }
+
+    /// The day `days` after this one (before it when negative).
+    pub fn plus_days(self, days: i64) -> Date {
+        Date {
+            days: self.days + days,
+        }
+    }
+
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        later.days - self.days
+    }
+
     /// Today in UTC, or `BULKHEAD_TODAY` (`YYYY-MM-DD`) when set, so that tests and
     /// reproducible runs can fix the day expiry is judged on.
     pub fn today() -> Date {
@@ -51,6 +75,14 @@ impl Date {
                 days: secs.div_euclid(86_400),
             }
         })
+    }
+}
+
+impl std::fmt::Display for Date {
+    /// `YYYY-MM-DD`, the form [`Date::parse`] reads.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y, m, d) = civil_from_days(self.days);
+        write!(f, "{y:04}-{m:02}-{d:02}")
     }
 }
 
@@ -78,6 +110,20 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Howard Hinnant's `civil_from_days`, the inverse of [`days_from_civil`].
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +137,34 @@ mod tests {
         assert!(Date::parse("2026-13-01").is_err());
         assert!(Date::parse("26-1-1").is_err());
         assert!(Date::parse("2026-11-27").unwrap() < Date::parse("2026-12-01").unwrap());
+    }
+
+    #[test]
+    fn reads_the_date_of_a_timestamp_and_counts_days() {
+        let expiry = Date::parse_rfc3339("2026-12-27T08:15:00Z").unwrap();
+        assert_eq!(expiry, Date::parse("2026-12-27").unwrap());
+        assert_eq!(Date::parse_rfc3339("2026-12-27").unwrap(), expiry);
+        assert!(Date::parse_rfc3339("27/12/2026").is_err());
+        let today = Date::parse("2026-11-27").unwrap();
+        assert_eq!(today.days_until(expiry), 30);
+        assert_eq!(expiry.days_until(today), -30);
+        assert_eq!(today.plus_days(35).to_string(), "2027-01-01");
+        assert_eq!(
+            Date::parse("2024-02-28").unwrap().plus_days(1).to_string(),
+            "2024-02-29"
+        );
+    }
+
+    #[test]
+    fn display_round_trips_through_parse() {
+        for text in [
+            "1970-01-01",
+            "2000-02-29",
+            "2026-11-27",
+            "1969-12-31",
+            "2100-03-01",
+        ] {
+            assert_eq!(Date::parse(text).unwrap().to_string(), text);
+        }
     }
 }
