@@ -192,6 +192,7 @@ fn kubeadm_tree(sensitive: u32, public: u32) -> Tree {
                 "--etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt",
                 "--encryption-provider-config=/etc/kubernetes/enc/encryption.yaml",
                 "--audit-policy-file=/etc/kubernetes/audit/policy.yaml",
+                "--authorization-config=/etc/kubernetes/authz.yaml",
             ],
         ),
         sensitive,
@@ -213,8 +214,21 @@ fn kubeadm_tree(sensitive: u32, public: u32) -> Tree {
         &static_pod(
             "kube-scheduler",
             "kube-scheduler",
-            &["--kubeconfig=/etc/kubernetes/scheduler.conf"],
+            &[
+                "--kubeconfig=/etc/kubernetes/scheduler.conf",
+                "--config=/etc/kubernetes/scheduler-config.yaml",
+            ],
         ),
+        sensitive,
+    );
+    tree.write(
+        "/etc/kubernetes/scheduler-config.yaml",
+        "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nenableProfiling: false\nclientConnection:\n  kubeconfig: /etc/kubernetes/scheduler.conf\n",
+        sensitive,
+    );
+    tree.write(
+        "/etc/kubernetes/authz.yaml",
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:\n- type: Node\n  name: node\n- type: RBAC\n  name: rbac\n",
         sensitive,
     );
     tree.write(
@@ -412,6 +426,13 @@ fn a_hardened_kubeadm_control_plane() {
         "/etc/kubernetes/enc/encryption.yaml"
     );
     assert_eq!(objects(&collected, "Policy").len(), 1);
+    assert_eq!(objects(&collected, "AuthorizationConfiguration").len(), 1);
+    let scheduler = objects(&collected, "KubeSchedulerConfiguration");
+    assert_eq!(scheduler.len(), 1);
+    assert_eq!(
+        scheduler[0].origin.file.path,
+        "/etc/kubernetes/scheduler-config.yaml"
+    );
     assert_eq!(objects(&collected, "KubeletConfiguration").len(), 1);
     // Kubeconfigs carry credentials: they are looked at, never loaded.
     assert!(objects(&collected, "Config").is_empty());
@@ -757,6 +778,11 @@ fn running_processes_are_read_exactly_and_win_over_systemd() {
         "/usr/bin/kubelet\0--config=/var/lib/kubelet/config.yaml\0--kubeconfig=/etc/kubernetes/kubelet.conf\0",
         0o444,
     );
+    tree.write(
+        "/etc/a=b.yaml",
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins: []\n",
+        0o600,
+    );
     tree.write("/proc/77/cmdline", "nginx\0-g\0daemon off;\0", 0o444);
     tree.write("/proc/self/cmdline", "bulkhead\0", 0o444);
     let collected = tree.collect();
@@ -797,6 +823,9 @@ fn running_processes_are_read_exactly_and_win_over_systemd() {
         from_process.flag("audit-log-path").unwrap().text(),
         "/var/log/kube audit/audit.log"
     );
+    let admission = objects(&collected, "AdmissionConfiguration");
+    assert_eq!(admission.len(), 1);
+    assert_eq!(admission[0].origin.file.path, "/etc/a=b.yaml");
     // The running kubelet is what is in effect: no command line is rebuilt from systemd,
     // but its unit files are still looked at.
     assert!(objects(&collected, "Arguments").is_empty());

@@ -1,5 +1,6 @@
 //! Following a component's own flags to the files they name: the configuration files loaded
-//! as objects (encryption configuration, audit policy, kube-proxy's configuration), and the
+//! as objects (encryption, authentication, authorization and admission configuration, audit
+//! policy, the scheduler's and kube-proxy's configuration), and the
 //! kubeconfigs, keys, certificates and data directories given roles. Files are found where
 //! the component was told to look, never at a fixed path.
 
@@ -88,6 +89,22 @@ const LOADED: &[(Component, &str, &str)] = &[
         "EncryptionConfiguration",
     ),
     (Component::ApiServer, "audit-policy-file", "Policy"),
+    (
+        Component::ApiServer,
+        "authentication-config",
+        "AuthenticationConfiguration",
+    ),
+    (
+        Component::ApiServer,
+        "authorization-config",
+        "AuthorizationConfiguration",
+    ),
+    (
+        Component::ApiServer,
+        "admission-control-config-file",
+        "AdmissionConfiguration",
+    ),
+    (Component::Scheduler, "config", "KubeSchedulerConfiguration"),
     (Component::KubeProxy, "config", "KubeProxyConfiguration"),
 ];
 
