@@ -9,6 +9,8 @@
 //! - [`render`]: facts with no manifest (a process's argv, a file's mode and owner, a
 //!   certificate) as `node.bulkhead.dev/v1` objects.
 //! - [`roles`]: why a file was looked at (which CIS recommendation concerns it).
+//! - [`collect`]: reads a node (or a copy of one under a root) into all of the above,
+//!   following the paths each component was given.
 
 pub mod args;
 pub mod collect;

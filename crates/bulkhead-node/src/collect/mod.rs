@@ -1,8 +1,31 @@
 //! Reading a node into objects: the entry point of `bulkhead node`.
+//!
+//! The order follows what each step needs from the ones before: running processes first
+//! (what is in effect), then the kubelet's command line from systemd or k3s when no kubelet
+//! runs, then the kubelet's configuration files (named by its flags), its static Pods (from
+//! its effective `staticPodPath`), the files every component's flags name, and last the
+//! modes, owners and certificates of all the files with a role.
+
+mod accounts;
+mod arguments;
+mod certificates;
+mod files;
+mod follow;
+mod fs;
+mod k3s;
+mod kubelet_files;
+mod load;
+mod processes;
+mod run;
+mod static_pods;
+mod systemd;
+mod targets;
 
 use std::path::PathBuf;
 
 use bulkhead_model::{LoadError, LoadStats, Object};
+
+use run::Run;
 
 /// What to read.
 #[derive(Clone, Debug)]
@@ -30,6 +53,11 @@ pub struct Collected {
 
 /// Reads the node under `options.root`.
 pub fn collect(options: &CollectOptions) -> Collected {
-    let _ = options;
-    Collected::default()
+    let mut run = Run::start(options);
+    run.kubelet_command_line();
+    run.kubelet_configuration();
+    run.static_pods();
+    run.component_files();
+    run.fixed_locations();
+    run.finish()
 }
