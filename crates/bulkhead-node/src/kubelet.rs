@@ -354,7 +354,7 @@ impl<'a> Kubelet<'a> {
             ),
             Source::Default => {
                 let mut decided = match &setting.value {
-                    SettingValue::Unset => "not set".to_string(),
+                    SettingValue::Unset => "not set; there is no default".to_string(),
                     value => format!("not set; the default is {value}"),
                 };
                 if !self.uses_config_file() && field.config_default.differs(field.flag_default) {

@@ -188,7 +188,10 @@ fn defaults_shared_by_both_modes() {
     for inv in [&flags_only, &config_only] {
         let k = &Kubelet::resolve(inv)[0];
         assert_eq!(k.setting(&ROTATE_CERTIFICATES).value.as_bool(), Some(false));
-        assert_eq!(k.setting(&SERVER_TLS_BOOTSTRAP).value.as_bool(), Some(false));
+        assert_eq!(
+            k.setting(&SERVER_TLS_BOOTSTRAP).value.as_bool(),
+            Some(false)
+        );
         assert_eq!(k.setting(&SECCOMP_DEFAULT).value.as_bool(), Some(false));
         assert_eq!(k.setting(&POD_PIDS_LIMIT).value.as_i64(), Some(-1));
         assert_eq!(k.setting(&EVENT_RECORD_QPS).value.as_i64(), Some(50));
