@@ -1,8 +1,8 @@
 //! The kubelet's effective configuration, with the source that decided every setting.
 //!
 //! The kubelet reads, from weakest to strongest: its built-in defaults, the `--config` file,
-//! the drop-ins of `--config-dir` (files ending in `.conf`, in name order, each overriding the
-//! ones before field by field), and its command-line flags. The defaults themselves depend on
+//! the drop-ins of `--config-dir` (files ending in `.conf`, subdirectories included, in name
+//! order, each overriding the ones before field by field), and its command-line flags. The defaults themselves depend on
 //! the mode: with a config file the `KubeletConfiguration` v1beta1 defaults apply (anonymous
 //! authentication off, Webhook authorization, no read-only port); with flags alone the
 //! legacy flag defaults apply (anonymous on, AlwaysAllow, read-only port 10255). Reading a
@@ -187,13 +187,18 @@ impl<'a> Kubelet<'a> {
                         // Files in the directory that the kubelet skips (not `.conf`) are
                         // not configurations of their own either.
                         used[i] = true;
-                        if !name.contains('/') && name.ends_with(".conf") {
+                        // The kubelet walks the directory recursively (`filepath.WalkDir`),
+                        // so drop-ins in subdirectories count too.
+                        if name.ends_with(".conf") {
                             drop_ins.push((name.to_string(), *object));
                         }
                     }
                 }
             }
-            drop_ins.sort_by(|a, b| a.0.cmp(&b.0));
+            // WalkDir's order: entries sorted by name within each directory, a
+            // subdirectory's files where its name sorts (`a/x.conf` before `a.conf`), which
+            // is the order of the paths compared component by component.
+            drop_ins.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
             kubelets.push(Kubelet {
                 command_line: Some(line),
                 config,

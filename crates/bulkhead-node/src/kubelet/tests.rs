@@ -281,3 +281,69 @@ fn a_config_file_that_was_not_scanned_is_named() {
     ]);
     assert!(Kubelet::resolve(&inv)[0].missing_config().is_none());
 }
+
+#[test]
+fn drop_ins_in_subdirectories_apply_in_the_order_the_kubelet_walks_them() {
+    let inv = objects(&[
+        (
+            "/proc/9/cmdline",
+            &process(&["--config-dir=/etc/kubelet.conf.d/"]),
+        ),
+        (
+            "/etc/kubelet.conf.d/a.conf",
+            &format!("{CONFIG}readOnlyPort: 10255\n"),
+        ),
+        (
+            "/etc/kubelet.conf.d/a/x.conf",
+            &format!("{CONFIG}readOnlyPort: 0\n"),
+        ),
+        (
+            "/etc/kubelet.conf.d/a/notes.txt",
+            &format!("{CONFIG}readOnlyPort: 1\n"),
+        ),
+    ]);
+    let kubelets = Kubelet::resolve(&inv);
+    assert_eq!(
+        kubelets.len(),
+        1,
+        "every file under the directory belongs to it"
+    );
+    let k = &kubelets[0];
+    let names: Vec<&str> = k
+        .drop_ins
+        .iter()
+        .map(|o| o.origin.file.path.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["/etc/kubelet.conf.d/a/x.conf", "/etc/kubelet.conf.d/a.conf"]
+    );
+    // Drop-ins alone make a config-file kubelet; the last one walked wins.
+    assert!(k.uses_config_file());
+    let port = k.setting(&READ_ONLY_PORT);
+    assert_eq!(port.value.as_i64(), Some(10255));
+    assert!(matches!(port.source, Source::DropIn { .. }));
+}
+
+#[test]
+fn a_zero_in_a_drop_in_is_not_defaulted() {
+    // Drop-ins are merged onto the defaulted config file, so their zero values stay.
+    let inv = objects(&[
+        (
+            "/proc/9/cmdline",
+            &process(&["--config=/c.yaml", "--config-dir=/d"]),
+        ),
+        (
+            "/c.yaml",
+            &format!("{CONFIG}streamingConnectionIdleTimeout: 0s\n"),
+        ),
+        (
+            "/d/10.conf",
+            &format!("{CONFIG}streamingConnectionIdleTimeout: 0s\n"),
+        ),
+    ]);
+    let k = &Kubelet::resolve(&inv)[0];
+    let timeout = k.setting(&STREAMING_CONNECTION_IDLE_TIMEOUT);
+    assert_eq!(timeout.value.as_duration(), Some(0.0));
+    assert!(matches!(timeout.source, Source::DropIn { .. }));
+}

@@ -10,7 +10,7 @@ declare_check! {
     /// `authentication.anonymous.enabled` in the `--config` file, then the default of the
     /// kubelet's mode. That default is `false` with a config file but `true` for a kubelet
     /// started with flags alone, so a flags-only kubelet that never mentions the setting is
-    /// reported.
+    /// reported, and a kubelet with a config file that leaves it unset is not.
     ///
     /// ## Why it matters
     /// With anonymous authentication on, any request to the kubelet's API (port 10250) that

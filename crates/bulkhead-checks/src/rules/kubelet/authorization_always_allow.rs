@@ -8,7 +8,8 @@ declare_check! {
     /// Kubelets whose authorization mode is `AlwaysAllow`. The mode comes from
     /// `--authorization-mode`, the drop-ins, `authorization.mode` in the config file, or the
     /// default: `Webhook` with a config file (also when the field is written as `""`), but
-    /// `AlwaysAllow` for a kubelet started with flags alone.
+    /// `AlwaysAllow` for a kubelet started with flags alone, so only the latter is reported
+    /// when nothing is written.
     ///
     /// ## Why it matters
     /// `AlwaysAllow` lets every request that passes authentication (and every anonymous one,

@@ -5,15 +5,18 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// Kubelets whose event creation rate is unlimited: `eventRecordQPS: 0` (or
-    /// `--event-qps=0`). The default is 50 per second in both modes. CIS asks for "an
-    /// appropriate level", which depends on the cluster; the one value that can be judged
-    /// without knowing it is 0, which removes the limit. Low severity: a lead to review.
+    /// Kubelets whose event rate is set to 0: `eventRecordQPS: 0` (or `--event-qps=0`). The
+    /// default is 50 per second in both modes. CIS asks for "an appropriate level", which
+    /// depends on the cluster; 0 is the one value that is wrong without knowing it. The
+    /// configuration reference calls 0 "no limit", but the kubelet hands the value to its
+    /// event API client, and client-go replaces a QPS of 0 with its own default of 5 per
+    /// second: in practice 0 throttles events to a tenth of the kubelet's default. Low
+    /// severity: a lead to review.
     ///
     /// ## Why it matters
-    /// Events record what happened to pods and nodes. Without a limit, a misbehaving
-    /// workload can make the kubelet flood the API server with events; a limit set too low
-    /// drops the events an investigation needs.
+    /// Events record what happened to pods and nodes. A rate set too low makes the kubelet
+    /// queue and then drop the events an investigation needs; no limit at all would let a
+    /// misbehaving workload flood the API server. Either reading of 0 is one of these.
     ///
     /// ## Example
     /// ```yaml
@@ -32,12 +35,13 @@ declare_check! {
     /// ## References
     /// - CIS Kubernetes Benchmark v1.12, 4.2.8
     /// - https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/
-    pub static EVENT_RECORD_QPS_UNLIMITED = Check {
+    /// - https://pkg.go.dev/k8s.io/client-go/rest#Config (a QPS of 0 means DefaultQPS, 5)
+    pub static EVENT_RECORD_QPS_ZERO = Check {
         id: "BHL008",
         slug: "kubelet-event-record-qps",
         severity: Severity::Low,
         family: Family::Kubelet,
-        remediation: "set eventRecordQPS (or --event-qps) to a finite rate that captures the node's events, such as the default 50",
+        remediation: "set eventRecordQPS (or --event-qps) to a positive rate that captures the node's events, such as the default 50",
         compliance: Compliance {
             cis: &["4.2.8"],
             pss: &[],
@@ -54,13 +58,16 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         sink,
         &EVENT_RECORD_QPS,
         "the event rate limit",
-        |value| match value.as_i64() {
+        |value| {
+            match value.as_i64() {
             Some(0) => Some(
-                "event creation is not rate limited (eventRecordQPS 0 means unlimited)".to_string(),
+                "the event rate is 0, documented as unlimited but throttled by client-go's default of 5 events per second"
+                    .to_string(),
             ),
             Some(qps) if qps < 0 => Some(unreadable(value, "event rate (it must not be negative)")),
             Some(_) => None,
             None => Some(unreadable(value, "number")),
+        }
         },
     );
 }

@@ -173,3 +173,58 @@ pub fn config_map_key_for<'a>(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::config_map_key_for;
+    use bulkhead_model::{load_text, Limits};
+
+    fn key_for(volumes: &str, mounts: &str, path: &str) -> Option<(String, String)> {
+        let text = format!(
+            "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: kube-proxy, namespace: kube-system}}\nspec:\n  template:\n    spec:\n      containers:\n      - name: kube-proxy\n        image: registry.k8s.io/kube-proxy:v1.31.2\n        volumeMounts: {mounts}\n      volumes: {volumes}\n"
+        );
+        let loaded = load_text("ds.yaml", &text, &Limits::default());
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        let object = &loaded.objects[0];
+        let container = object.root.at("/spec/template/spec/containers/0").unwrap();
+        config_map_key_for(object, container, path)
+    }
+
+    #[test]
+    fn a_path_under_a_config_map_mount_is_its_key() {
+        let volumes = "[{name: kube-proxy, configMap: {name: kube-proxy}}]";
+        let mounts = "[{name: kube-proxy, mountPath: /var/lib/kube-proxy/}]";
+        assert_eq!(
+            key_for(volumes, mounts, "/var/lib/kube-proxy/config.conf"),
+            Some(("kube-proxy".to_string(), "config.conf".to_string()))
+        );
+        assert_eq!(key_for(volumes, mounts, "/etc/kube-proxy.conf"), None);
+    }
+
+    #[test]
+    fn items_remap_keys_and_sub_paths_mount_one_file() {
+        let volumes = "[{name: cfg, configMap: {name: proxy-config, items: [{key: config.conf, path: proxy.yaml}]}}]";
+        let mounts = "[{name: cfg, mountPath: /etc/kube-proxy}]";
+        assert_eq!(
+            key_for(volumes, mounts, "/etc/kube-proxy/proxy.yaml"),
+            Some(("proxy-config".to_string(), "config.conf".to_string()))
+        );
+        assert_eq!(
+            key_for(volumes, mounts, "/etc/kube-proxy/config.conf"),
+            None
+        );
+
+        let volumes = "[{name: cfg, configMap: {name: proxy-config}}]";
+        let mounts = "[{name: cfg, mountPath: /etc/kube-proxy/config.yaml, subPath: config.conf}]";
+        assert_eq!(
+            key_for(volumes, mounts, "/etc/kube-proxy/config.yaml"),
+            Some(("proxy-config".to_string(), "config.conf".to_string()))
+        );
+        let volumes = "[{name: cfg, hostPath: {path: /etc/kube-proxy}}]";
+        let mounts = "[{name: cfg, mountPath: /etc/kube-proxy}]";
+        assert_eq!(
+            key_for(volumes, mounts, "/etc/kube-proxy/config.yaml"),
+            None
+        );
+    }
+}

@@ -21,6 +21,9 @@ declare_check! {
     /// means the default `127.0.0.1:10249`; an empty flag turns the server off. Configuration
     /// files and `kube-proxy` ConfigMaps scanned on their own are judged too. A `--config`
     /// file that was not scanned is reported as unjudged, because the flags cannot tell.
+    /// The host is compared as an address, not as text: `[::1]:10249` is loopback,
+    /// `127.0.0.10` is loopback too, and `0.0.0.0` or an empty host (`:10249`) means every
+    /// interface.
     ///
     /// ## Why it matters
     /// The metrics endpoint answers without authentication. Bound to `0.0.0.0` it tells

@@ -31,7 +31,7 @@ pub static CHECKS: &[&Check] = &[
     &streaming_idle_timeout::STREAMING_IDLE_TIMEOUT_DISABLED,
     &iptables_util_chains::IPTABLES_UTIL_CHAINS_DISABLED,
     &hostname_override::HOSTNAME_OVERRIDE_SET,
-    &event_record_qps::EVENT_RECORD_QPS_UNLIMITED,
+    &event_record_qps::EVENT_RECORD_QPS_ZERO,
     &tls_serving_certificate::SELF_SIGNED_SERVING_CERTIFICATE,
     &rotate_certificates::CLIENT_CERTIFICATE_NOT_ROTATED,
     &rotate_server_certificate::SERVING_CERTIFICATE_NOT_ROTATED,

@@ -7,7 +7,8 @@ declare_check! {
     /// ## What it checks
     /// Kubelets that put no limit on the process ids of a pod: `podPidsLimit` (or
     /// `--pod-max-pids`) is not above 0. The default is -1, no limit, in both modes, so an
-    /// unset value is reported.
+    /// unset value is reported; so is a written -1 or 0, which CIS's audit (the field is set)
+    /// would pass.
     ///
     /// ## Why it matters
     /// Process ids are a node-wide resource. One pod running a fork bomb, or simply leaking

@@ -69,12 +69,17 @@ fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>) {
         if serving.from_files() && !serving.bootstrap_requested() {
             return;
         }
+        let problem = if serving.bootstrap_requested() {
+            "the RotateKubeletServerCertificate feature gate is off although serverTLSBootstrap is on: the kubelet rejects this configuration"
+        } else {
+            "the RotateKubeletServerCertificate feature gate is off: the kubelet never rotates its serving certificate"
+        };
         report_setting(
             sink,
             kubelet,
             &ROTATE_SERVER_CERTIFICATE_GATE,
             gate,
-            "the RotateKubeletServerCertificate feature gate is off: the kubelet never rotates its serving certificate",
+            problem,
         );
         return;
     }

@@ -7,7 +7,8 @@ declare_check! {
     /// ## What it checks
     /// Kubelets that run containers without a seccomp profile unless the pod asks for one:
     /// `seccompDefault` (or `--seccomp-default`) is false, which is its default in both
-    /// modes, so an unset value is reported.
+    /// modes, so an unset value is reported, and so is a written `false`, which CIS's audit
+    /// (the field is set) would pass.
     ///
     /// ## Why it matters
     /// With `seccompDefault: true` every container that does not choose a profile gets the

@@ -8,8 +8,9 @@ declare_check! {
     /// Kubelets whose streaming connections (exec, attach, port-forward) never time out:
     /// `--streaming-connection-idle-timeout=0` (or a negative duration). The default is 4h in
     /// both modes. In a config file a zero `streamingConnectionIdleTimeout` (`0`, `0s`) is
-    /// replaced by that default when the file is loaded, so it is not reported there; on the
-    /// command line, which is applied after defaulting, zero means no timeout.
+    /// replaced by that default when the file is loaded, so it is not reported there; in a
+    /// `--config-dir` drop-in or on the command line, both applied after defaulting, zero
+    /// means no timeout.
     ///
     /// ## Why it matters
     /// Idle streams that are never closed hold kubelet resources open and let a forgotten

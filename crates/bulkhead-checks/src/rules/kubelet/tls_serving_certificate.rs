@@ -14,7 +14,9 @@ declare_check! {
     /// `--tls-private-key-file`) nor a certificate requested from the cluster
     /// (`serverTLSBootstrap: true` or `--rotate-server-certificates`, with the
     /// `RotateKubeletServerCertificate` feature gate not turned off). Only one file of the
-    /// pair, or bootstrap with the gate turned off, is reported too.
+    /// pair is reported too, and so is bootstrap with the gate turned off, which the
+    /// kubelet's validation rejects. CIS's audit only looks for the two files; a kubelet
+    /// that bootstraps its certificate from the cluster is not reported here.
     ///
     /// ## Why it matters
     /// Without either, the kubelet generates a self-signed certificate at start. Clients,
@@ -81,7 +83,7 @@ fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>) {
                 kubelet,
                 &ROTATE_SERVER_CERTIFICATE_GATE,
                 gate,
-                "serverTLSBootstrap is on but the RotateKubeletServerCertificate feature gate is off, so the kubelet does not request its serving certificate",
+                "serverTLSBootstrap is on but the RotateKubeletServerCertificate feature gate it needs is off: the kubelet rejects this configuration",
             );
             return;
         }
