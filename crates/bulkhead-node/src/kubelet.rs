@@ -244,7 +244,7 @@ impl<'a> Kubelet<'a> {
         if let (Some(flag), Some(line)) = (field.flag, &self.command_line) {
             if let Some(arg) = line.flag(flag) {
                 return Setting {
-                    value: flag_value(arg, field),
+                    value: flag_value(line, arg, flag),
                     source: Source::Flag {
                         object: line.object_of(arg),
                         arg: arg.clone(),
@@ -386,7 +386,13 @@ fn zero_means_default(field: &Field, value: &SettingValue) -> bool {
     }
 }
 
-fn flag_value(arg: &Arg, _field: &Field) -> SettingValue {
+/// Flags that pflag accumulates over repetitions (string slices): every occurrence counts.
+const LIST_FLAGS: &[&str] = &["tls-cipher-suites"];
+
+fn flag_value(line: &CommandLine<'_>, arg: &Arg, flag: &str) -> SettingValue {
+    if LIST_FLAGS.contains(&flag) {
+        return SettingValue::List(line.list(flag).into_iter().map(|(item, _)| item).collect());
+    }
     match &arg.value {
         None => SettingValue::Bool(true),
         Some(text) => SettingValue::Text(text.clone()),
@@ -496,13 +502,6 @@ pub mod fields {
         flag: Some("protect-kernel-defaults"),
         config_default: Default::Bool(false),
         flag_default: Default::Bool(false),
-    };
-    /// `--hostname-override`: a flag only, there is no configuration field.
-    pub const HOSTNAME_OVERRIDE: Field = Field {
-        config: "/-hostname-override-flag-only",
-        flag: Some("hostname-override"),
-        config_default: Default::Unset,
-        flag_default: Default::Unset,
     };
     /// `eventRecordQPS` (`--event-qps`): events per second the kubelet may create; 0 means
     /// no limit. Defaulted to 50 when unset (v1beta1 defaulting; a written 0 stays 0).

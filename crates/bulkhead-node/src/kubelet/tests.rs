@@ -347,3 +347,22 @@ fn a_zero_in_a_drop_in_is_not_defaulted() {
     assert_eq!(timeout.value.as_duration(), Some(0.0));
     assert!(matches!(timeout.source, Source::DropIn { .. }));
 }
+
+#[test]
+fn repeated_cipher_suite_flags_accumulate() {
+    let inv = objects(&[(
+        "/proc/9/cmdline",
+        &process(&[
+            "--tls-cipher-suites=TLS_RSA_WITH_AES_128_CBC_SHA",
+            "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        ]),
+    )]);
+    let k = &Kubelet::resolve(&inv)[0];
+    assert_eq!(
+        k.setting(&TLS_CIPHER_SUITES).value.items(),
+        [
+            "TLS_RSA_WITH_AES_128_CBC_SHA",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+        ]
+    );
+}
