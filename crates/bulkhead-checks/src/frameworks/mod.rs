@@ -51,7 +51,8 @@ pub struct Coverage {
     pub node: bool,
     /// What the scan held that individual controls need (a control's `needs` in its
     /// catalogue): `component:<program>` for each control-plane or node component whose
-    /// configuration was read, `file:<role>` for each role of a `File` object
+    /// configuration was read, `command-line:<program>` when its command line itself was
+    /// (flag-only settings), `file:<role>` for each role of a `File` object
     /// (`bulkhead_node::roles`), `kind:<Kind>` for configuration kinds (`kind:Policy`).
     pub subjects: BTreeSet<String>,
 }
@@ -85,6 +86,8 @@ impl Coverage {
         let mut subjects = BTreeSet::new();
         for line in command_lines(inventory) {
             subjects.insert(format!("component:{}", line.component.program()));
+            // Settings that exist only as flags need the command line itself.
+            subjects.insert(format!("command-line:{}", line.component.program()));
         }
         for object in objects {
             match (object.api_version.as_str(), object.kind.as_str()) {
