@@ -1,5 +1,7 @@
 //! Kubelet and kube-proxy: every setting resolved with its real precedence (defaults, the
 //! `--config` file, `--config-dir` drop-ins, flags) and reported where it was decided.
+//! Configurations kept in kubeadm's ConfigMaps (`kubelet-config`, `kube-proxy`) are judged
+//! too, so a live cluster scan covers them.
 
 pub mod anonymous_auth;
 pub mod authorization_always_allow;

@@ -1,7 +1,7 @@
 use bulkhead_node::kubelet::fields::SERVER_TLS_BOOTSTRAP;
 use bulkhead_node::kubelet::Kubelet;
 
-use crate::rules::kubelet::judge::{report_setting, unscanned_config};
+use crate::rules::kubelet::judge::{for_each_kubelet, report_setting, unscanned_config, Place};
 use crate::rules::kubelet::serving_certificate::{
     ServingCertificate, ROTATE_SERVER_CERTIFICATE_GATE,
 };
@@ -58,12 +58,10 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    for kubelet in Kubelet::resolve(cx.inventory) {
-        judge(sink, &kubelet);
-    }
+    for_each_kubelet(cx, sink, judge);
 }
 
-fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>) {
+fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>, place: &Place<'_>) {
     let serving = ServingCertificate::of(kubelet);
     if let Some(gate) = serving.gate.as_ref().filter(|_| serving.gate_disabled()) {
         if serving.from_files() && !serving.bootstrap_requested() {
@@ -77,6 +75,7 @@ fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>) {
         report_setting(
             sink,
             kubelet,
+            place,
             &ROTATE_SERVER_CERTIFICATE_GATE,
             gate,
             problem,
@@ -97,6 +96,7 @@ fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>) {
     report_setting(
         sink,
         kubelet,
+        place,
         &SERVER_TLS_BOOTSTRAP,
         &serving.bootstrap,
         "the kubelet does not rotate its serving certificate: serverTLSBootstrap is off",

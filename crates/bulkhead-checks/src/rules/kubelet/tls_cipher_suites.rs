@@ -1,7 +1,7 @@
 use bulkhead_node::kubelet::fields::{TLS_CIPHER_SUITES, TLS_MIN_VERSION};
 use bulkhead_node::kubelet::Kubelet;
 
-use crate::rules::kubelet::judge::{report_setting, unscanned_config};
+use crate::rules::kubelet::judge::{for_each_kubelet, report_setting, unscanned_config, Place};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 /// Suites with forward secrecy and an AEAD cipher: the CIS list (both spellings Go accepts
@@ -75,39 +75,43 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    for kubelet in Kubelet::resolve(cx.inventory) {
-        let min_version = kubelet.setting(&TLS_MIN_VERSION);
-        if min_version.value.as_text() == Some("VersionTLS13") {
-            continue;
-        }
-        let suites = kubelet.setting(&TLS_CIPHER_SUITES);
-        if unscanned_config(sink, &kubelet, &suites, "the TLS cipher suites") {
-            continue;
-        }
-        let items = suites.value.items();
-        if items.is_empty() {
-            report_setting(
-                sink,
-                &kubelet,
-                &TLS_CIPHER_SUITES,
-                &suites,
-                "no cipher suites are set, so Go's defaults apply, and they include CBC-mode suites with SHA-1",
-            );
-            continue;
-        }
-        let weak: Vec<&str> = items
-            .iter()
-            .map(String::as_str)
-            .filter(|s| !STRONG.contains(s))
-            .collect();
-        if !weak.is_empty() {
-            report_setting(
-                sink,
-                &kubelet,
-                &TLS_CIPHER_SUITES,
-                &suites,
-                &format!("weak cipher suites are allowed: {}", weak.join(", ")),
-            );
-        }
+    for_each_kubelet(cx, sink, judge);
+}
+
+fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>, place: &Place<'_>) {
+    let min_version = kubelet.setting(&TLS_MIN_VERSION);
+    if min_version.value.as_text() == Some("VersionTLS13") {
+        return;
+    }
+    let suites = kubelet.setting(&TLS_CIPHER_SUITES);
+    if unscanned_config(sink, kubelet, &suites, "the TLS cipher suites") {
+        return;
+    }
+    let items = suites.value.items();
+    if items.is_empty() {
+        report_setting(
+            sink,
+            kubelet,
+            place,
+            &TLS_CIPHER_SUITES,
+            &suites,
+            "no cipher suites are set, so Go's defaults apply, and they include CBC-mode suites with SHA-1",
+        );
+        return;
+    }
+    let weak: Vec<&str> = items
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !STRONG.contains(s))
+        .collect();
+    if !weak.is_empty() {
+        report_setting(
+            sink,
+            kubelet,
+            place,
+            &TLS_CIPHER_SUITES,
+            &suites,
+            &format!("weak cipher suites are allowed: {}", weak.join(", ")),
+        );
     }
 }

@@ -1,7 +1,7 @@
 use bulkhead_node::kubelet::fields::{SERVER_TLS_BOOTSTRAP, TLS_CERT_FILE, TLS_PRIVATE_KEY_FILE};
 use bulkhead_node::kubelet::Kubelet;
 
-use crate::rules::kubelet::judge::{report_setting, unscanned_config};
+use crate::rules::kubelet::judge::{for_each_kubelet, report_setting, unscanned_config, Place};
 use crate::rules::kubelet::serving_certificate::{
     is_set, ServingCertificate, ROTATE_SERVER_CERTIFICATE_GATE,
 };
@@ -61,12 +61,10 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    for kubelet in Kubelet::resolve(cx.inventory) {
-        judge(sink, &kubelet);
-    }
+    for_each_kubelet(cx, sink, judge);
 }
 
-fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>) {
+fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>, place: &Place<'_>) {
     let serving = ServingCertificate::of(kubelet);
     if serving.bootstrapped() || serving.from_files() {
         return;
@@ -81,6 +79,7 @@ fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>) {
             report_setting(
                 sink,
                 kubelet,
+                place,
                 &ROTATE_SERVER_CERTIFICATE_GATE,
                 gate,
                 "serverTLSBootstrap is on but the RotateKubeletServerCertificate feature gate it needs is off: the kubelet rejects this configuration",
@@ -92,6 +91,7 @@ fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>) {
         (true, false) => report_setting(
             sink,
             kubelet,
+            place,
             &TLS_PRIVATE_KEY_FILE,
             &serving.key,
             "tlsCertFile is set but tlsPrivateKeyFile is not",
@@ -99,6 +99,7 @@ fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>) {
         (false, true) => report_setting(
             sink,
             kubelet,
+            place,
             &TLS_CERT_FILE,
             &serving.cert,
             "tlsPrivateKeyFile is set but tlsCertFile is not",
@@ -106,6 +107,7 @@ fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>) {
         _ => report_setting(
             sink,
             kubelet,
+            place,
             &SERVER_TLS_BOOTSTRAP,
             &serving.bootstrap,
             "the kubelet serves a self-signed certificate: neither tlsCertFile and tlsPrivateKeyFile nor serverTLSBootstrap is set",
