@@ -1,8 +1,8 @@
 //! The kubelet's effective configuration, with the source that decided every setting.
 //!
 //! The kubelet reads, from weakest to strongest: its built-in defaults, the `--config` file,
-//! the drop-ins of `--config-dir` (files ending in `.conf`, in name order, each overriding the
-//! ones before field by field), and its command-line flags. The defaults themselves depend on
+//! the drop-ins of `--config-dir` (files ending in `.conf`, subdirectories included, in name
+//! order, each overriding the ones before field by field), and its command-line flags. The defaults themselves depend on
 //! the mode: with a config file the `KubeletConfiguration` v1beta1 defaults apply (anonymous
 //! authentication off, Webhook authorization, no read-only port); with flags alone the
 //! legacy flag defaults apply (anonymous on, AlwaysAllow, read-only port 10255). Reading a
@@ -77,6 +77,16 @@ impl SettingValue {
     pub fn is_unset(&self) -> bool {
         matches!(self, SettingValue::Unset)
     }
+
+    /// A Go duration (`4h0m0s`, `5m`, `0`) in seconds. A bare integer counts only when it is
+    /// 0 (YAML `0`): `metav1.Duration` takes strings, so other numbers are not durations.
+    pub fn as_duration(&self) -> Option<f64> {
+        match self {
+            SettingValue::Text(t) => crate::duration::parse_duration(t),
+            SettingValue::Int(0) => Some(0.0),
+            _ => None,
+        }
+    }
 }
 
 impl std::fmt::Display for SettingValue {
@@ -134,6 +144,11 @@ pub enum Default {
 }
 
 impl Default {
+    /// Whether two defaults differ (the modes disagree about this setting).
+    pub fn differs(self, other: Default) -> bool {
+        self.value() != other.value()
+    }
+
     fn value(self) -> SettingValue {
         match self {
             Default::Bool(b) => SettingValue::Bool(b),
@@ -172,13 +187,18 @@ impl<'a> Kubelet<'a> {
                         // Files in the directory that the kubelet skips (not `.conf`) are
                         // not configurations of their own either.
                         used[i] = true;
-                        if !name.contains('/') && name.ends_with(".conf") {
+                        // The kubelet walks the directory recursively (`filepath.WalkDir`),
+                        // so drop-ins in subdirectories count too.
+                        if name.ends_with(".conf") {
                             drop_ins.push((name.to_string(), *object));
                         }
                     }
                 }
             }
-            drop_ins.sort_by(|a, b| a.0.cmp(&b.0));
+            // WalkDir's order: entries sorted by name within each directory, a
+            // subdirectory's files where its name sorts (`a/x.conf` before `a.conf`), which
+            // is the order of the paths compared component by component.
+            drop_ins.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
             kubelets.push(Kubelet {
                 command_line: Some(line),
                 config,
@@ -207,12 +227,24 @@ impl<'a> Kubelet<'a> {
                 .is_some_and(|l| l.flag("config").is_some_and(|a| !a.text().is_empty()))
     }
 
+    /// The `--config` flag when the file it names was not scanned: the values there (and
+    /// the defaults of a config-file kubelet) cannot be told apart from the file's absence.
+    pub fn missing_config(&self) -> Option<&Arg> {
+        if self.config.is_some() {
+            return None;
+        }
+        self.command_line
+            .as_ref()?
+            .flag("config")
+            .filter(|a| !a.text().is_empty())
+    }
+
     /// The effective value of a setting and what decided it.
     pub fn setting(&self, field: &Field) -> Setting<'a> {
         if let (Some(flag), Some(line)) = (field.flag, &self.command_line) {
             if let Some(arg) = line.flag(flag) {
                 return Setting {
-                    value: flag_value(arg, field),
+                    value: flag_value(line, arg, flag),
                     source: Source::Flag {
                         object: line.object_of(arg),
                         arg: arg.clone(),
@@ -220,8 +252,15 @@ impl<'a> Kubelet<'a> {
                 };
             }
         }
+        // `null` in a file is the Go zero of a pointer field: as if it were not written.
+        let written = |object: &'a Object| {
+            object
+                .root
+                .at(field.config)
+                .filter(|n| !matches!(n.value, Value::Null))
+        };
         for object in self.drop_ins.iter().rev() {
-            if let Some(node) = object.root.at(field.config) {
+            if let Some(node) = written(object) {
                 return Setting {
                     value: node_value(node),
                     source: Source::DropIn {
@@ -232,9 +271,18 @@ impl<'a> Kubelet<'a> {
             }
         }
         if let Some(object) = self.config {
-            if let Some(node) = object.root.at(field.config) {
+            if let Some(node) = written(object) {
+                let value = node_value(node);
+                // The config file is defaulted after decoding, and for some fields the
+                // defaulting tests the Go zero value: a written zero becomes the default.
+                // Drop-ins are merged onto the already defaulted file, so there a zero stays.
+                let value = if zero_means_default(field, &value) {
+                    field.config_default.value()
+                } else {
+                    value
+                };
                 return Setting {
-                    value: node_value(node),
+                    value,
                     source: Source::Config {
                         object,
                         pointer: field.config.to_string(),
@@ -310,10 +358,13 @@ impl<'a> Kubelet<'a> {
                 ),
             ),
             Source::Default => {
-                let decided = match &setting.value {
-                    SettingValue::Unset => "not set".to_string(),
+                let mut decided = match &setting.value {
+                    SettingValue::Unset => "not set; there is no default".to_string(),
                     value => format!("not set; the default is {value}"),
                 };
+                if !self.uses_config_file() && field.config_default.differs(field.flag_default) {
+                    decided.push_str(" — the kubelet runs without a config file");
+                }
                 match (self.config, &self.command_line) {
                     (Some(config), _) => (config, field.config.to_string(), decided),
                     (None, Some(line)) => (line.object(), line.anchor.clone(), decided),
@@ -324,7 +375,24 @@ impl<'a> Kubelet<'a> {
     }
 }
 
-fn flag_value(arg: &Arg, _field: &Field) -> SettingValue {
+/// Fields whose v1beta1 defaulting replaces a written Go zero (`if obj.X == ""`, `if
+/// obj.X == zeroDuration`), so `mode: ""` is Webhook and `streamingConnectionIdleTimeout: 0s`
+/// is 4h in a config file.
+fn zero_means_default(field: &Field, value: &SettingValue) -> bool {
+    match field.config {
+        "/authorization/mode" => value.as_text() == Some(""),
+        "/streamingConnectionIdleTimeout" => value.as_duration() == Some(0.0),
+        _ => false,
+    }
+}
+
+/// Flags that pflag accumulates over repetitions (string slices): every occurrence counts.
+const LIST_FLAGS: &[&str] = &["tls-cipher-suites"];
+
+fn flag_value(line: &CommandLine<'_>, arg: &Arg, flag: &str) -> SettingValue {
+    if LIST_FLAGS.contains(&flag) {
+        return SettingValue::List(line.list(flag).into_iter().map(|(item, _)| item).collect());
+    }
     match &arg.value {
         None => SettingValue::Bool(true),
         Some(text) => SettingValue::Text(text.clone()),
@@ -353,18 +421,24 @@ fn node_value(node: &Node) -> SettingValue {
 pub mod fields {
     use super::{Default, Field};
 
+    /// `authentication.anonymous.enabled` (`--anonymous-auth`): v1beta1 defaulting sets
+    /// false; the legacy flag defaults (`applyLegacyDefaults`) set true.
     pub const ANONYMOUS_AUTH: Field = Field {
         config: "/authentication/anonymous/enabled",
         flag: Some("anonymous-auth"),
         config_default: Default::Bool(false),
         flag_default: Default::Bool(true),
     };
+    /// `authentication.webhook.enabled` (`--authentication-token-webhook`): true in a
+    /// config file, false with flags alone.
     pub const WEBHOOK_AUTHENTICATION: Field = Field {
         config: "/authentication/webhook/enabled",
         flag: Some("authentication-token-webhook"),
         config_default: Default::Bool(true),
         flag_default: Default::Bool(false),
     };
+    /// `authorization.mode` (`--authorization-mode`): Webhook in a config file (also when
+    /// written as `""`), AlwaysAllow with flags alone.
     pub const AUTHORIZATION_MODE: Field = Field {
         config: "/authorization/mode",
         flag: Some("authorization-mode"),
@@ -377,6 +451,8 @@ pub mod fields {
         config_default: Default::Unset,
         flag_default: Default::Unset,
     };
+    /// `readOnlyPort` (`--read-only-port`): not defaulted in a config file, so 0 (off);
+    /// 10255 with flags alone.
     pub const READ_ONLY_PORT: Field = Field {
         config: "/readOnlyPort",
         flag: Some("read-only-port"),
@@ -400,6 +476,85 @@ pub mod fields {
         flag: Some("tls-private-key-file"),
         config_default: Default::Unset,
         flag_default: Default::Unset,
+    };
+    /// `streamingConnectionIdleTimeout` (`--streaming-connection-idle-timeout`): idle exec,
+    /// attach and port-forward streams are closed after this long. v1beta1 defaulting sets
+    /// 4h when the field is the zero duration, so `0s` in a config file means 4h; the flag
+    /// is applied after defaulting, so `--streaming-connection-idle-timeout=0` means no
+    /// timeout. The flag default is the same 4h (the legacy defaults do not change it).
+    pub const STREAMING_CONNECTION_IDLE_TIMEOUT: Field = Field {
+        config: "/streamingConnectionIdleTimeout",
+        flag: Some("streaming-connection-idle-timeout"),
+        config_default: Default::Text("4h0m0s"),
+        flag_default: Default::Text("4h0m0s"),
+    };
+    /// `makeIPTablesUtilChains` (`--make-iptables-util-chains`): defaulted to true in both
+    /// modes (v1beta1 `SetDefaults_KubeletConfiguration`).
+    pub const MAKE_IPTABLES_UTIL_CHAINS: Field = Field {
+        config: "/makeIPTablesUtilChains",
+        flag: Some("make-iptables-util-chains"),
+        config_default: Default::Bool(true),
+        flag_default: Default::Bool(true),
+    };
+    /// `protectKernelDefaults` (`--protect-kernel-defaults`): not defaulted, so false.
+    pub const PROTECT_KERNEL_DEFAULTS: Field = Field {
+        config: "/protectKernelDefaults",
+        flag: Some("protect-kernel-defaults"),
+        config_default: Default::Bool(false),
+        flag_default: Default::Bool(false),
+    };
+    /// `eventRecordQPS` (`--event-qps`): events per second the kubelet may create; 0 means
+    /// no limit. Defaulted to 50 when unset (v1beta1 defaulting; a written 0 stays 0).
+    pub const EVENT_RECORD_QPS: Field = Field {
+        config: "/eventRecordQPS",
+        flag: Some("event-qps"),
+        config_default: Default::Int(50),
+        flag_default: Default::Int(50),
+    };
+    /// `rotateCertificates` (`--rotate-certificates`): client certificate rotation. Not
+    /// defaulted, so false in both modes (kubeadm writes `true` into its config).
+    pub const ROTATE_CERTIFICATES: Field = Field {
+        config: "/rotateCertificates",
+        flag: Some("rotate-certificates"),
+        config_default: Default::Bool(false),
+        flag_default: Default::Bool(false),
+    };
+    /// `serverTLSBootstrap` (`--rotate-server-certificates`): request the serving
+    /// certificate from the certificates API and rotate it. Not defaulted, so false.
+    pub const SERVER_TLS_BOOTSTRAP: Field = Field {
+        config: "/serverTLSBootstrap",
+        flag: Some("rotate-server-certificates"),
+        config_default: Default::Bool(false),
+        flag_default: Default::Bool(false),
+    };
+    /// `tlsCipherSuites` (`--tls-cipher-suites`): unset means Go's default suites.
+    pub const TLS_CIPHER_SUITES: Field = Field {
+        config: "/tlsCipherSuites",
+        flag: Some("tls-cipher-suites"),
+        config_default: Default::Unset,
+        flag_default: Default::Unset,
+    };
+    /// `tlsMinVersion` (`--tls-min-version`): unset means Go's default minimum.
+    pub const TLS_MIN_VERSION: Field = Field {
+        config: "/tlsMinVersion",
+        flag: Some("tls-min-version"),
+        config_default: Default::Unset,
+        flag_default: Default::Unset,
+    };
+    /// `podPidsLimit` (`--pod-max-pids`): defaulted to -1 (no per-pod limit) when unset or
+    /// negative; the pod cgroup gets a limit only when the value is above 0.
+    pub const POD_PIDS_LIMIT: Field = Field {
+        config: "/podPidsLimit",
+        flag: Some("pod-max-pids"),
+        config_default: Default::Int(-1),
+        flag_default: Default::Int(-1),
+    };
+    /// `seccompDefault` (`--seccomp-default`): defaulted to false in both modes.
+    pub const SECCOMP_DEFAULT: Field = Field {
+        config: "/seccompDefault",
+        flag: Some("seccomp-default"),
+        config_default: Default::Bool(false),
+        flag_default: Default::Bool(false),
     };
     /// Not a configuration field: only a flag.
     pub const KUBECONFIG: Field = Field {

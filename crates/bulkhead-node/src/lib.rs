@@ -4,6 +4,7 @@
 //! - [`component`]: the command line of a control-plane or node component, wherever it was
 //!   written (a static Pod, a running process, systemd unit files), parsed flag by flag
 //!   ([`args`]), each flag with its own location.
+//! - [`duration`]: Go durations, as components read them from flags and files.
 //! - [`kubelet`]: the kubelet's effective configuration with its real precedence, each
 //!   setting with the source that decided it.
 //! - [`render`]: facts with no manifest (a process's argv, a file's mode and owner, a
@@ -15,6 +16,7 @@
 pub mod args;
 pub mod collect;
 pub mod component;
+pub mod duration;
 pub mod kubelet;
 pub mod render;
 pub mod roles;

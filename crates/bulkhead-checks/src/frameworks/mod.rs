@@ -19,6 +19,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use bulkhead_model::{Inventory, Node, Object, PodSpec};
+use bulkhead_node::kubelet::Kubelet;
 use bulkhead_node::{command_lines, Component, NODE_API_VERSION};
 
 use crate::check::Check;
@@ -51,7 +52,8 @@ pub struct Coverage {
     pub node: bool,
     /// What the scan held that individual controls need (a control's `needs` in its
     /// catalogue): `component:<program>` for each control-plane or node component whose
-    /// configuration was read, `file:<role>` for each role of a `File` object
+    /// configuration was read, `command-line:<program>` when its command line itself was
+    /// (flag-only settings), `file:<role>` for each role of a `File` object
     /// (`bulkhead_node::roles`), `kind:<Kind>` for configuration kinds (`kind:Policy`).
     pub subjects: BTreeSet<String>,
 }
@@ -89,6 +91,8 @@ impl Coverage {
         let mut subjects = BTreeSet::new();
         for line in command_lines(inventory) {
             subjects.insert(format!("component:{}", line.component.program()));
+            // Settings that exist only as flags need the command line itself.
+            subjects.insert(format!("command-line:{}", line.component.program()));
         }
         for object in objects {
             match (object.api_version.as_str(), object.kind.as_str()) {
@@ -110,6 +114,14 @@ impl Coverage {
             if CONFIGURATION_KINDS.contains(&(object.group(), object.kind.as_str())) {
                 subjects.insert(format!("kind:{}", object.kind));
             }
+        }
+        // A kubelet whose config file is not among the inputs cannot be judged: its settings
+        // would be taken from flags and defaults alone.
+        if Kubelet::resolve(inventory)
+            .iter()
+            .any(|k| k.missing_config().is_some())
+        {
+            subjects.remove("component:kubelet");
         }
         let has = |c: Component| subjects.contains(&format!("component:{}", c.program()));
         Coverage {

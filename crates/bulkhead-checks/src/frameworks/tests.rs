@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use bulkhead_model::{load_source, Inventory, Limits, SourceFile};
+use bulkhead_model::{load_source, load_text, Inventory, Limits, SourceFile};
 
 use super::catalogue::{all_frameworks, find_framework};
 use std::collections::BTreeSet;
@@ -389,4 +389,31 @@ fn configuration_kinds_count_only_in_their_own_api_group() {
         audit.control_plane,
         "an audit policy scanned alone can be judged"
     );
+}
+
+#[test]
+fn a_flag_only_control_needs_the_command_line_not_just_a_config_file() {
+    let config_only = Inventory::new(
+        load_text(
+            "config.yaml",
+            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
+            &Limits::default(),
+        )
+        .objects,
+    );
+    let coverage = Coverage::of(&config_only);
+    assert!(coverage.subjects.contains("component:kubelet"));
+    assert!(!coverage.subjects.contains("command-line:kubelet"));
+
+    let process = Inventory::new(
+        load_text(
+            "p.yaml",
+            "apiVersion: node.bulkhead.dev/v1\nkind: Process\nmetadata: {name: kubelet}\nspec:\n  command: [/usr/bin/kubelet, --config=/var/lib/kubelet/config.yaml]\n",
+            &Limits::default(),
+        )
+        .objects,
+    );
+    assert!(Coverage::of(&process)
+        .subjects
+        .contains("command-line:kubelet"));
 }

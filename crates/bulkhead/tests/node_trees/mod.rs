@@ -598,7 +598,7 @@ pub fn insecure() -> Tree {
     t.file(
         "/etc/default/kubelet",
         0o644,
-        "KUBELET_EXTRA_ARGS=\"--anonymous-auth=true --hostname-override=cp-1.example\"\n",
+        "KUBELET_EXTRA_ARGS=\"--anonymous-auth=true --hostname-override=cp-1.example --streaming-connection-idle-timeout=0\"\n",
     );
     t.file(
         "/var/lib/kubelet/config.yaml",
