@@ -6,12 +6,16 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 declare_check! {
     /// ## What it checks
     /// Controller managers without `--root-ca-file`, the CA published to pods (the
-    /// kube-root-ca.crt ConfigMap and the ca.crt of service account token volumes).
+    /// kube-root-ca.crt ConfigMap and the ca.crt of service account token volumes). Without
+    /// the flag, the controller manager publishes the CA data embedded in its own kubeconfig
+    /// (`certificate-authority-data`) instead.
     ///
     /// ## Why it matters
-    /// Pods verify the API server with this CA. Without it they cannot verify the server they
-    /// send their token to, and clients that skip verification hand their token to whoever
-    /// answers.
+    /// Pods verify the API server with the published CA. Left to the default, what they get
+    /// is whatever the controller manager's kubeconfig happens to embed, which need not be
+    /// the CA that signs the API server's serving certificate (or a full bundle of the CAs
+    /// in use): pods that cannot verify the server they send their token to fail, or skip
+    /// verification and hand their token to whoever answers.
     ///
     /// ## Example
     /// ```yaml
@@ -29,7 +33,7 @@ declare_check! {
     ///
     /// ## References
     /// - CIS Kubernetes Benchmark v1.12, 1.3.5
-    /// - Kubernetes documentation, kube-controller-manager command-line reference: `--root-ca-file` (default none): https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/
+    /// - Kubernetes documentation, kube-controller-manager command-line reference: `--root-ca-file` (no default file; the CA data of `--kubeconfig` is published instead): https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/
     pub static CONTROLLER_MANAGER_ROOT_CA_FILE = Check {
         id: "BHC032",
         slug: "controller-manager-root-ca-file",
@@ -52,6 +56,8 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         sink,
         Component::ControllerManager,
         "root-ca-file",
-        "pods are not given the CA to verify the API server with",
+        "the default is the CA data embedded in the controller manager's own kubeconfig, so \
+         pods are given whatever CA that file carries to verify the API server with, not a CA \
+         bundle chosen for them",
     );
 }

@@ -3,6 +3,7 @@ use std::path::Path;
 use bulkhead_node::roles::{CLUSTER_CA, ETCD_CA};
 use bulkhead_node::{CommandLine, Component};
 
+use crate::rules::control_plane::expect::lookup;
 use crate::rules::control_plane::flags::{origin, report_flag};
 use crate::rules::node_files::certificate::{certificates, Certificate};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -14,6 +15,8 @@ declare_check! {
     /// certificate etcd trusts (role `etcd-ca`) is byte for byte the cluster CA (role
     /// `cluster-ca`, same SHA-256 fingerprint) even though it sits in another file. Files are
     /// compared by their normalised path, certificates by fingerprint, never by name.
+    /// In a Pod, a `--trusted-ca-file` missing from the command line is read from the
+    /// container's `ETCD_TRUSTED_CA_FILE` environment variable, as etcd does.
     ///
     /// ## Why it matters
     /// etcd holds every object of the cluster, Secrets included, and it authorises clients by
@@ -70,7 +73,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     let shared = shared_certificate(cx);
     let mut reported_at_flag = false;
     for etcd in cx.command_lines(Component::Etcd) {
-        let Some(trusted) = etcd.flag("trusted-ca-file") else {
+        let Some(trusted) = lookup(etcd, "trusted-ca-file") else {
             // No client CA at all is a different problem (client certificate auth), judged
             // by the checks of --client-cert-auth and --trusted-ca-file.
             continue;
@@ -83,7 +86,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             report_flag(
                 sink,
                 etcd,
-                trusted,
+                &trusted,
                 &format!(
                     "is the file kube-apiserver `{}` ({}) names as the cluster's client CA: every client certificate the cluster issues is also an etcd client certificate",
                     client_ca.written,
@@ -92,7 +95,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             );
             reported_at_flag = true;
         } else if let Some((etcd_ca, cluster_ca)) = &shared {
-            report_flag(sink, etcd, trusted, &same_certificate(etcd_ca, cluster_ca));
+            report_flag(sink, etcd, &trusted, &same_certificate(etcd_ca, cluster_ca));
             reported_at_flag = true;
         }
     }
@@ -177,6 +180,18 @@ mod tests {
         assert!(found[0]
             .1
             .contains("`--client-ca-file=/etc/kubernetes//pki/ca.crt` (process 2)"));
+    }
+
+    #[test]
+    fn a_static_pod_trusted_ca_from_the_environment_is_compared_like_the_flag() {
+        let etcd = "apiVersion: v1\nkind: Pod\nmetadata: {name: etcd-cp, namespace: kube-system}\nspec:\n  containers:\n  - name: etcd\n    command: [etcd, --client-cert-auth=true]\n    env:\n    - {name: ETCD_TRUSTED_CA_FILE, value: /etc/kubernetes/pki/ca.crt}\n";
+        let api = "---\napiVersion: node.bulkhead.dev/v1\nkind: Process\nmetadata: {name: kube-apiserver}\nspec:\n  pid: 2\n  command: [kube-apiserver, --client-ca-file=/etc/kubernetes/pki/ca.crt]\n";
+        let found = findings(&format!("{etcd}{api}"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "/spec/containers/0/env/0/value");
+        assert!(found[0]
+            .1
+            .contains("`ETCD_TRUSTED_CA_FILE=/etc/kubernetes/pki/ca.crt`"));
     }
 
     #[test]
