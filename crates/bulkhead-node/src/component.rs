@@ -139,7 +139,8 @@ impl<'a> CommandLine<'a> {
 
 /// Every component command line in the inventory: containers of Pods and workloads that run
 /// a component, `Process` objects, and `Arguments` objects grouped per component (a
-/// component with a running process is judged by that process only: it is what is in effect).
+/// component with a running process is judged by that process, not by rebuilt systemd
+/// arguments; a component with a static Pod by the Pod, not by the process started from it).
 pub fn command_lines(inventory: &Inventory) -> Vec<CommandLine<'_>> {
     let mut lines = Vec::new();
     for object in inventory.objects() {
@@ -151,6 +152,15 @@ pub fn command_lines(inventory: &Inventory) -> Vec<CommandLine<'_>> {
         }
         lines.extend(from_pod(object));
     }
+    // On a kubeadm node a control-plane component is both a static Pod and the process the
+    // kubelet started from it: judge the manifest (its locations are the file to edit), not
+    // the same flags twice.
+    let static_pods: Vec<Component> = lines
+        .iter()
+        .filter(|l| l.origin == "static Pod" && l.object().kind == "Pod")
+        .map(|l| l.component)
+        .collect();
+    lines.retain(|l| !(l.origin == "process" && static_pods.contains(&l.component)));
     let running: Vec<Component> = lines
         .iter()
         .filter(|l| l.origin == "process")
@@ -425,6 +435,24 @@ mod tests {
         let lines = command_lines(&inv);
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].component, Component::KubeProxy);
+    }
+
+    #[test]
+    fn a_static_pod_and_the_process_started_from_it_are_judged_once() {
+        let inv = inventory(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver-cp, namespace: kube-system}\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver:v1.35.0\n    command: [kube-apiserver, --profiling=false]\n---\napiVersion: node.bulkhead.dev/v1\nkind: Process\nmetadata: {name: kube-apiserver}\nspec:\n  command: [kube-apiserver, --profiling=false]\n---\napiVersion: node.bulkhead.dev/v1\nkind: Process\nmetadata: {name: kube-scheduler}\nspec:\n  command: [kube-scheduler]\n",
+        );
+        let origins: Vec<(Component, &str)> = command_lines(&inv)
+            .iter()
+            .map(|l| (l.component, l.origin))
+            .collect();
+        assert_eq!(
+            origins,
+            [
+                (Component::ApiServer, "static Pod"),
+                (Component::Scheduler, "process")
+            ]
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = cli::Cli::parse();
     let code = match cli.command {
         cli::Command::Scan(args) => commands::scan::run(&args),
@@ -21,4 +22,14 @@ fn main() -> ExitCode {
         cli::Command::Node(args) => commands::node::run(&args),
     };
     ExitCode::from(code)
+}
+
+/// `bulkhead checks | head` should end quietly when `head` stops reading, like any Unix
+/// filter, instead of panicking on the broken pipe: Rust ignores SIGPIPE by default.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
