@@ -93,7 +93,13 @@ def main():
     parser.add_argument("--certificates", type=int, default=40)
     parser.add_argument("--work")
     parser.add_argument("--binary", default=os.path.join(REPO, "target/release/bulkhead"))
+    parser.add_argument("--build-only", metavar="DIR",
+                        help="only write the node tree to DIR (CI uses it for the SARIF check)")
     args = parser.parse_args()
+    if args.build_only:
+        shutil.rmtree(args.build_only, ignore_errors=True)
+        build(args.build_only, args.processes, args.certificates)
+        return
     work = args.work or tempfile.mkdtemp(prefix="bulkhead-node-bench-")
     root = os.path.join(work, "node")
     shutil.rmtree(root, ignore_errors=True)

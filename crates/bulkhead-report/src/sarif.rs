@@ -383,9 +383,18 @@ fn sarif_result(f: &Finding, rule_index: usize) -> SarifResult<'_> {
             text: f.message.clone(),
         },
         locations: [Location {
-            physical_location: PhysicalLocation {
-                artifact_location: artifact_location(&f.location.path),
-                region: Some(region(f)),
+            physical_location: match rendered_fact(&f.location.path) {
+                // A node fact rendered as a document (a file's mode, a certificate, a
+                // process's argv): the result is about the real file as a whole, and the
+                // rendered document's lines are not that file's lines.
+                Some(real) => PhysicalLocation {
+                    artifact_location: artifact_location(real),
+                    region: None,
+                },
+                None => PhysicalLocation {
+                    artifact_location: artifact_location(&f.location.path),
+                    region: Some(region(f)),
+                },
             },
             logical_locations: vec![LogicalLocation {
                 name: f.object.name.clone(),
@@ -469,6 +478,24 @@ fn notification(e: &LoadError) -> Notification {
     }
 }
 
+/// The real file behind a node fact's rendered document: `stat:/etc/x` and `x509:/etc/x#2`
+/// are `/etc/x`; `/proc/1/cmdline` (argv rendered one word per line) is itself. `None` for
+/// documents whose lines are a file's own lines.
+fn rendered_fact(path: &str) -> Option<&str> {
+    if let Some(real) = path.strip_prefix("stat:") {
+        return Some(real);
+    }
+    if let Some(real) = path.strip_prefix("x509:") {
+        return Some(real.rsplit_once('#').map_or(real, |(file, _)| file));
+    }
+    let is_cmdline = path
+        .strip_prefix("/proc/")
+        .and_then(|rest| rest.strip_suffix("/cmdline"));
+    is_cmdline
+        .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        .map(|_| path)
+}
+
 /// A path as the user named it, as a SARIF artifact location: relative paths under
 /// `%SRCROOT%`, absolute ones as `file://` URIs, standard input by description only.
 fn artifact_location(path: &str) -> ArtifactLocation {
@@ -539,6 +566,17 @@ mod tests {
         let win = artifact_location("C:\\work\\x.yaml");
         assert_eq!(win.uri.as_deref(), Some("file:///C:/work/x.yaml"));
         let stdin = artifact_location("-");
+        assert_eq!(
+            rendered_fact("stat:/etc/kubernetes/admin.conf"),
+            Some("/etc/kubernetes/admin.conf")
+        );
+        assert_eq!(
+            rendered_fact("x509:/etc/pki/ca.crt#2"),
+            Some("/etc/pki/ca.crt")
+        );
+        assert_eq!(rendered_fact("/proc/42/cmdline"), Some("/proc/42/cmdline"));
+        assert_eq!(rendered_fact("/proc/self/cmdline.yaml"), None);
+        assert_eq!(rendered_fact("deploy/pod.yaml"), None);
         assert!(stdin.uri.is_none() && stdin.description.is_some());
     }
 
