@@ -153,14 +153,20 @@ pub fn command_lines(inventory: &Inventory) -> Vec<CommandLine<'_>> {
         lines.extend(from_pod(object));
     }
     // On a kubeadm node a control-plane component is both a static Pod and the process the
-    // kubelet started from it: judge the manifest (its locations are the file to edit), not
-    // the same flags twice.
-    let static_pods: Vec<Component> = lines
+    // kubelet started from it, with the same flags: judge the manifest (its locations are the
+    // file to edit), not the same flags twice. A process whose flags differ is another
+    // instance (or a manifest not yet applied) and is judged on its own.
+    let static_pods: Vec<(Component, FlagValues)> = lines
         .iter()
         .filter(|l| l.origin == "static Pod" && l.object().kind == "Pod")
-        .map(|l| l.component)
+        .map(|l| (l.component, flag_values(l)))
         .collect();
-    lines.retain(|l| !(l.origin == "process" && static_pods.contains(&l.component)));
+    lines.retain(|l| {
+        l.origin != "process"
+            || !static_pods
+                .iter()
+                .any(|(c, flags)| *c == l.component && *flags == flag_values(l))
+    });
     let running: Vec<Component> = lines
         .iter()
         .filter(|l| l.origin == "process")
@@ -175,6 +181,17 @@ pub fn command_lines(inventory: &Inventory) -> Vec<CommandLine<'_>> {
         }
     }
     lines
+}
+
+/// A command line's flags as (name, value), in order.
+type FlagValues = Vec<(String, Option<String>)>;
+
+/// A command line's flags, for telling two readings of one instance apart.
+fn flag_values(line: &CommandLine<'_>) -> FlagValues {
+    line.args
+        .iter()
+        .map(|a| (a.name.clone(), a.value.clone()))
+        .collect()
 }
 
 /// The command lines of one component.
@@ -440,7 +457,7 @@ mod tests {
     #[test]
     fn a_static_pod_and_the_process_started_from_it_are_judged_once() {
         let inv = inventory(
-            "apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver-cp, namespace: kube-system}\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver:v1.35.0\n    command: [kube-apiserver, --profiling=false]\n---\napiVersion: node.bulkhead.dev/v1\nkind: Process\nmetadata: {name: kube-apiserver}\nspec:\n  command: [kube-apiserver, --profiling=false]\n---\napiVersion: node.bulkhead.dev/v1\nkind: Process\nmetadata: {name: kube-scheduler}\nspec:\n  command: [kube-scheduler]\n",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver-cp, namespace: kube-system}\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver:v1.35.0\n    command: [kube-apiserver, --profiling=false]\n---\napiVersion: node.bulkhead.dev/v1\nkind: Process\nmetadata: {name: kube-apiserver}\nspec:\n  command: [kube-apiserver, --profiling=false]\n---\napiVersion: node.bulkhead.dev/v1\nkind: Process\nmetadata: {name: kube-apiserver}\nspec:\n  command: [kube-apiserver, --profiling=true]\n---\napiVersion: node.bulkhead.dev/v1\nkind: Process\nmetadata: {name: kube-scheduler}\nspec:\n  command: [kube-scheduler]\n",
         );
         let origins: Vec<(Component, &str)> = command_lines(&inv)
             .iter()
@@ -450,6 +467,7 @@ mod tests {
             origins,
             [
                 (Component::ApiServer, "static Pod"),
+                (Component::ApiServer, "process"),
                 (Component::Scheduler, "process")
             ]
         );

@@ -24,6 +24,7 @@ use bulkhead_node::{command_lines, Component, NODE_API_VERSION};
 
 use crate::check::Check;
 use crate::registry::all_checks;
+use crate::rules::kubelet::kube_proxy_config::{config_of, ConfigSource};
 use crate::sink::Finding;
 
 /// What kind of input a control needs before a clean result means "pass".
@@ -115,13 +116,21 @@ impl Coverage {
                 subjects.insert(format!("kind:{}", object.kind));
             }
         }
-        // A kubelet whose config file is not among the inputs cannot be judged: its settings
-        // would be taken from flags and defaults alone.
+        // A kubelet or kube-proxy whose config file is not among the inputs cannot be judged:
+        // its settings would be taken from flags and defaults alone.
         if Kubelet::resolve(inventory)
             .iter()
             .any(|k| k.missing_config().is_some())
         {
             subjects.remove("component:kubelet");
+        }
+        let options = crate::Options::default();
+        let cx = crate::Context::new(inventory, &options);
+        if cx
+            .command_lines(Component::KubeProxy)
+            .any(|l| matches!(config_of(&cx, l), Some((_, ConfigSource::Unscanned))))
+        {
+            subjects.remove("component:kube-proxy");
         }
         let has = |c: Component| subjects.contains(&format!("component:{}", c.program()));
         Coverage {

@@ -20,7 +20,8 @@ declare_check! {
     /// without `--config`, the `--metrics-bind-address` flag. Unset or empty in a config file
     /// means the default `127.0.0.1:10249`; an empty flag turns the server off. Configuration
     /// files and `kube-proxy` ConfigMaps scanned on their own are judged too. A `--config`
-    /// file that was not scanned is reported as unjudged, because the flags cannot tell.
+    /// file that was not scanned cannot be judged (the flags cannot tell): it is reported by
+    /// `config-file-not-scanned` (BHL016) and the CIS control is not evaluated.
     /// The host is compared as an address, not as text: `[::1]:10249` is loopback,
     /// `127.0.0.10` is loopback too, and `0.0.0.0` or an empty host (`:10249`) means every
     /// interface.
@@ -106,19 +107,8 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
                     );
                 }
             }
-            Some((arg, ConfigSource::Unscanned)) => {
-                sink.report_with(
-                    line.object_of(arg),
-                    &arg.value_pointer,
-                    Severity::Low,
-                    format!(
-                        "kube-proxy ({}): the metrics bind address cannot be judged: it is decided by the config file {} (`{}`), which was not scanned; flags such as --metrics-bind-address are ignored when --config is given",
-                        origin(line),
-                        arg.text(),
-                        arg.written
-                    ),
-                );
-            }
+            // Reported once by BHL016; the control is not evaluated.
+            Some((_, ConfigSource::Unscanned)) => {}
         }
     }
     for object in cx.inventory.of_kind("KubeProxyConfiguration") {

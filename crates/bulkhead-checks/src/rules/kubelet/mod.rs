@@ -42,5 +42,5 @@ pub static CHECKS: &[&Check] = &[
     &pod_pids_limit::POD_PIDS_UNLIMITED,
     &seccomp_default::SECCOMP_DEFAULT_DISABLED,
     &kube_proxy_metrics::KUBE_PROXY_METRICS_EXPOSED,
-    &config_not_scanned::KUBELET_CONFIG_NOT_SCANNED,
+    &config_not_scanned::CONFIG_FILE_NOT_SCANNED,
 ];
