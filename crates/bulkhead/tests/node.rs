@@ -628,3 +628,96 @@ fn audit_log_rotation_below_the_benchmark_fails() {
     assert_eq!(verdicts["1.2.16"].0, "pass");
     let _ = code;
 }
+
+/// A k3s agent: the kubelet runs inside the k3s process, so its flags come from the
+/// `kubelet-arg` lists of k3s's config files and its settings from the drop-ins of the config
+/// directory k3s gives it; each verdict names the file and place that decided it.
+#[test]
+fn a_k3s_node_is_judged_through_its_kubelet_args_and_config_drop_ins() {
+    use std::os::unix::fs::MetadataExt;
+
+    let tree = node_trees::Tree {
+        dir: tempfile::tempdir().unwrap(),
+        etcd_owned_by_etcd: false,
+    };
+    let meta = std::fs::metadata(tree.root()).unwrap();
+    let (uid, gid) = (meta.uid(), meta.gid());
+    tree.file(
+        "/etc/passwd",
+        0o644,
+        &format!("root:x:{uid}:{gid}::/root:/bin/sh\n"),
+    );
+    tree.file("/etc/group", 0o644, &format!("root:x:{gid}:\n"));
+    tree.file("/proc/100/cmdline", 0o444, "/usr/local/bin/k3s\0agent\0");
+    tree.file(
+        "/etc/rancher/k3s/config.yaml",
+        0o600,
+        "server: https://10.0.0.1:6443\nkubelet-arg:\n  - \"anonymous-auth=true\"\n  - \"read-only-port=0\"\n",
+    );
+    let dir = "/var/lib/rancher/k3s/agent/etc/kubelet.conf.d";
+    tree.file(
+        &format!("{dir}/00-k3s-defaults.conf"),
+        0o600,
+        "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nauthentication:\n  anonymous:\n    enabled: false\n  webhook:\n    enabled: true\n  x509:\n    clientCAFile: /var/lib/rancher/k3s/agent/client-ca.crt\nauthorization:\n  mode: Webhook\nreadOnlyPort: 10255\n",
+    );
+    tree.file(
+        &format!("{dir}/10-hardening.conf"),
+        0o600,
+        "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nrotateCertificates: true\npodPidsLimit: 4096\nseccompDefault: true\n",
+    );
+    tree.file(
+        &format!("{dir}/20-late.conf"),
+        0o600,
+        "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nseccompDefault: false\n",
+    );
+
+    let (report, _) = node_json(tree.root(), &["--framework", "cis-1.12"]);
+    let verdicts = verdicts(&report);
+    let findings = report["findings"].as_array().unwrap();
+    let finding = |control: &str| {
+        findings
+            .iter()
+            .find(|f| {
+                f["compliance"]["cis"]
+                    .as_array()
+                    .is_some_and(|ids| ids.iter().any(|i| i == control))
+            })
+            .unwrap_or_else(|| panic!("no finding for {control}: {findings:#?}"))
+    };
+
+    // The kubelet-arg item in k3s's config.yaml beats the drop-in that disables anonymous auth.
+    assert_eq!(verdicts["4.2.1"].0, "fail");
+    let anonymous = finding("4.2.1");
+    assert_eq!(
+        anonymous["location"]["path"],
+        "/etc/rancher/k3s/config.yaml"
+    );
+    assert_eq!(anonymous["location"]["line"], 3);
+    assert!(
+        anonymous["message"]
+            .as_str()
+            .unwrap()
+            .contains("--anonymous-auth=true"),
+        "{anonymous}"
+    );
+    // `read-only-port=0` on the command line beats `readOnlyPort: 10255` in a drop-in.
+    assert_eq!(verdicts["4.2.4"].0, "pass");
+    // The later drop-in turns seccompDefault off again: judged at that drop-in's field.
+    assert_eq!(verdicts["4.2.14"].0, "warn");
+    let seccomp = finding("4.2.14");
+    assert_eq!(
+        seccomp["location"]["path"],
+        format!("{dir}/20-late.conf").as_str()
+    );
+    assert_eq!(seccomp["location"]["pointer"], "/seccompDefault");
+    assert!(
+        seccomp["message"].as_str().unwrap().contains("drop-in"),
+        "{seccomp}"
+    );
+    // Settings only the earlier drop-ins write pass; the client CA is the defaults drop-in's.
+    for id in ["4.2.2", "4.2.3", "4.2.10", "4.2.13"] {
+        assert_eq!(verdicts[id].0, "pass", "{id}");
+    }
+    // No control-plane component runs on an agent: those controls are not evaluated.
+    assert_eq!(verdicts["1.2.1"].0, "not-evaluated");
+}
