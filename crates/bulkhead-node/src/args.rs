@@ -153,7 +153,6 @@ pub fn is_bool_flag(component: Option<Component>, name: &str) -> bool {
         "enable-dynamic-provisioning",
         "enable-garbage-collector",
         "enable-taint-manager",
-        "controller-start-interval",
     ];
     const ETCD: &[&str] = &[
         "client-cert-auth",

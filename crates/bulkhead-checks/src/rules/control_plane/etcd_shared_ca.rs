@@ -74,8 +74,8 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     let mut reported_at_flag = false;
     for etcd in cx.command_lines(Component::Etcd) {
         let Some(trusted) = lookup(etcd, "trusted-ca-file") else {
-            // No client CA at all is a different problem (client certificate auth), judged
-            // by the checks of --client-cert-auth and --trusted-ca-file.
+            // No client CA at all is a different problem: without one, client certificate
+            // authentication cannot work, which the --client-cert-auth check (BHC038) judges.
             continue;
         };
         let same_file = api_servers.iter().find_map(|api| {
