@@ -81,7 +81,7 @@ pub struct ReportArgs {
     pub cert_expiry_days: Option<u32>,
 
     /// Also judge every control of this framework (`cis-1.12`, `pss-restricted`, ...; see
-    /// `bulkhead frameworks`): pass, fail, manual or not evaluated.
+    /// `bulkhead frameworks`): pass, fail, warn (a finding on a control the framework marks manual), manual or not evaluated.
     #[arg(long, value_name = "ID")]
     pub framework: Option<String>,
 }
