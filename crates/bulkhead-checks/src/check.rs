@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use bulkhead_model::{Inventory, Object};
+use bulkhead_node::kubelet::Kubelet;
 use bulkhead_node::{command_lines, CommandLine, Component};
 use bulkhead_rbac::Rbac;
 
@@ -44,6 +45,8 @@ pub struct Context<'a> {
     rbac: OnceLock<Rbac<'a>>,
     /// Every component command line of the inventory, found once.
     command_lines: OnceLock<Vec<CommandLine<'a>>>,
+    /// Every kubelet of the inventory with its config file and drop-ins, resolved once.
+    kubelets: OnceLock<Vec<Kubelet<'a>>>,
 }
 
 impl<'a> Context<'a> {
@@ -53,14 +56,28 @@ impl<'a> Context<'a> {
             options,
             rbac: OnceLock::new(),
             command_lines: OnceLock::new(),
+            kubelets: OnceLock::new(),
         }
+    }
+
+    /// Every component command line of the inventory, found once per scan.
+    pub fn every_command_line(&self) -> &[CommandLine<'a>] {
+        self.command_lines
+            .get_or_init(|| command_lines(self.inventory))
+    }
+
+    /// Every kubelet of the inventory (`Kubelet::resolve`), found once per scan.
+    pub fn kubelets(&self) -> &[Kubelet<'a>] {
+        self.kubelets.get_or_init(|| {
+            let lines = self.command_lines(Component::Kubelet).cloned();
+            Kubelet::resolve_lines(self.inventory, lines)
+        })
     }
 
     /// The command lines of one control-plane or node component (static Pods, processes,
     /// systemd units), each flag with its location.
     pub fn command_lines(&self, component: Component) -> impl Iterator<Item = &CommandLine<'a>> {
-        self.command_lines
-            .get_or_init(|| command_lines(self.inventory))
+        self.every_command_line()
             .iter()
             .filter(move |l| l.component == component)
     }

@@ -164,10 +164,19 @@ impl<'a> Kubelet<'a> {
     /// and drop-ins its flags name (matched by path); plus one per `KubeletConfiguration`
     /// that no command line names (a configuration file scanned on its own).
     pub fn resolve(inventory: &'a Inventory) -> Vec<Kubelet<'a>> {
+        Kubelet::resolve_lines(inventory, command_lines(inventory))
+    }
+
+    /// [`Kubelet::resolve`] over command lines already found in the inventory (the kubelet's
+    /// among them), so that callers holding them do not walk the inventory again.
+    pub fn resolve_lines(
+        inventory: &'a Inventory,
+        lines: impl IntoIterator<Item = CommandLine<'a>>,
+    ) -> Vec<Kubelet<'a>> {
         let configs: Vec<&Object> = inventory.of_kind("KubeletConfiguration").collect();
         let mut used = vec![false; configs.len()];
         let mut kubelets = Vec::new();
-        for line in command_lines(inventory)
+        for line in lines
             .into_iter()
             .filter(|l| l.component == Component::Kubelet)
         {

@@ -19,8 +19,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use bulkhead_model::{Inventory, Node, Object, PodSpec};
-use bulkhead_node::kubelet::Kubelet;
-use bulkhead_node::{command_lines, Component, NODE_API_VERSION};
+use bulkhead_node::{Component, NODE_API_VERSION};
 
 use crate::check::Check;
 use crate::registry::all_checks;
@@ -59,14 +58,6 @@ pub struct Coverage {
     pub subjects: BTreeSet<String>,
 }
 
-/// The control-plane components whose static Pods make a scan cover control-plane controls.
-const CONTROL_PLANE_COMPONENTS: &[&str] = &[
-    "kube-apiserver",
-    "etcd",
-    "kube-controller-manager",
-    "kube-scheduler",
-];
-
 /// Configuration files whose presence decides controls (`kind:<Kind>` subjects), by API
 /// group and kind: a Kyverno `Policy` is not an audit policy.
 const CONFIGURATION_KINDS: &[(&str, &str)] = &[
@@ -89,8 +80,11 @@ impl Coverage {
     /// kubelet or kube-proxy command line or configuration for the node.
     pub fn of(inventory: &Inventory) -> Coverage {
         let objects = inventory.objects();
+        // One context, so the command lines and kubelets are found once.
+        let options = crate::Options::default();
+        let cx = crate::Context::new(inventory, &options);
         let mut subjects = BTreeSet::new();
-        for line in command_lines(inventory) {
+        for line in cx.every_command_line() {
             subjects.insert(format!("component:{}", line.component.program()));
             // Settings that exist only as flags need the command line itself.
             subjects.insert(format!("command-line:{}", line.component.program()));
@@ -118,14 +112,9 @@ impl Coverage {
         }
         // A kubelet or kube-proxy whose config file is not among the inputs cannot be judged:
         // its settings would be taken from flags and defaults alone.
-        if Kubelet::resolve(inventory)
-            .iter()
-            .any(|k| k.missing_config().is_some())
-        {
+        if cx.kubelets().iter().any(|k| k.missing_config().is_some()) {
             subjects.remove("component:kubelet");
         }
-        let options = crate::Options::default();
-        let cx = crate::Context::new(inventory, &options);
         if cx
             .command_lines(Component::KubeProxy)
             .any(|l| matches!(config_of(&cx, l), Some((_, ConfigSource::Unscanned))))
@@ -182,7 +171,8 @@ pub enum Status {
 /// A Pod that runs a control-plane component: by its `component` label (kubeadm's static
 /// Pods), a container's name, or the program its command starts.
 fn is_control_plane_pod(object: &Object) -> bool {
-    let is_component = |s: &str| CONTROL_PLANE_COMPONENTS.contains(&s);
+    let is_component =
+        |s: &str| Component::from_program(s).is_some_and(Component::is_control_plane);
     if object.kind != "Pod" {
         return false;
     }
@@ -197,8 +187,7 @@ fn is_control_plane_pod(object: &Object) -> bool {
         let program = c
             .get("command")
             .and_then(|cmd| cmd.as_seq().first())
-            .and_then(|n| n.as_str())
-            .map(|p| p.rsplit('/').next().unwrap_or(p));
+            .and_then(|n| n.as_str());
         name.is_some_and(is_component) || program.is_some_and(is_component)
     });
     found

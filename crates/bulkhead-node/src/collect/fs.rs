@@ -190,14 +190,14 @@ impl NodeFs {
         }
     }
 
+    /// Decodes a file the way manifests are decoded (`bulkhead_model::load::decode`: UTF-8
+    /// only, a byte order mark dropped, binary and UTF-16 refused with where it went wrong).
     fn text(&mut self, node_path: &str, bytes: Vec<u8>, consequence: &str) -> Option<String> {
-        match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(_) => {
-                self.error(
-                    node_path,
-                    format!("{node_path} is not UTF-8 text; {consequence}"),
-                );
+        match bulkhead_model::load::decode(node_path, bytes) {
+            Ok(file) => Some(file.text),
+            Err(mut error) => {
+                error.message = format!("{}; {consequence}", error.message);
+                self.errors.push(error);
                 None
             }
         }

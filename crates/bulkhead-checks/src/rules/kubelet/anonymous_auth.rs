@@ -57,17 +57,11 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    judge_setting(
-        cx,
-        sink,
-        &ANONYMOUS_AUTH,
-        "anonymous authentication",
-        |value| {
-            bool_problem(
+    judge_setting(cx, sink, &ANONYMOUS_AUTH, |value| {
+        bool_problem(
             value,
             false,
             "anonymous authentication is enabled: requests without credentials are served as system:anonymous",
         )
-        },
-    );
+    });
 }

@@ -53,15 +53,9 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    judge_setting(
-        cx,
-        sink,
-        &AUTHORIZATION_MODE,
-        "the authorization mode",
-        |value| {
-            (value.as_text() == Some("AlwaysAllow")).then(|| {
+    judge_setting(cx, sink, &AUTHORIZATION_MODE, |value| {
+        (value.as_text() == Some("AlwaysAllow")).then(|| {
             "authorization mode is AlwaysAllow: every request that reaches the kubelet API is allowed".to_string()
         })
-        },
-    );
+    });
 }

@@ -52,7 +52,7 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    judge_setting(cx, sink, &CLIENT_CA_FILE, "the client CA file", |value| {
+    judge_setting(cx, sink, &CLIENT_CA_FILE, |value| {
         let set = value.as_text().is_some_and(|t| !t.trim().is_empty());
         (!set).then(|| {
             "no client CA file is set: the kubelet cannot verify client certificates".to_string()

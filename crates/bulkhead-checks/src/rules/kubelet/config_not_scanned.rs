@@ -1,4 +1,3 @@
-use bulkhead_node::kubelet::Kubelet;
 use bulkhead_node::Component;
 
 use crate::rules::control_plane::flags::report_flag;
@@ -50,7 +49,7 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    for kubelet in Kubelet::resolve(cx.inventory) {
+    for kubelet in cx.kubelets() {
         let (Some(arg), Some(line)) = (kubelet.missing_config(), &kubelet.command_line) else {
             continue;
         };

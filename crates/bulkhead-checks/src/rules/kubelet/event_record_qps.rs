@@ -53,13 +53,8 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    judge_setting(
-        cx,
-        sink,
-        &EVENT_RECORD_QPS,
-        "the event rate limit",
-        |value| {
-            match value.as_i64() {
+    judge_setting(cx, sink, &EVENT_RECORD_QPS, |value| {
+        match value.as_i64() {
             Some(0) => Some(
                 "the event rate is 0, documented as unlimited but throttled by client-go's default of 5 events per second"
                     .to_string(),
@@ -68,6 +63,5 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             Some(_) => None,
             None => Some(unreadable(value, "number")),
         }
-        },
-    );
+    });
 }

@@ -1,5 +1,3 @@
-use bulkhead_node::kubelet::Kubelet;
-
 use crate::rules::control_plane::flags::report_flag;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
@@ -45,7 +43,7 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    for kubelet in Kubelet::resolve(cx.inventory) {
+    for kubelet in cx.kubelets() {
         let Some(line) = &kubelet.command_line else {
             continue;
         };

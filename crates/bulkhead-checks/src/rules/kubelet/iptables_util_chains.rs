@@ -48,17 +48,11 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    judge_setting(
-        cx,
-        sink,
-        &MAKE_IPTABLES_UTIL_CHAINS,
-        "iptables utility chain management",
-        |value| {
-            bool_problem(
-                value,
-                true,
-                "the kubelet does not manage its iptables utility chains",
-            )
-        },
-    );
+    judge_setting(cx, sink, &MAKE_IPTABLES_UTIL_CHAINS, |value| {
+        bool_problem(
+            value,
+            true,
+            "the kubelet does not manage its iptables utility chains",
+        )
+    });
 }

@@ -3,15 +3,16 @@
 //! Every finding names the value's source: the flag as written, the config file or drop-in
 //! field, or the default of the kubelet's mode (a kubelet without a config file has the
 //! insecure legacy defaults). A kubelet whose `--config` file was not scanned cannot be
-//! judged on a value that file would decide; that is reported at the `--config` flag rather
-//! than passed in silence. The kubelet configuration kubeadm keeps in the
+//! judged on a value that file would decide: the checks say nothing about it, BHL016 reports
+//! the unscanned file once, and the framework reports leave the controls not evaluated. The kubelet configuration kubeadm keeps in the
 //! `kube-system/kubelet-config` ConfigMap (what a live cluster scan sees) is judged like a
 //! configuration file scanned on its own, and reported at the ConfigMap's key.
 
-use bulkhead_model::{escape_token, load_text, Inventory, Limits, Object};
+use bulkhead_model::{escape_token, Object};
 use bulkhead_node::kubelet::{Field, Kubelet, Setting, SettingValue, Source};
 
 use crate::rules::control_plane::flags::origin;
+use crate::rules::kubelet::objects_in_text;
 use crate::{Context, Sink};
 
 /// Where a kubelet's findings go.
@@ -31,8 +32,8 @@ pub fn for_each_kubelet(
     sink: &mut Sink<'_>,
     mut judge: impl FnMut(&mut Sink<'_>, &Kubelet<'_>, &Place<'_>),
 ) {
-    for kubelet in Kubelet::resolve(cx.inventory) {
-        judge(sink, &kubelet, &Place::Decided);
+    for kubelet in cx.kubelets() {
+        judge(sink, kubelet, &Place::Decided);
     }
     for config_map in cx.inventory.of_kind("ConfigMap") {
         if !is_kubelet_config_map(config_map) {
@@ -49,20 +50,17 @@ pub fn for_each_kubelet(
                 config_map.name,
                 entry.key
             );
-            let configs: Vec<Object> = load_text(&name, text, &Limits::default())
-                .objects
-                .into_iter()
-                .filter(|o| o.kind == "KubeletConfiguration")
-                .collect();
-            if configs.is_empty() {
-                continue;
-            }
-            let embedded = Inventory::new(configs);
             let place = Place::ConfigMapKey {
                 config_map,
                 key: entry.key.to_string(),
             };
-            for kubelet in Kubelet::resolve(&embedded) {
+            // A configuration with no command line: a kubelet of its own.
+            for config in objects_in_text(&name, text, "KubeletConfiguration") {
+                let kubelet = Kubelet {
+                    command_line: None,
+                    config: Some(&config),
+                    drop_ins: Vec::new(),
+                };
                 judge(sink, &kubelet, &place);
             }
         }
@@ -76,17 +74,16 @@ fn is_kubelet_config_map(object: &Object) -> bool {
 }
 
 /// Reports, for every kubelet, what `problem` finds wrong with the effective value of
-/// `field` (`None` = fine). `what` names the setting in "cannot judge" messages.
+/// `field` (`None` = fine).
 pub fn judge_setting(
     cx: &Context<'_>,
     sink: &mut Sink<'_>,
     field: &Field,
-    what: &str,
     problem: impl Fn(&SettingValue) -> Option<String>,
 ) {
     for_each_kubelet(cx, sink, |sink, kubelet, place| {
         let setting = kubelet.setting(field);
-        if unscanned_config(sink, kubelet, &setting, what) {
+        if unscanned_config(kubelet, &setting) {
             return;
         }
         if let Some(problem) = problem(&setting.value) {
@@ -135,12 +132,7 @@ pub fn who(kubelet: &Kubelet<'_>) -> String {
 /// scanned, the setting cannot be judged: returns true so the caller says nothing. The
 /// unscanned file is reported once per kubelet by `kubelet-config-not-scanned` (BHL016), and
 /// the framework reports leave the kubelet's controls not evaluated.
-pub fn unscanned_config(
-    _sink: &mut Sink<'_>,
-    kubelet: &Kubelet<'_>,
-    setting: &Setting<'_>,
-    _what: &str,
-) -> bool {
+pub fn unscanned_config(kubelet: &Kubelet<'_>, setting: &Setting<'_>) -> bool {
     matches!(setting.source, Source::Default) && kubelet.missing_config().is_some()
 }
 

@@ -5,9 +5,10 @@
 //! ConfigMap mounted into the DaemonSet, so a `--config` path inside a ConfigMap mount is
 //! followed to that ConfigMap's key when the ConfigMap was scanned.
 
-use bulkhead_model::{escape_token, load_text, Limits, Node, Object, PodSpec};
+use bulkhead_model::{escape_token, Node, Object, PodSpec};
 use bulkhead_node::{Arg, CommandLine};
 
+use crate::rules::kubelet::objects_in_text;
 use crate::Context;
 
 /// Where a kube-proxy's configuration file was found.
@@ -104,10 +105,9 @@ pub fn embedded_configs(config_map: &Object) -> Vec<EmbeddedConfig<'_>> {
 }
 
 fn parse_embedded(text: &str) -> Option<Object> {
-    load_text("embedded", text, &Limits::default())
-        .objects
+    objects_in_text("embedded", text, "KubeProxyConfiguration")
         .into_iter()
-        .find(|o| o.kind == "KubeProxyConfiguration")
+        .next()
 }
 
 /// The ConfigMap key a file path resolves to through the pod's volume mounts: the container

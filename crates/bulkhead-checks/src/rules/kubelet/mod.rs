@@ -23,7 +23,19 @@ pub mod streaming_idle_timeout;
 pub mod tls_cipher_suites;
 pub mod tls_serving_certificate;
 
+use bulkhead_model::{load_text, Limits, Object};
+
 use crate::Check;
+
+/// The objects of `kind` in a configuration kept as text in a ConfigMap value (kubeadm's
+/// `kubelet-config` and `kube-proxy` ConfigMaps), read as a document named `name`.
+pub fn objects_in_text(name: &str, text: &str, kind: &str) -> Vec<Object> {
+    load_text(name, text, &Limits::default())
+        .objects
+        .into_iter()
+        .filter(|o| o.kind == kind)
+        .collect()
+}
 
 /// This family's checks, in id order.
 pub static CHECKS: &[&Check] = &[

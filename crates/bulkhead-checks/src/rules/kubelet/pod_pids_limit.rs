@@ -49,17 +49,11 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    judge_setting(
-        cx,
-        sink,
-        &POD_PIDS_LIMIT,
-        "the pod PID limit",
-        |value| match value.as_i64() {
-            Some(limit) if limit > 0 => None,
-            Some(limit) => Some(format!(
-                "pods have no PID limit (podPidsLimit {limit}: only a positive value limits them)"
-            )),
-            None => Some(unreadable(value, "number")),
-        },
-    );
+    judge_setting(cx, sink, &POD_PIDS_LIMIT, |value| match value.as_i64() {
+        Some(limit) if limit > 0 => None,
+        Some(limit) => Some(format!(
+            "pods have no PID limit (podPidsLimit {limit}: only a positive value limits them)"
+        )),
+        None => Some(unreadable(value, "number")),
+    });
 }

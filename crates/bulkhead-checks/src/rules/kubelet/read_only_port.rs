@@ -49,15 +49,9 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    judge_setting(
-        cx,
-        sink,
-        &READ_ONLY_PORT,
-        "the read-only port",
-        |value| match value.as_i64() {
-            Some(0) => None,
-            Some(port) => Some(format!("the unauthenticated read-only port {port} is open")),
-            None => Some(unreadable(value, "port")),
-        },
-    );
+    judge_setting(cx, sink, &READ_ONLY_PORT, |value| match value.as_i64() {
+        Some(0) => None,
+        Some(port) => Some(format!("the unauthenticated read-only port {port} is open")),
+        None => Some(unreadable(value, "port")),
+    });
 }

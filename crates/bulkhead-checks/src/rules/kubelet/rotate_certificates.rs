@@ -50,17 +50,11 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    judge_setting(
-        cx,
-        sink,
-        &ROTATE_CERTIFICATES,
-        "client certificate rotation",
-        |value| {
-            bool_problem(
-                value,
-                true,
-                "the kubelet does not rotate its client certificate",
-            )
-        },
-    );
+    judge_setting(cx, sink, &ROTATE_CERTIFICATES, |value| {
+        bool_problem(
+            value,
+            true,
+            "the kubelet does not rotate its client certificate",
+        )
+    });
 }

@@ -49,17 +49,11 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    judge_setting(
-        cx,
-        sink,
-        &SECCOMP_DEFAULT,
-        "the default seccomp profile",
-        |value| {
-            bool_problem(
-                value,
-                true,
-                "containers that choose no seccomp profile run Unconfined",
-            )
-        },
-    );
+    judge_setting(cx, sink, &SECCOMP_DEFAULT, |value| {
+        bool_problem(
+            value,
+            true,
+            "containers that choose no seccomp profile run Unconfined",
+        )
+    });
 }

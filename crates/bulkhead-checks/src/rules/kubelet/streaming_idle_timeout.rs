@@ -53,7 +53,6 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         cx,
         sink,
         &STREAMING_CONNECTION_IDLE_TIMEOUT,
-        "the streaming connection idle timeout",
         |value| match value.as_duration() {
             Some(seconds) if seconds > 0.0 => None,
             Some(_) => Some(format!(

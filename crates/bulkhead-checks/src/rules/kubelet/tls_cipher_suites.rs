@@ -84,7 +84,7 @@ fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>, place: &Place<'_>) {
         return;
     }
     let suites = kubelet.setting(&TLS_CIPHER_SUITES);
-    if unscanned_config(sink, kubelet, &suites, "the TLS cipher suites") {
+    if unscanned_config(kubelet, &suites) {
         return;
     }
     let items = suites.value.items();

@@ -70,7 +70,7 @@ fn judge(sink: &mut Sink<'_>, kubelet: &Kubelet<'_>, place: &Place<'_>) {
         return;
     }
     if let Some(default) = serving.first_default() {
-        if unscanned_config(sink, kubelet, default, "the serving certificate") {
+        if unscanned_config(kubelet, default) {
             return;
         }
     }
