@@ -2,8 +2,6 @@
 
 mod cli;
 mod commands;
-mod config;
-mod settings;
 
 use std::process::ExitCode;
 

@@ -1,16 +1,12 @@
-//! `bulkhead frameworks [ID]`: the compliance frameworks and their controls; and the wiring
-//! `scan --framework` uses to judge one.
+//! `bulkhead frameworks [ID]`: the compliance frameworks and their controls.
 
-use bulkhead_checks::frameworks::catalogue::{all_frameworks, find_framework};
-use bulkhead_checks::frameworks::{Control, Framework, FrameworkReport};
-use bulkhead_checks::pss::Level;
-use bulkhead_checks::rules::workload::PSS_CHECKS;
-use bulkhead_checks::{all_checks, Finding};
-use bulkhead_model::{Inventory, LoadError};
+use bulkhead_checks::all_checks;
+use bulkhead_checks::frameworks::catalogue::all_frameworks;
+use bulkhead_checks::frameworks::{Control, Framework};
+use bulkhead_engine::frameworks::resolve;
 
-use super::{coverage, EXIT_ERROR, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_OK};
 use crate::cli::{FrameworksArgs, ListFormat};
-use crate::settings::Settings;
 
 pub fn run(args: &FrameworksArgs) -> u8 {
     let text = match &args.framework {
@@ -25,38 +21,6 @@ pub fn run(args: &FrameworksArgs) -> u8 {
     };
     print!("{text}");
     EXIT_OK
-}
-
-/// The framework named `id`, or an error that lists the known ids.
-pub fn resolve(id: &str) -> Result<&'static Framework, String> {
-    find_framework(id).ok_or_else(|| {
-        let known: Vec<&str> = all_frameworks().iter().map(|f| f.id).collect();
-        format!("unknown framework {id:?} (known: {})", known.join(", "))
-    })
-}
-
-/// Judges `framework` over a scan's findings, with the coverage its objects give less what
-/// could not be read (`errors`).
-pub fn evaluate(
-    framework: &Framework,
-    inventory: &Inventory,
-    errors: &[LoadError],
-    findings: &[Finding],
-    settings: &Settings,
-) -> FrameworkReport {
-    // At `--pss-level baseline` the findings only the restricted level asks for were dropped,
-    // so a clean result from the PSS checks vouches for baseline controls only.
-    let restricted_dropped =
-        settings.pss_level == Level::Baseline && framework.id != "pss-baseline";
-    let ran: Vec<_> = settings
-        .checks
-        .iter()
-        .copied()
-        .filter(|c| !(restricted_dropped && PSS_CHECKS.iter().any(|p| p.id == c.id)))
-        // The registry allow-list check judges nothing without an allow-list.
-        .filter(|c| !(c.id == "BHI004" && settings.options.allowed_registries.is_empty()))
-        .collect();
-    framework.evaluate_with(findings, coverage::of(inventory, errors), &ran)
 }
 
 /// Ids of the checks whose compliance ids name `control`.

@@ -1,7 +1,6 @@
 //! One module per subcommand.
 
 pub mod checks;
-pub mod coverage;
 pub mod explain;
 pub mod frameworks;
 pub mod netpol;

@@ -4,14 +4,13 @@
 use std::path::Path;
 use std::time::Instant;
 
-use bulkhead_checks::policy::inline;
-use bulkhead_model::Inventory;
+use bulkhead_engine::{settings, Request, Sources};
+use bulkhead_model::Loaded;
 use bulkhead_node::{collect, CollectOptions, Collected};
-use bulkhead_report::{NodeContext, ScanResult};
+use bulkhead_report::NodeContext;
 
 use super::{report, EXIT_ERROR};
 use crate::cli::NodeArgs;
-use crate::settings;
 
 pub fn run(args: &NodeArgs) -> u8 {
     match node(args) {
@@ -26,8 +25,7 @@ pub fn run(args: &NodeArgs) -> u8 {
 fn node(args: &NodeArgs) -> Result<u8, String> {
     let started = Instant::now();
     let formats = report::formats(&args.report)?;
-    let settings = settings::resolve_node(&args.report)?;
-    let framework = report::framework(&settings)?;
+    let settings = settings::resolve_node(&report::flags(&args.report))?;
     if !args.root.is_dir() {
         return Err(format!(
             "--root {}: not a directory that can be read",
@@ -38,7 +36,7 @@ fn node(args: &NodeArgs) -> Result<u8, String> {
 
     let Collected {
         objects,
-        mut errors,
+        errors,
         stats,
         found,
     } = collect(&CollectOptions {
@@ -47,10 +45,14 @@ fn node(args: &NodeArgs) -> Result<u8, String> {
         // programs: under `--root` they may be another machine's, or another architecture's.
         probe_versions: on_this_node && !args.no_version_probe,
     });
-    let inventory = Inventory::new(objects);
-    errors.extend(inline::validate(&inventory));
-    let findings = report::check(&inventory, &settings);
-    let framework_report = report::judge(framework, &settings, &inventory, &errors, &findings);
+    let sources = Sources::Loaded(Loaded {
+        objects,
+        errors,
+        stats,
+    });
+    let mut outcome = bulkhead_engine::run(Request::new(sources, &settings))?;
+    // The node's reading is part of the audit's time.
+    outcome.elapsed = started.elapsed();
 
     let mut notes = Vec::new();
     if on_this_node && !is_root_user() {
@@ -66,19 +68,7 @@ fn node(args: &NodeArgs) -> Result<u8, String> {
         found,
         notes,
     };
-    let result = ScanResult {
-        findings: &findings,
-        errors: &errors,
-        stats: &stats,
-        objects: inventory.len(),
-        checks: &settings.checks,
-        elapsed: started.elapsed(),
-        fail_on: settings.fail_on,
-        show_suppressed: false,
-        config: None,
-        framework: framework_report.as_ref(),
-        node: Some(&context),
-    };
+    let result = report::result(&outcome, &settings, false, Some(&context));
     report::write(&result, &formats, &args.report)?;
     Ok(report::exit_code(&result, args.report.exit_zero))
 }

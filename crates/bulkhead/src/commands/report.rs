@@ -1,19 +1,15 @@
-//! The reporting path `scan` and `node` share: the formats and where each goes, the checks
-//! and the policy over an inventory, the framework verdicts, the exit code.
+//! The reporting path `scan` and `node` share: the formats and where each goes, the flags
+//! the engine reads, the exit code.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 
-use bulkhead_checks::frameworks::{Framework, FrameworkReport};
-use bulkhead_checks::pss::Level;
-use bulkhead_checks::rules::workload::PSS_CHECKS;
-use bulkhead_checks::{run_checks, Finding};
-use bulkhead_model::{ErrorSeverity, Inventory, LoadError};
-use bulkhead_report::{render, Format, ScanResult, Summary};
+use bulkhead_engine::{Flags, Outcome, Settings};
+use bulkhead_model::{ErrorSeverity, LoadError};
+use bulkhead_report::{render, Format, NodeContext, ScanResult, Summary};
 
-use super::{frameworks, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::cli::{ColorChoice, ReportArgs};
-use crate::settings::Settings;
 
 /// The report formats asked for, checked against the `--output` files before anything is
 /// read: a usage error must not cost a whole scan.
@@ -35,33 +31,38 @@ pub fn formats(args: &ReportArgs) -> Result<Vec<Format>, String> {
     Ok(formats)
 }
 
-/// Runs the selected checks and applies the settings' policy (Pod Security level, severity
-/// overrides). Suppressions written in the objects are applied by the checks' sink.
-pub fn check(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
-    let mut findings = run_checks(inventory, &settings.checks, &settings.options);
-    apply_policy(&mut findings, settings);
-    findings
+/// The engine's flags from the reporting flags every command shares.
+pub fn flags(args: &ReportArgs) -> Flags {
+    Flags {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on.clone(),
+        cert_expiry_days: args.cert_expiry_days,
+        framework: args.framework.clone(),
+        ..Flags::default()
+    }
 }
 
-/// The framework the settings name, resolved before anything is read.
-pub fn framework(settings: &Settings) -> Result<Option<&'static Framework>, String> {
-    settings
-        .framework
-        .as_deref()
-        .map(frameworks::resolve)
-        .transpose()
-}
-
-/// The framework's verdicts over the findings, when one was asked for. What could not be
-/// read (`errors`) is never passed.
-pub fn judge(
-    framework: Option<&'static Framework>,
-    settings: &Settings,
-    inventory: &Inventory,
-    errors: &[LoadError],
-    findings: &[Finding],
-) -> Option<FrameworkReport> {
-    framework.map(|f| frameworks::evaluate(f, inventory, errors, findings, settings))
+/// What the reporters read of an outcome.
+pub fn result<'a>(
+    outcome: &'a Outcome,
+    settings: &'a Settings,
+    show_suppressed: bool,
+    node: Option<&'a NodeContext>,
+) -> ScanResult<'a> {
+    ScanResult {
+        findings: &outcome.findings,
+        errors: &outcome.errors,
+        stats: &outcome.stats,
+        objects: outcome.inventory.len(),
+        checks: &settings.checks,
+        elapsed: outcome.elapsed,
+        fail_on: settings.fail_on,
+        show_suppressed,
+        config: settings.config_path.as_deref(),
+        framework: outcome.framework.as_ref(),
+        node,
+    }
 }
 
 /// Writes every report: with one output fewer than formats, the first format goes to
@@ -102,22 +103,6 @@ pub fn exit_code(result: &ScanResult<'_>, exit_zero: bool) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    }
-}
-
-/// Severity overrides and the Pod Security level from the settings.
-fn apply_policy(findings: &mut Vec<Finding>, settings: &Settings) {
-    if settings.pss_level == Level::Baseline {
-        // Findings of the PSS controls that only the restricted level asks for.
-        findings.retain(|f| {
-            !PSS_CHECKS.iter().any(|c| c.id == f.check.id)
-                || f.pss.iter().any(|e| e.starts_with("baseline:"))
-        });
-    }
-    for f in findings.iter_mut() {
-        if let Some((_, severity)) = settings.severity.iter().find(|(id, _)| id == f.check.id) {
-            f.severity = *severity;
-        }
     }
 }
 

@@ -1,14 +1,55 @@
-//! The effective settings of a scan: command-line flags over `.bulkhead.yaml` over defaults.
+//! The effective settings of a scan: flags over `.bulkhead.yaml` over defaults.
+//!
+//! Front ends translate what their user wrote (command-line flags, a server's configuration,
+//! a webhook's options) into [`Flags`]; the merge with the configuration file happens here
+//! once, so every front end means the same thing by the same setting.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use bulkhead_checks::pss::Level;
 use bulkhead_checks::{select_checks, Check, Family, Options, Severity};
 
-use crate::cli::{ReportArgs, ScanArgs};
 use crate::config::{self, Config};
+
+/// What a front end's user asked for, before the configuration file is merged in. Every
+/// field is optional: empty means "the configuration's, else the default".
+#[derive(Clone, Debug, Default)]
+pub struct Flags {
+    /// Checks to run: ids, id prefixes, slugs or families.
+    pub select: Vec<String>,
+    /// Checks not to run (added to the configuration's).
+    pub ignore: Vec<String>,
+    /// The failure threshold, as written (`high`).
+    pub fail_on: Option<String>,
+    /// Days before expiry at which certificates are reported.
+    pub cert_expiry_days: Option<u32>,
+    /// The framework to judge (`cis-1.12`).
+    pub framework: Option<String>,
+    /// Pod Security Standards version (`latest`, `v1.30`).
+    pub pss_version: Option<String>,
+    /// Pod Security Standards level (`restricted`, `baseline`).
+    pub pss_level: Option<String>,
+    /// Kubernetes version the manifests target (`1.32`).
+    pub kubernetes_version: Option<String>,
+    /// Registries images may come from (added to the configuration's).
+    pub allowed_registries: Vec<String>,
+}
+
+/// Which `.bulkhead.yaml` to read.
+#[derive(Clone, Debug, Default)]
+pub enum ConfigChoice {
+    /// The nearest one at or above the first of these paths (or the working directory).
+    #[default]
+    Nearest,
+    /// The nearest one at or above `start`.
+    NearestTo(PathBuf),
+    /// This file.
+    File(PathBuf),
+    /// None at all.
+    Ignore,
+}
 
 pub struct Settings {
     pub checks: Vec<&'static Check>,
@@ -25,67 +66,57 @@ pub struct Settings {
     pub framework: Option<String>,
 }
 
-/// Reads the configuration (unless `--no-config`) and merges the flags over it.
-pub fn resolve(args: &ScanArgs) -> Result<Settings, String> {
-    let config_path = match (&args.config, args.no_config) {
-        (Some(path), _) => Some(path.clone()),
-        (None, true) => None,
-        (None, false) => {
-            let start = args
-                .paths
+/// Reads the configuration `choice` names and merges the flags over it. `paths` are the
+/// scanned paths: the nearest configuration is looked for from the first of them.
+pub fn resolve(flags: &Flags, choice: &ConfigChoice, paths: &[String]) -> Result<Settings, String> {
+    let nearest_to = |start: PathBuf| {
+        let start = if start.exists() {
+            start
+        } else {
+            Path::new(".").to_path_buf()
+        };
+        config::find_upward(&start)
+    };
+    let config_path = match choice {
+        ConfigChoice::File(path) => Some(path.clone()),
+        ConfigChoice::Ignore => None,
+        ConfigChoice::NearestTo(start) => nearest_to(start.clone()),
+        ConfigChoice::Nearest => nearest_to(
+            paths
                 .iter()
                 .find(|p| *p != "-")
                 .map(|p| Path::new(p).to_path_buf())
-                .unwrap_or_else(|| Path::new(".").to_path_buf());
-            let start = if start.exists() {
-                start
-            } else {
-                Path::new(".").to_path_buf()
-            };
-            config::find_upward(&start)
-        }
+                .unwrap_or_else(|| Path::new(".").to_path_buf()),
+        ),
     };
     let config = match config_path {
         Some(path) => config::load(&path)
             .map_err(|errors| format!("invalid configuration:\n  {}", errors.join("\n  ")))?,
         None => Config::default(),
     };
-    let manifest = ManifestFlags {
-        pss_version: args.pss_version.as_deref(),
-        pss_level: args.pss_level.as_deref(),
-        kubernetes_version: args.kubernetes_version.as_deref(),
-        allowed_registries: &args.allowed_registries,
+    merge(&config, flags, None)
+}
+
+/// The settings of a node audit: no configuration file (a node is not a project directory);
+/// the node families unless `select` names checks. Manifest-only flags (Pod Security,
+/// Kubernetes version, registries) are not read: they judge workloads, not node settings.
+pub fn resolve_node(flags: &Flags) -> Result<Settings, String> {
+    let node_flags = Flags {
+        pss_version: None,
+        pss_level: None,
+        kubernetes_version: None,
+        allowed_registries: Vec::new(),
+        ..flags.clone()
     };
-    merge(&config, &args.report, None, &manifest)
-}
-
-/// The settings of `bulkhead node`: no configuration file (a node is not a project
-/// directory); the node families unless `--select` names checks.
-pub fn resolve_node(args: &ReportArgs) -> Result<Settings, String> {
-    merge(
-        &Config::default(),
-        args,
-        Some(&Family::NODE),
-        &ManifestFlags::default(),
-    )
-}
-
-/// Flags only `scan` has: they judge workloads and API versions, not node settings.
-#[derive(Default)]
-struct ManifestFlags<'a> {
-    pss_version: Option<&'a str>,
-    pss_level: Option<&'a str>,
-    kubernetes_version: Option<&'a str>,
-    allowed_registries: &'a [String],
+    merge(&Config::default(), &node_flags, Some(&Family::NODE))
 }
 
 /// Flags over configuration over defaults. `default_families` are the families that run when
 /// neither the flags nor the configuration select checks (`None`: every check).
 fn merge(
     config: &Config,
-    args: &ReportArgs,
+    args: &Flags,
     default_families: Option<&[Family]>,
-    manifest: &ManifestFlags<'_>,
 ) -> Result<Settings, String> {
     let select = if args.select.is_empty() {
         config.select.clone()
@@ -102,25 +133,28 @@ fn merge(
         Some(s) => s.parse()?,
         None => config.fail_on.unwrap_or(Severity::High),
     };
-    let pss_version = manifest
+    let pss_version = args
         .pss_version
+        .as_deref()
         .or(config.pss_version.as_deref())
         .map(str::parse)
         .transpose()?
         .unwrap_or_default();
-    let pss_level = manifest
+    let pss_level = args
         .pss_level
+        .as_deref()
         .or(config.pss_level.as_deref())
         .map(str::parse)
         .transpose()?
         .unwrap_or(Level::Restricted);
-    let kubernetes_version = manifest
+    let kubernetes_version = args
         .kubernetes_version
+        .as_deref()
         .or(config.kubernetes_version.as_deref())
         .map(parse_kubernetes_version)
         .transpose()?;
     let mut allowed_registries = config.allowed_registries.clone();
-    allowed_registries.extend(manifest.allowed_registries.iter().cloned());
+    allowed_registries.extend(args.allowed_registries.iter().cloned());
     let exclude_paths = glob_set(&config.exclude_paths)?;
 
     Ok(Settings {

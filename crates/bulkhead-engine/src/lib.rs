@@ -1,0 +1,17 @@
+//! The Bulkhead engine: one scan from inputs to a result — discover, load, inventory,
+//! checks, policy (configuration, suppressions, baseline), frameworks.
+//!
+//! Every front end calls it: the command line, `serve`, the admission webhook and the audit
+//! receiver. None of them re-implements loading, checking or suppression; they only choose
+//! where objects come from ([`Sources`]) and where the [`Outcome`] goes.
+
+pub mod baseline;
+pub mod config;
+pub mod coverage;
+pub mod frameworks;
+pub mod pipeline;
+pub mod settings;
+
+pub use baseline::Baseline;
+pub use pipeline::{check, run, Outcome, Request, Sources};
+pub use settings::{ConfigChoice, Flags, Settings};

@@ -1,0 +1,153 @@
+//! One scan, from inputs to a result: discover → load → filter → inventory → checks →
+//! policy (Pod Security level, severity overrides, suppressions, baseline) → framework.
+//!
+//! The command line, `serve`, the admission webhook and the audit receiver all come through
+//! here; what differs between them is only where the objects come from and where the
+//! [`Outcome`] goes.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use bulkhead_checks::frameworks::FrameworkReport;
+use bulkhead_checks::policy::inline;
+use bulkhead_checks::pss::Level;
+use bulkhead_checks::rules::workload::PSS_CHECKS;
+use bulkhead_checks::{run_checks, Finding};
+use bulkhead_model::{
+    discover, load_inputs, Input, Inventory, Limits, LoadError, LoadStats, Loaded,
+};
+
+use crate::baseline::{self, Baseline};
+use crate::frameworks;
+use crate::settings::Settings;
+
+/// Where a scan's objects come from.
+pub enum Sources {
+    /// Files, directories, globs, or `-` for standard input, discovered as `scan` does.
+    Paths(Vec<String>),
+    /// Inputs already named (text of an admission request, a snapshot written in memory).
+    Inputs(Vec<Input>),
+    /// Objects a collector already read (a node audit), with what it could not read.
+    Loaded(Loaded),
+}
+
+/// One scan's request.
+pub struct Request<'a> {
+    pub sources: Sources,
+    pub settings: &'a Settings,
+    pub limits: Limits,
+    /// Findings whose fingerprints this baseline holds are marked as baselined.
+    pub baseline: Option<&'a Baseline>,
+    /// Where to write the baseline of this scan's findings (before any baseline applies).
+    pub write_baseline: Option<PathBuf>,
+}
+
+impl<'a> Request<'a> {
+    /// A request with default limits and no baseline.
+    pub fn new(sources: Sources, settings: &'a Settings) -> Self {
+        Self {
+            sources,
+            settings,
+            limits: Limits::default(),
+            baseline: None,
+            write_baseline: None,
+        }
+    }
+}
+
+/// What a scan produced. The inventory is kept: reports quote its source text, and `rbac`,
+/// `netpol` and the framework coverage read it.
+pub struct Outcome {
+    pub inventory: Inventory,
+    pub findings: Vec<Finding>,
+    /// What could not be read or was read with a warning, and suppression errors.
+    pub errors: Vec<LoadError>,
+    pub stats: LoadStats,
+    /// The framework the settings name, judged over the findings.
+    pub framework: Option<FrameworkReport>,
+    pub elapsed: Duration,
+}
+
+/// Runs one scan.
+pub fn run(request: Request<'_>) -> Result<Outcome, String> {
+    let started = Instant::now();
+    let settings = request.settings;
+    let framework = frameworks::of_settings(settings)?;
+    let loaded = load(request.sources, settings, &request.limits);
+    let Loaded {
+        objects,
+        mut errors,
+        stats,
+    } = loaded;
+    let inventory = Inventory::new(objects);
+    errors.extend(inline::validate(&inventory));
+    let mut findings = check(&inventory, settings);
+    if let Some(path) = &request.write_baseline {
+        baseline::write(path, &findings)?;
+    }
+    if let Some(baseline) = request.baseline {
+        baseline.apply(&mut findings);
+    }
+    let framework =
+        framework.map(|f| frameworks::evaluate(f, &inventory, &errors, &findings, settings));
+    Ok(Outcome {
+        inventory,
+        findings,
+        errors,
+        stats,
+        framework,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Reads the sources and drops what the settings exclude (paths, namespaces, kinds).
+pub fn load(sources: Sources, settings: &Settings, limits: &Limits) -> Loaded {
+    let mut loaded = match sources {
+        Sources::Paths(paths) => {
+            let mut discovery = discover(&paths);
+            discovery.inputs.retain(|input| match input {
+                Input::File(_) => !settings.exclude_paths.is_match(input.display()),
+                _ => true,
+            });
+            let mut loaded = load_inputs(&discovery.inputs, limits);
+            discovery.errors.append(&mut loaded.errors);
+            loaded.errors = discovery.errors;
+            loaded
+        }
+        Sources::Inputs(inputs) => load_inputs(&inputs, limits),
+        Sources::Loaded(loaded) => loaded,
+    };
+    loaded.objects.retain(|o| {
+        !settings.exclude_kinds.contains(&o.kind)
+            && !o
+                .namespace
+                .as_ref()
+                .is_some_and(|ns| settings.exclude_namespaces.contains(ns))
+    });
+    loaded
+}
+
+/// Runs the selected checks over an inventory and applies the settings' policy (Pod
+/// Security level, severity overrides). Suppressions written in the objects are applied by
+/// the checks' sink.
+pub fn check(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
+    let mut findings = run_checks(inventory, &settings.checks, &settings.options);
+    apply_policy(&mut findings, settings);
+    findings
+}
+
+/// Severity overrides and the Pod Security level from the settings.
+fn apply_policy(findings: &mut Vec<Finding>, settings: &Settings) {
+    if settings.pss_level == Level::Baseline {
+        // Findings of the PSS controls that only the restricted level asks for.
+        findings.retain(|f| {
+            !PSS_CHECKS.iter().any(|c| c.id == f.check.id)
+                || f.pss.iter().any(|e| e.starts_with("baseline:"))
+        });
+    }
+    for f in findings.iter_mut() {
+        if let Some((_, severity)) = settings.severity.iter().find(|(id, _)| id == f.check.id) {
+            f.severity = *severity;
+        }
+    }
+}
