@@ -14,4 +14,4 @@ pub mod settings;
 
 pub use baseline::Baseline;
 pub use pipeline::{check, run, Outcome, Request, Sources};
-pub use settings::{ConfigChoice, Flags, Settings};
+pub use settings::{ConfigChoice, Flags, Settings, SeverityFilter};

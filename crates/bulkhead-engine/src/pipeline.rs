@@ -63,8 +63,11 @@ pub struct Outcome {
     /// What could not be read or was read with a warning, and suppression errors.
     pub errors: Vec<LoadError>,
     pub stats: LoadStats,
-    /// The framework the settings name, judged over the findings.
+    /// The framework the settings name, judged over every finding (hidden ones included: a
+    /// control does not pass because its findings were not shown).
     pub framework: Option<FrameworkReport>,
+    /// Findings left out by the settings' severity filter (counted, never listed or failed).
+    pub hidden: usize,
     pub elapsed: Duration,
 }
 
@@ -90,8 +93,11 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
     }
     let framework =
         framework.map(|f| frameworks::evaluate(f, &inventory, &errors, &findings, settings));
+    let before = findings.len();
+    findings.retain(|f| settings.shown.shows(f.severity));
     Ok(Outcome {
         inventory,
+        hidden: before - findings.len(),
         findings,
         errors,
         stats,

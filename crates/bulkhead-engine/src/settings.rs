@@ -35,6 +35,46 @@ pub struct Flags {
     pub kubernetes_version: Option<String>,
     /// Registries images may come from (added to the configuration's).
     pub allowed_registries: Vec<String>,
+    /// Show only findings at or above this severity (`medium`).
+    pub min_severity: Option<String>,
+    /// Show only findings of exactly these severities (`critical,high`).
+    pub severities: Vec<String>,
+}
+
+/// Which findings a report shows, by severity. Hidden findings are counted, never failed:
+/// what a person asked not to see must not fail their build either.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SeverityFilter {
+    /// Findings below this are hidden.
+    pub min: Option<Severity>,
+    /// When not empty, only these severities are shown.
+    pub exact: Vec<Severity>,
+}
+
+impl SeverityFilter {
+    /// Whether a finding of `severity` is shown.
+    pub fn shows(&self, severity: Severity) -> bool {
+        self.min.is_none_or(|min| severity >= min)
+            && (self.exact.is_empty() || self.exact.contains(&severity))
+    }
+
+    /// Whether the filter hides anything at all.
+    pub fn is_active(&self) -> bool {
+        self.min.is_some() || !self.exact.is_empty()
+    }
+
+    /// How the filter reads on the command line, for reports that say what was hidden.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(min) = self.min {
+            parts.push(format!("--min-severity {min}"));
+        }
+        if !self.exact.is_empty() {
+            let list: Vec<String> = self.exact.iter().map(|s| s.to_string()).collect();
+            parts.push(format!("--severity {}", list.join(",")));
+        }
+        parts.join(" ")
+    }
 }
 
 /// Which `.bulkhead.yaml` to read.
@@ -64,6 +104,8 @@ pub struct Settings {
     pub config_path: Option<String>,
     /// The framework to evaluate: `--framework`, else the configuration's.
     pub framework: Option<String>,
+    /// Which findings are shown (and can fail the scan).
+    pub shown: SeverityFilter,
 }
 
 /// Reads the configuration `choice` names and merges the flags over it. `paths` are the
@@ -156,6 +198,18 @@ fn merge(
     let mut allowed_registries = config.allowed_registries.clone();
     allowed_registries.extend(args.allowed_registries.iter().cloned());
     let exclude_paths = glob_set(&config.exclude_paths)?;
+    let shown = SeverityFilter {
+        min: args
+            .min_severity
+            .as_deref()
+            .map(|s| s.parse().map_err(|e| format!("--min-severity: {e}")))
+            .transpose()?,
+        exact: args
+            .severities
+            .iter()
+            .map(|s| s.parse().map_err(|e| format!("--severity: {e}")))
+            .collect::<Result<_, String>>()?,
+    };
 
     Ok(Settings {
         checks,
@@ -173,6 +227,7 @@ fn merge(
         exclude_kinds: config.exclude_kinds.clone(),
         config_path: config.path.as_ref().map(|p| p.display().to_string()),
         framework: args.framework.clone().or(config.framework.clone()),
+        shown,
     })
 }
 

@@ -973,6 +973,7 @@ mod tests {
             config: Some("<cfg>.yaml"),
             framework: report.as_ref(),
             node: None,
+            hidden: None,
         };
         let mut out = Vec::new();
         render(&result, &mut out).unwrap();
@@ -1113,6 +1114,7 @@ spec:
             config: None,
             framework: None,
             node: None,
+            hidden: None,
         };
         let mut out = Vec::new();
         render(&result, &mut out).unwrap();

@@ -1,13 +1,17 @@
 //! Renderers for scan results. Each format is one module behind [`render`]; the scan itself
 //! knows nothing of them.
 
+pub mod concise;
+pub mod grouped;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod policyreport;
+pub mod ranking;
 pub mod sarif;
 pub mod snippet;
+pub mod statistics;
 pub mod summary;
 pub mod text;
 
@@ -38,6 +42,16 @@ pub struct ScanResult<'a> {
     pub framework: Option<&'a FrameworkReport>,
     /// Present for `bulkhead node`: what was read from the node.
     pub node: Option<&'a NodeContext>,
+    /// Findings a severity filter left out (never listed, never failed, always counted).
+    pub hidden: Option<Hidden>,
+}
+
+/// What a severity filter hid: how many findings, and the filter as the user wrote it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hidden {
+    pub count: usize,
+    /// `--min-severity medium`.
+    pub filter: String,
 }
 
 /// What `bulkhead node` read, said before the findings: a finding-free report of a node must
@@ -65,7 +79,14 @@ impl ScanResult<'_> {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// Full diagnostics: location, snippet with carets, help, compliance ids.
     Text,
+    /// One line per finding, `path:line:col: ID [severity] message`, as editors and grep expect.
+    Concise,
+    /// Findings grouped by file and object, with counts per object.
+    Grouped,
+    /// A table of checks by count, severity and name (`--statistics`).
+    Statistics,
     Json,
     Sarif,
     Junit,
@@ -80,6 +101,9 @@ impl FromStr for Format {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "text" => Ok(Format::Text),
+            "concise" => Ok(Format::Concise),
+            "grouped" => Ok(Format::Grouped),
+            "statistics" => Ok(Format::Statistics),
             "json" => Ok(Format::Json),
             "sarif" => Ok(Format::Sarif),
             "junit" => Ok(Format::Junit),
@@ -87,7 +111,7 @@ impl FromStr for Format {
             "html" => Ok(Format::Html),
             "policyreport" => Ok(Format::PolicyReport),
             other => Err(format!(
-                "unknown format {other:?} (text, json, sarif, junit, markdown, html, policyreport)"
+                "unknown format {other:?} (text, concise, grouped, statistics, json, sarif, junit, markdown, html, policyreport)"
             )),
         }
     }
@@ -102,6 +126,9 @@ pub fn render(
 ) -> io::Result<()> {
     match format {
         Format::Text => text::render(result, color, out),
+        Format::Concise => concise::render(result, color, out),
+        Format::Grouped => grouped::render(result, color, out),
+        Format::Statistics => statistics::render(result, color, out),
         Format::Json => json::render(result, out),
         Format::Sarif => sarif::render(result, out),
         Format::Junit => junit::render(result, out),

@@ -35,6 +35,11 @@ pub struct Summary {
     pub suppressed: usize,
     /// Findings recorded in the `--baseline` file.
     pub baselined: usize,
+    /// Findings hidden by a severity filter (`--min-severity`, `--severity`).
+    pub hidden: usize,
+    /// The severity filter as written (`--min-severity medium`), for the text reports.
+    #[serde(skip)]
+    pub hidden_by: Option<String>,
     pub errors: usize,
     pub warnings: usize,
     /// Findings at or above the failure threshold.
@@ -83,6 +88,8 @@ impl Summary {
             suppressed: kind_count(SuppressionKind::Annotation)
                 + kind_count(SuppressionKind::Comment),
             baselined: kind_count(SuppressionKind::Baseline),
+            hidden: result.hidden.as_ref().map_or(0, |h| h.count),
+            hidden_by: result.hidden.as_ref().map(|h| h.filter.clone()),
             errors,
             warnings: result.errors.len() - errors,
             failing: active().filter(|f| f.severity >= result.fail_on).count(),

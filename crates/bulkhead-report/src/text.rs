@@ -8,17 +8,17 @@ use bulkhead_checks::frameworks::{FrameworkReport, Status};
 use bulkhead_checks::{Finding, Severity};
 use bulkhead_model::{ErrorSeverity, LoadError};
 
-use crate::snippet;
 use crate::summary::{FrameworkCounts, Summary};
+use crate::{ranking, snippet};
 use crate::{NodeContext, ScanResult};
 
 /// ANSI styles, or nothing when colour is off.
-struct Paint {
-    on: bool,
+pub(crate) struct Paint {
+    pub(crate) on: bool,
 }
 
 impl Paint {
-    fn wrap(&self, code: &str, text: &str) -> String {
+    pub(crate) fn wrap(&self, code: &str, text: &str) -> String {
         if self.on {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
@@ -26,15 +26,15 @@ impl Paint {
         }
     }
 
-    fn bold(&self, text: &str) -> String {
+    pub(crate) fn bold(&self, text: &str) -> String {
         self.wrap("1", text)
     }
 
-    fn dim(&self, text: &str) -> String {
+    pub(crate) fn dim(&self, text: &str) -> String {
         self.wrap("2", text)
     }
 
-    fn severity(&self, severity: Severity, text: &str) -> String {
+    pub(crate) fn severity(&self, severity: Severity, text: &str) -> String {
         let code = match severity {
             Severity::Critical => "1;35",
             Severity::High => "1;31",
@@ -60,7 +60,55 @@ pub fn render(result: &ScanResult<'_>, color: bool, out: &mut dyn Write) -> io::
     if let Some(framework) = result.framework {
         write_framework(framework, &paint, out)?;
     }
+    write_orientation(result, &paint, out)?;
     write_summary(&Summary::of(result), &paint, out)
+}
+
+/// How many of the most frequent checks and objects the end of the report names.
+const TOP: usize = 5;
+
+/// The end that orients a reader after a long list: the checks that fire most, the objects
+/// with the most findings, and how to see it another way. Said only when the list is long
+/// enough to need it.
+fn write_orientation(
+    result: &ScanResult<'_>,
+    paint: &Paint,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let listed: Vec<&Finding> = result.listed().collect();
+    if listed.len() < 10 {
+        return Ok(());
+    }
+    let checks = ranking::by_check(&listed);
+    writeln!(out, "{}", paint.bold("Checks that fire most:"))?;
+    for row in checks.iter().take(TOP) {
+        writeln!(
+            out,
+            "  {:>6}  {}  {} ({})",
+            row.count,
+            paint.severity(row.severity, row.check.id),
+            row.check.slug,
+            paint.severity(row.severity, &row.severity.to_string())
+        )?;
+    }
+    let objects = ranking::by_object(&listed);
+    writeln!(out, "{}", paint.bold("Objects with the most findings:"))?;
+    for row in objects.iter().take(TOP) {
+        writeln!(
+            out,
+            "  {:>6}  {}  {}",
+            row.count,
+            clean(&row.object),
+            paint.dim(&clean(&row.path))
+        )?;
+    }
+    let mut more = vec!["`--statistics` counts every check".to_string()];
+    more.push("`-f concise` gives one line per finding, `-f grouped` groups them by object".into());
+    if result.hidden.is_none() {
+        more.push("`--min-severity medium` hides low and info".into());
+    }
+    writeln!(out, "See it another way: {}.", more.join("; "))?;
+    writeln!(out)
 }
 
 /// What was read from the node, and the caveats of the reading.
@@ -152,7 +200,7 @@ fn write_framework(report: &FrameworkReport, paint: &Paint, out: &mut dyn Write)
     writeln!(out)
 }
 
-fn write_error(error: &LoadError, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_error(error: &LoadError, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
     let at = match (error.line, error.column) {
         (Some(l), Some(c)) => format!("{}:{l}:{c}", error.path),
         _ => error.path.clone(),
@@ -279,7 +327,7 @@ fn floor(text: &str, mut i: usize) -> usize {
 
 /// Text from manifests with control characters made visible, so that a crafted manifest
 /// cannot send escape sequences to the reader's terminal.
-fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     if !text.chars().any(|c| c.is_control() && c != '\t') {
         return text.to_string();
     }
@@ -292,7 +340,7 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-fn write_summary(s: &Summary, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_summary(s: &Summary, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
     let by = &s.by_severity;
     let counts = [
         (Severity::Critical, by.critical),
@@ -329,6 +377,14 @@ fn write_summary(s: &Summary, paint: &Paint, out: &mut dyn Write) -> io::Result<
         )?;
     }
     writeln!(out, "{} findings: {counts}.", s.findings)?;
+    if s.hidden > 0 {
+        writeln!(
+            out,
+            "Hidden: {} findings by {} (drop it to see them).",
+            s.hidden,
+            s.hidden_by.as_deref().unwrap_or("the severity filter")
+        )?;
+    }
     if s.suppressed + s.baselined > 0 {
         writeln!(
             out,

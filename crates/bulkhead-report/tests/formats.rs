@@ -47,6 +47,7 @@ impl Scan {
             config: None,
             framework: None,
             node: None,
+            hidden: None,
         }
     }
 

@@ -41,7 +41,9 @@ pub enum ColorChoice {
 /// and where they go, when the exit code says "findings", and the framework to judge.
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// Report format; repeat it to write several reports (pair each with an `-o`).
+    /// Report format: text (full diagnostics), concise (one line per finding), grouped (by
+    /// file and object), statistics, json, sarif, junit, markdown, html, policyreport. Repeat
+    /// it to write several reports (pair each with an `-o`).
     #[arg(
         long = "format",
         short = 'f',
@@ -71,6 +73,20 @@ pub struct ReportArgs {
     /// Do not run these checks: ids, id prefixes, slugs or families.
     #[arg(long, value_delimiter = ',', value_name = "CHECKS")]
     pub ignore: Vec<String>,
+
+    /// Show (and fail on) only findings at or above this severity; the rest are counted as
+    /// hidden in the summary.
+    #[arg(long, value_name = "SEVERITY")]
+    pub min_severity: Option<String>,
+
+    /// Show (and fail on) only findings of these severities (comma-separated or repeated).
+    #[arg(long = "severity", value_delimiter = ',', value_name = "SEVERITIES")]
+    pub severities: Vec<String>,
+
+    /// Print a table of the checks that fired, by count, severity and name, instead of the
+    /// findings (the same as `-f statistics`).
+    #[arg(long)]
+    pub statistics: bool,
 
     /// Colour in the text report: auto (a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value = "auto")]

@@ -6,7 +6,7 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 
 use bulkhead_engine::{Flags, Outcome, Settings};
 use bulkhead_model::{ErrorSeverity, LoadError};
-use bulkhead_report::{render, Format, NodeContext, ScanResult, Summary};
+use bulkhead_report::{render, Format, Hidden, NodeContext, ScanResult, Summary};
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::cli::{ColorChoice, ReportArgs};
@@ -14,11 +14,19 @@ use crate::cli::{ColorChoice, ReportArgs};
 /// The report formats asked for, checked against the `--output` files before anything is
 /// read: a usage error must not cost a whole scan.
 pub fn formats(args: &ReportArgs) -> Result<Vec<Format>, String> {
-    let formats = args
+    let mut formats = args
         .formats
         .iter()
         .map(|f| f.parse::<Format>())
         .collect::<Result<Vec<_>, _>>()?;
+    if args.statistics {
+        // The table takes the place of the report on standard output.
+        let stdout = formats.len().saturating_sub(args.outputs.len());
+        match formats.first_mut() {
+            Some(first) if stdout == 1 => *first = Format::Statistics,
+            _ => formats.insert(0, Format::Statistics),
+        }
+    }
     if args.outputs.len() > formats.len() {
         return Err("more --output files than --format values".into());
     }
@@ -39,6 +47,8 @@ pub fn flags(args: &ReportArgs) -> Flags {
         fail_on: args.fail_on.clone(),
         cert_expiry_days: args.cert_expiry_days,
         framework: args.framework.clone(),
+        min_severity: args.min_severity.clone(),
+        severities: args.severities.clone(),
         ..Flags::default()
     }
 }
@@ -62,6 +72,10 @@ pub fn result<'a>(
         config: settings.config_path.as_deref(),
         framework: outcome.framework.as_ref(),
         node,
+        hidden: settings.shown.is_active().then(|| Hidden {
+            count: outcome.hidden,
+            filter: settings.shown.describe(),
+        }),
     }
 }
 
