@@ -13,6 +13,7 @@
 //! kubernetes-version: "1.30"
 //! fail-on: medium
 //! framework: cis-1.12                 # the framework to judge each scan against
+//! baseline: .bulkhead-baseline.json   # accepted findings, relative to this file
 //! ```
 //!
 //! Found upward from the first scanned path, or named with `--config`. Unknown keys and
@@ -42,6 +43,8 @@ pub struct Config {
     pub kubernetes_version: Option<String>,
     pub fail_on: Option<Severity>,
     pub framework: Option<String>,
+    /// The baseline file, resolved against the configuration file's directory.
+    pub baseline: Option<PathBuf>,
 }
 
 /// The nearest `.bulkhead.yaml` at or above `start`.
@@ -250,6 +253,16 @@ impl Reader<'_> {
                         }
                     }
                 }
+                "baseline" => {
+                    config.baseline = self.string(value, "baseline").map(|name| {
+                        let dir = config
+                            .path
+                            .as_deref()
+                            .and_then(Path::parent)
+                            .unwrap_or(Path::new("."));
+                        dir.join(name)
+                    })
+                }
                 "fail-on" => match value.as_str().map(str::parse::<Severity>) {
                     Some(Ok(s)) => config.fail_on = Some(s),
                     Some(Err(err)) => self.error(value, format!("fail-on: {err}")),
@@ -268,6 +281,7 @@ impl Reader<'_> {
                         "kubernetes-version",
                         "fail-on",
                         "framework",
+                        "baseline",
                     ],
                 ),
             }

@@ -106,6 +106,8 @@ pub struct Settings {
     pub framework: Option<String>,
     /// Which findings are shown (and can fail the scan).
     pub shown: SeverityFilter,
+    /// The configuration's baseline file (a `--baseline` flag goes before it).
+    pub baseline: Option<PathBuf>,
 }
 
 /// Reads the configuration `choice` names and merges the flags over it. `paths` are the
@@ -228,6 +230,7 @@ fn merge(
         config_path: config.path.as_ref().map(|p| p.display().to_string()),
         framework: args.framework.clone().or(config.framework.clone()),
         shown,
+        baseline: config.baseline.clone(),
     })
 }
 

@@ -28,6 +28,9 @@ pub enum Command {
     /// file modes and owners, certificates, component versions (the control-plane, kubelet,
     /// node-files and versions checks, unless `--select` names others).
     Node(Box<NodeArgs>),
+    /// Adopt Bulkhead in a repository: write a commented .bulkhead.yaml and, with
+    /// `--baseline`, a baseline of today's findings so that only new ones fail.
+    Init(crate::commands::init::InitArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

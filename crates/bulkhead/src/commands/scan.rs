@@ -20,7 +20,12 @@ pub fn run(args: &ScanArgs) -> u8 {
 fn scan(args: &ScanArgs) -> Result<u8, String> {
     let formats = report::formats(&args.report)?;
     let settings = settings::resolve(&flags(args), &config_choice(args), &args.paths)?;
-    let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .or(settings.baseline.as_deref())
+        .map(Baseline::read)
+        .transpose()?;
     let mut limits = Limits::default();
     if let Some(max) = args.max_document_bytes {
         limits.max_document_bytes = max;
