@@ -13,6 +13,9 @@
 //! - Relative paths become relative URIs under `%SRCROOT%`; absolute ones `file://` URIs.
 //! - Input errors are the invocation's `toolExecutionNotifications`; the invocation failed
 //!   when any input could not be evaluated.
+//! - Within [`UploadLimits`] (GitHub code scanning's, with `--sarif-limit github`), the most
+//!   severe results are kept, the log is written compact, and the run's `properties` say how
+//!   many results were left out and why: a log GitHub would refuse is never written.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
@@ -71,6 +74,47 @@ struct Run<'a> {
     invocations: [Invocation; 1],
     results: Vec<SarifResult<'a>>,
     column_kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RunProperties>,
+}
+
+/// What a limited log left out, in the run's property bag.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties {
+    omitted_results: usize,
+    total_results: usize,
+    result_limit: usize,
+    omitted_reason: String,
+}
+
+/// The limits a SARIF consumer puts on an upload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UploadLimits {
+    /// Who sets them, for the messages.
+    pub name: &'static str,
+    /// Results kept per run.
+    pub results_per_run: usize,
+    /// Largest gzip-compressed log, in bytes.
+    pub gzip_bytes: usize,
+}
+
+impl UploadLimits {
+    /// GitHub code scanning: a run over 25,000 results, or a file over 10 MB gzipped, is
+    /// rejected; of the results of a run only 5,000 are stored. Keeping the 5,000 most severe
+    /// ourselves decides which ones, instead of leaving it to the upload.
+    pub const GITHUB: UploadLimits = UploadLimits {
+        name: "GitHub code scanning",
+        results_per_run: 5_000,
+        gzip_bytes: 10_000_000,
+    };
+}
+
+/// How much of the scan a limited log holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kept {
+    pub kept: usize,
+    pub total: usize,
 }
 
 #[derive(Serialize)]
@@ -239,6 +283,65 @@ struct SuppressionProperties<'a> {
 }
 
 pub fn render(result: &ScanResult<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let log = log(result, result.findings.iter().collect(), None);
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+/// Writes a log within `limits`: unsuppressed before suppressed results, then the most
+/// severe, as many as the result limit and the compressed size allow; the kept results stay
+/// in the scan's order (file, then position).
+pub fn render_within(
+    result: &ScanResult<'_>,
+    limits: UploadLimits,
+    out: &mut dyn Write,
+) -> io::Result<Kept> {
+    let total = result.findings.len();
+    let mut order: Vec<usize> = (0..total).collect();
+    // Stable: equal keys keep the scan's order.
+    order.sort_by_key(|&i| {
+        let f = &result.findings[i];
+        (f.suppression.is_some(), std::cmp::Reverse(f.severity))
+    });
+    let mut keep = total.min(limits.results_per_run);
+    loop {
+        let mut chosen: Vec<usize> = order[..keep].to_vec();
+        chosen.sort_unstable();
+        let findings: Vec<&Finding> = chosen.iter().map(|&i| &result.findings[i]).collect();
+        let properties = (keep < total).then(|| RunProperties {
+            omitted_results: total - keep,
+            total_results: total,
+            result_limit: limits.results_per_run,
+            omitted_reason: format!(
+                "{} keeps at most {} results per run and {} MB compressed; the most severe \
+                 were kept (the JSON report has every finding)",
+                limits.name,
+                limits.results_per_run,
+                limits.gzip_bytes / 1_000_000
+            ),
+        });
+        let bytes = serde_json::to_vec(&log(result, findings, properties))?;
+        if keep == 0 || gzip_len(&bytes)? <= limits.gzip_bytes {
+            out.write_all(&bytes)?;
+            writeln!(out)?;
+            return Ok(Kept { kept: keep, total });
+        }
+        keep = keep * 4 / 5;
+    }
+}
+
+/// The size of `bytes` gzip-compressed, as an upload compresses them.
+fn gzip_len(bytes: &[u8]) -> io::Result<usize> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len())
+}
+
+fn log<'a>(
+    result: &ScanResult<'_>,
+    findings: Vec<&'a Finding>,
+    properties: Option<RunProperties>,
+) -> Log<'a> {
     let version = env!("CARGO_PKG_VERSION");
     // Every registered check, then any other check a finding names (none, in practice).
     let mut checks: Vec<&'static Check> = all_checks().to_vec();
@@ -248,7 +351,7 @@ pub fn render(result: &ScanResult<'_>, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     let index: HashMap<&str, usize> = checks.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-    let log = Log {
+    Log {
         schema: SCHEMA_URI,
         version: "2.1.0",
         runs: [Run {
@@ -268,16 +371,14 @@ pub fn render(result: &ScanResult<'_>, out: &mut dyn Write) -> io::Result<()> {
                     .any(|e| e.severity == ErrorSeverity::Error),
                 tool_execution_notifications: result.errors.iter().map(notification).collect(),
             }],
-            results: result
-                .findings
-                .iter()
+            results: findings
+                .into_iter()
                 .map(|f| sarif_result(f, index[f.check.id]))
                 .collect(),
             column_kind: "unicodeCodePoints",
+            properties,
         }],
-    };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    }
 }
 
 fn rule(check: &'static Check) -> Rule {

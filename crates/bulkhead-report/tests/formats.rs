@@ -17,7 +17,7 @@ use bulkhead_model::{
     load_inputs, load_text, ErrorSeverity, Input, Inventory, Limits, LoadError, LoadStats, Node,
     Value as YamlValue,
 };
-use bulkhead_report::{policyreport, render, Format, ScanResult};
+use bulkhead_report::{policyreport, render, sarif, Format, ScanResult};
 
 const FIXTURE: &str = "tests/fixtures/suppressed.yaml";
 const BROKEN: &str = "broken.yaml";
@@ -1153,4 +1153,107 @@ fn policyreport_render_stamps_the_current_time() {
 #[test]
 fn policyreport_snapshot() {
     insta::assert_snapshot!(policyreport(&small_scan(), false));
+}
+
+/// The SARIF log `render_within` writes for `limits`, and what it kept.
+fn sarif_within(scan: &Scan, limits: sarif::UploadLimits) -> (Value, sarif::Kept, usize) {
+    let mut out = Vec::new();
+    let kept = sarif::render_within(&scan.result(false), limits, &mut out).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &out).unwrap();
+    let compressed = gz.finish().unwrap().len();
+    (serde_json::from_slice(&out).unwrap(), kept, compressed)
+}
+
+fn rank(severity: &str) -> u8 {
+    ["note", "warning", "error"]
+        .iter()
+        .position(|l| *l == severity)
+        .unwrap() as u8
+}
+
+#[test]
+fn sarif_within_upload_limits_keeps_the_most_severe_and_says_what_it_left_out() {
+    let scan = full_scan();
+    let total = scan.findings.len();
+    let limit = total / 3;
+    let limits = sarif::UploadLimits {
+        name: "a test consumer",
+        results_per_run: limit,
+        gzip_bytes: usize::MAX,
+    };
+    let (log, kept, _) = sarif_within(&scan, limits);
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), limit);
+    assert_eq!((kept.kept, kept.total), (limit, total));
+    assert_eq!(run["properties"]["omittedResults"], json!(total - limit));
+    assert_eq!(run["properties"]["totalResults"], json!(total));
+    // Unsuppressed before suppressed, then by severity: whatever was left out is no more
+    // severe than the least severe unsuppressed result kept.
+    let kept_keys: BTreeSet<String> = results
+        .iter()
+        .map(|r| r["partialFingerprints"][sarif::FINGERPRINT_KEY].to_string())
+        .collect();
+    let least_kept = scan
+        .findings
+        .iter()
+        .filter(|f| kept_keys.contains(&json!(f.fingerprint).to_string()))
+        .filter(|f| f.suppression.is_none())
+        .map(|f| f.severity)
+        .min()
+        .unwrap();
+    for f in scan
+        .findings
+        .iter()
+        .filter(|f| !kept_keys.contains(&json!(f.fingerprint).to_string()))
+    {
+        assert!(
+            f.suppression.is_some() || f.severity <= least_kept,
+            "{} left out",
+            at(f)
+        );
+    }
+    // The kept results stay in the scan's order.
+    let levels: Vec<u8> = results
+        .iter()
+        .map(|r| rank(r["level"].as_str().unwrap()))
+        .collect();
+    assert!(levels.iter().any(|&l| l > 0));
+    // Nothing over the limit: the whole log fits.
+    let everything = sarif::UploadLimits {
+        results_per_run: total,
+        ..limits
+    };
+    let (log, kept, _) = sarif_within(&scan, everything);
+    assert_eq!(kept.kept, total);
+    assert!(log["runs"][0].get("properties").is_none());
+}
+
+#[test]
+fn sarif_within_a_compressed_size_shrinks_until_it_fits() {
+    let scan = full_scan();
+    let (_, _, whole) = sarif_within(
+        &scan,
+        sarif::UploadLimits {
+            results_per_run: usize::MAX,
+            ..sarif::UploadLimits::GITHUB
+        },
+    );
+    // A bound between the rules alone and the whole log.
+    let bound = whole - whole / 20;
+    let (log, kept, compressed) = sarif_within(
+        &scan,
+        sarif::UploadLimits {
+            name: "a small consumer",
+            results_per_run: usize::MAX,
+            gzip_bytes: bound,
+        },
+    );
+    assert!(compressed <= bound, "{compressed} > {bound}");
+    assert!(kept.kept < kept.total && kept.kept > 0, "{kept:?}");
+    assert_eq!(
+        log["runs"][0]["results"].as_array().unwrap().len(),
+        kept.kept
+    );
 }

@@ -34,6 +34,12 @@ pub enum Command {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SarifLimit {
+    Github,
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
     Always,
@@ -90,6 +96,11 @@ pub struct ReportArgs {
     /// findings (the same as `-f statistics`).
     #[arg(long)]
     pub statistics: bool,
+
+    /// Keep the SARIF report within an upload's limits: `github` (at most 5,000 results, the
+    /// most severe, and 10 MB gzipped) or `none` [default: github when GITHUB_ACTIONS is set].
+    #[arg(long, value_enum, value_name = "LIMIT")]
+    pub sarif_limit: Option<SarifLimit>,
 
     /// Colour in the text report: auto (a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value = "auto")]

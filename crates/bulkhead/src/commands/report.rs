@@ -6,10 +6,11 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 
 use bulkhead_engine::{Flags, Outcome, Settings};
 use bulkhead_model::{ErrorSeverity, LoadError};
+use bulkhead_report::sarif::{self, UploadLimits};
 use bulkhead_report::{render, Format, Hidden, NodeContext, ScanResult, Summary};
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::cli::{ColorChoice, ReportArgs};
+use crate::cli::{ColorChoice, ReportArgs, SarifLimit};
 
 /// The report formats asked for, checked against the `--output` files before anything is
 /// read: a usage error must not cost a whole scan.
@@ -83,12 +84,13 @@ pub fn result<'a>(
 /// standard output.
 pub fn write(result: &ScanResult<'_>, formats: &[Format], args: &ReportArgs) -> Result<(), String> {
     let skip = formats.len() - args.outputs.len();
+    let limits = sarif_limits(args);
     for (i, format) in formats.iter().enumerate() {
         match i.checked_sub(skip).and_then(|o| args.outputs.get(o)) {
             Some(path) => {
                 let file = File::create(path).map_err(|e| format!("cannot write {path}: {e}"))?;
                 let mut out = BufWriter::new(file);
-                render(result, *format, false, &mut out)
+                render_one(result, *format, false, limits, &mut out)
                     .and_then(|_| out.flush())
                     .map_err(|e| format!("cannot write {path}: {e}"))?;
             }
@@ -97,11 +99,50 @@ pub fn write(result: &ScanResult<'_>, formats: &[Format], args: &ReportArgs) -> 
                 let color = use_color(args.color, stdout.is_terminal());
                 let mut out = BufWriter::new(stdout.lock());
                 // A closed pipe (`bulkhead scan . | head`) is not an error worth reporting.
-                let _ = render(result, *format, color, &mut out).and_then(|_| out.flush());
+                let _ =
+                    render_one(result, *format, color, limits, &mut out).and_then(|_| out.flush());
             }
         }
     }
     Ok(())
+}
+
+/// One report; a SARIF log within upload limits says on standard error what it left out.
+fn render_one(
+    result: &ScanResult<'_>,
+    format: Format,
+    color: bool,
+    limits: Option<UploadLimits>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match (format, limits) {
+        (Format::Sarif, Some(limits)) => {
+            let kept = sarif::render_within(result, limits, out)?;
+            if kept.kept < kept.total {
+                eprintln!(
+                    "bulkhead: SARIF: kept the {} most severe of {} results ({} keeps at most \
+                     {} per run and {} MB compressed); the rest are left out, the JSON report \
+                     has them all",
+                    kept.kept,
+                    kept.total,
+                    limits.name,
+                    limits.results_per_run,
+                    limits.gzip_bytes / 1_000_000
+                );
+            }
+            Ok(())
+        }
+        _ => render(result, format, color, out),
+    }
+}
+
+/// `--sarif-limit`, else GitHub's limits inside GitHub Actions.
+fn sarif_limits(args: &ReportArgs) -> Option<UploadLimits> {
+    let github = match args.sarif_limit {
+        Some(limit) => limit == SarifLimit::Github,
+        None => std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
+    };
+    github.then_some(UploadLimits::GITHUB)
 }
 
 /// 2 when an input could not be evaluated, 1 when a finding is at or above the threshold,
