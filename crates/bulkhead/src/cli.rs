@@ -31,6 +31,17 @@ pub enum Command {
     /// Adopt Bulkhead in a repository: write a commented .bulkhead.yaml and, with
     /// `--baseline`, a baseline of today's findings so that only new ones fail.
     Init(crate::commands::init::InitArgs),
+    /// Print a shell completion script: `bulkhead completions bash > /etc/bash_completion.d/bulkhead`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `bulkhead man > bulkhead.1; man -l bulkhead.1`.
+    Man,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,11 +5,11 @@ mod commands;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
     restore_default_sigpipe();
-    let cli = cli::Cli::parse();
+    let cli = parse();
     let code = match cli.command {
         cli::Command::Scan(args) => commands::scan::run(&args),
         cli::Command::Checks(args) => commands::checks::run(&args),
@@ -19,8 +19,25 @@ fn main() -> ExitCode {
         cli::Command::Netpol(args) => commands::netpol::run(&args),
         cli::Command::Node(args) => commands::node::run(&args),
         cli::Command::Init(args) => commands::init::run(&args),
+        cli::Command::Completions(args) => commands::generate::completions(&args),
+        cli::Command::Man => commands::generate::man(),
     };
     ExitCode::from(code)
+}
+
+/// The arguments; installed as `kubectl-bulkhead`, the binary is a kubectl plugin
+/// (`kubectl bulkhead scan …`) and its help and errors say so.
+fn parse() -> cli::Cli {
+    let invoked = std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()));
+    let mut command = cli::Cli::command();
+    if invoked.as_deref() == Some("kubectl-bulkhead") {
+        command = command.bin_name("kubectl bulkhead");
+    }
+    let matches = command.get_matches();
+    cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// `bulkhead checks | head` should end quietly when `head` stops reading, like any Unix

@@ -3,6 +3,7 @@
 pub mod checks;
 pub mod explain;
 pub mod frameworks;
+pub mod generate;
 pub mod init;
 pub mod netpol;
 pub mod node;
