@@ -35,6 +35,9 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff): `bulkhead man > bulkhead.1; man -l bulkhead.1`.
     Man,
+    /// Run as a Language Server on standard input and output: findings as diagnostics in the
+    /// editor for open YAML and JSON manifests.
+    Lsp,
 }
 
 #[derive(Args, Debug)]

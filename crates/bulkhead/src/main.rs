@@ -21,6 +21,13 @@ fn main() -> ExitCode {
         cli::Command::Init(args) => commands::init::run(&args),
         cli::Command::Completions(args) => commands::generate::completions(&args),
         cli::Command::Man => commands::generate::man(),
+        cli::Command::Lsp => match bulkhead_lsp::serve_stdio() {
+            Ok(()) => commands::EXIT_OK,
+            Err(message) => {
+                eprintln!("bulkhead: error: {message}");
+                commands::EXIT_ERROR
+            }
+        },
     };
     ExitCode::from(code)
 }
