@@ -112,7 +112,12 @@ spec:
 "#,
     );
     let objects: Vec<String> = findings.iter().map(|f| f.object.to_string()).collect();
-    assert_eq!(objects, ["Pod/shop/with-token"], "{:?}", messages(&findings));
+    assert_eq!(
+        objects,
+        ["Pod/shop/with-token"],
+        "{:?}",
+        messages(&findings)
+    );
 }
 
 /// `*` on `*` in the core group is every core resource, not every resource.
@@ -132,7 +137,10 @@ rules:
     );
     assert_eq!(findings.len(), 1);
     let message = &findings[0].message;
-    assert!(!message.contains("every verb on every resource:"), "{message}");
+    assert!(
+        !message.contains("every verb on every resource:"),
+        "{message}"
+    );
     assert!(message.contains("core"), "{message}");
 }
 

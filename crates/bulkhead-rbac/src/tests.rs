@@ -620,7 +620,11 @@ rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]
     assert_eq!(default_of("system:basic-user"), Some(true));
     assert_eq!(default_of("renamed-default"), Some(true));
     let made_up = rbac
-        .role(crate::RoleKind::ClusterRole, None, "system:controller:made-up")
+        .role(
+            crate::RoleKind::ClusterRole,
+            None,
+            "system:controller:made-up",
+        )
         .unwrap();
     assert!(!made_up.default, "a prefix alone does not make a default");
     // The imposter's grant to every authenticated identity is visible by default.
@@ -669,15 +673,14 @@ roleRef: {kind: ClusterRole, name: pod-maker}
     assert_eq!(hops_from(&graph, "user:ops").unwrap(), expected);
     // Pod creation in an ordinary namespace reaches only that namespace.
     assert_eq!(hops_from(&graph, "user:dev"), None);
-    let path = graph
-        .path_from(graph.find_id("user:ops").unwrap())
-        .unwrap();
+    let path = graph.path_from(graph.find_id("user:ops").unwrap()).unwrap();
     let last = path.steps.last().unwrap();
     assert!(
         last.action.contains("built in"),
         "the step must say the identity is built in: {}",
         last.action
     );
+    assert!(last.builtin);
 }
 
 #[test]
@@ -796,5 +799,16 @@ spec:
         ["sa:shop:app", "cluster-admin"]
     );
     // The service account stays a path of its own.
-    assert_eq!(hops_from(&graph, "sa:shop:quiet").unwrap(), ["cluster-admin"]);
+    assert_eq!(
+        hops_from(&graph, "sa:shop:quiet").unwrap(),
+        ["cluster-admin"]
+    );
+    let off = rbac
+        .workloads
+        .iter()
+        .find(|w| w.object.name == "pod-off")
+        .unwrap();
+    assert!(!off.token.mounted());
+    let node = graph.find_id("pod:shop/pod-off").unwrap();
+    assert!(graph.note(node).unwrap().contains("token is not mounted"));
 }
