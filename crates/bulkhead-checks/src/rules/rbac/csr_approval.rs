@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use bulkhead_rbac::graph::approves_csrs;
-use bulkhead_rbac::{BindingKind, Rule, Subject};
+use bulkhead_rbac::{Binding, BindingKind, Rule, Subject};
 
 use crate::rules::rbac::{allowed_verb_named, is_full_wildcard, names_suffix, reportable_roles};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -90,9 +90,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     }
     // Subjects that get the two halves from different roles (CSRs and signers are
     // cluster-scoped: only ClusterRoleBindings grant them).
-    type Half<'r> = (String, &'r bulkhead_rbac::Binding<'r>, usize);
-    let mut halves: BTreeMap<&Subject, (Option<Half<'_>>, Option<(Half<'_>, Vec<String>)>)> =
-        BTreeMap::new();
+    let mut halves: BTreeMap<&Subject, Halves<'_, '_>> = BTreeMap::new();
     for binding in rbac
         .bindings
         .iter()
@@ -108,34 +106,51 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         let signer = role.rules.iter().find_map(signer_half);
         for (subject, index) in &binding.subjects {
             let entry = halves.entry(subject).or_default();
-            let half = || (role.display(), binding, *index);
-            if approval && entry.0.is_none() {
-                entry.0 = Some(half());
+            let via = || Via {
+                binding,
+                index: *index,
+                role: role.display(),
+            };
+            if approval && entry.approval.is_none() {
+                entry.approval = Some(via());
             }
-            if let (Some(names), None) = (signer, &entry.1) {
-                entry.1 = Some((half(), names.to_vec()));
+            if let (Some(names), None) = (signer, &entry.signer) {
+                entry.signer = Some((via(), names.to_vec()));
             }
         }
     }
     for (subject, halves) in halves {
-        let (
-            Some((approval_role, binding, index)),
-            Some(((signer_role, signer_binding, _), names)),
-        ) = halves
-        else {
+        let (Some(approval), Some((signer, names))) = (halves.approval, halves.signer) else {
             continue;
         };
         sink.report(
-            binding.object,
-            &format!("/subjects/{index}"),
+            approval.binding.object,
+            &format!("/subjects/{}", approval.index),
             format!(
-                "{subject} can approve certificate signing requests: update on certificatesigningrequests/approval through {} → {approval_role}, and approve on signers{} through {} → {signer_role}",
-                binding.display(),
+                "{subject} can approve certificate signing requests: update on certificatesigningrequests/approval through {} → {}, and approve on signers{} through {} → {}",
+                approval.binding.display(),
+                approval.role,
                 names_suffix(&names),
-                signer_binding.display()
+                signer.binding.display(),
+                signer.role
             ),
         );
     }
+}
+
+/// The binding entry and role through which a subject holds one half.
+struct Via<'r, 'a> {
+    binding: &'r Binding<'a>,
+    index: usize,
+    role: String,
+}
+
+/// The halves one subject holds, each with the first binding that grants it (and, for the
+/// signer half, the signer names it is limited to).
+#[derive(Default)]
+struct Halves<'r, 'a> {
+    approval: Option<Via<'r, 'a>>,
+    signer: Option<(Via<'r, 'a>, Vec<String>)>,
 }
 
 /// Update or patch on certificatesigningrequests/approval (full wildcards are reported by
