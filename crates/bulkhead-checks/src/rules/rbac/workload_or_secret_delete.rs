@@ -42,7 +42,7 @@ declare_check! {
     /// ```
     ///
     /// ## References
-    /// - MITRE ATT&CK T1485 (Data Destruction), T1489 (Service Stop)
+    /// - MITRE ATT&CK T1485 (Data Destruction)
     /// - Microsoft Threat Matrix for Kubernetes, Data destruction
     /// - Kubernetes documentation, "RBAC good practices"
     pub static WORKLOAD_OR_SECRET_DELETE = Check {
@@ -55,7 +55,7 @@ declare_check! {
             cis: &[],
             pss: &[],
             nsa: &["Authentication and authorization"],
-            mitre: &["T1485", "T1489"],
+            mitre: &["T1485"],
         },
         run: Run::Inventory(check),
     };
