@@ -200,3 +200,26 @@ rules:
         .iter()
         .all(|f| f.severity == bulkhead_checks::Severity::Info));
 }
+
+/// kube-system's built-in Roles exist in every cluster, by exact name and namespace only.
+#[test]
+fn bindings_to_built_in_namespaced_roles_are_not_missing() {
+    let findings = run(
+        "BHR013",
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: adapter-auth-reader, namespace: kube-system}
+subjects: [{kind: ServiceAccount, name: adapter, namespace: monitoring}]
+roleRef: {kind: Role, name: extension-apiserver-authentication-reader, apiGroup: rbac.authorization.k8s.io}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: adapter-auth-reader, namespace: monitoring}
+subjects: [{kind: ServiceAccount, name: adapter, namespace: monitoring}]
+roleRef: {kind: Role, name: extension-apiserver-authentication-reader, apiGroup: rbac.authorization.k8s.io}
+"#,
+    );
+    let objects: Vec<String> = findings.iter().map(|f| f.object.to_string()).collect();
+    assert_eq!(objects, ["RoleBinding/monitoring/adapter-auth-reader"]);
+}

@@ -164,6 +164,12 @@ pub fn is_default_object(object: &Object) -> bool {
     }
 }
 
+/// Whether a Role of this exact name exists in this namespace of every cluster (kubeadm's
+/// included), so a RoleBinding to it is not a binding to a missing role.
+pub fn is_builtin_role(namespace: &str, name: &str) -> bool {
+    NAMESPACED.contains(&(namespace, name))
+}
+
 /// Whether a ClusterRole of this exact name exists in every cluster (so a binding to it is
 /// not a binding to a missing role).
 pub fn is_builtin_cluster_role(name: &str) -> bool {

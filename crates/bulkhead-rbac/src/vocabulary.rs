@@ -22,6 +22,8 @@ const VERBS: &[&str] = &[
     "sign",
     "attest",
     "use",
+    // Requests through the legacy `/api/v1/proxy/...` paths are authorized as `proxy`.
+    "proxy",
     // Non-resource URLs.
     "post",
     "put",

@@ -1,4 +1,4 @@
-use bulkhead_rbac::defaults::is_builtin_cluster_role;
+use bulkhead_rbac::defaults::{is_builtin_cluster_role, is_builtin_role};
 use bulkhead_rbac::{BindingKind, RoleKind};
 
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -7,8 +7,9 @@ declare_check! {
     /// ## What it checks
     /// RoleBindings and ClusterRoleBindings whose `roleRef` names a Role or ClusterRole that
     /// the inputs do not define (the ClusterRoles every cluster has, such as `view`, `edit`,
-    /// `admin`, `cluster-admin` and the bootstrap policy's `system:` roles, are known by their
-    /// exact names and not reported), and ClusterRoleBindings whose `roleRef` is a Role, which
+    /// `admin`, `cluster-admin`, the bootstrap policy's `system:` roles and kube-system's
+    /// `extension-apiserver-authentication-reader`, are known by their exact names and not
+    /// reported), and ClusterRoleBindings whose `roleRef` is a Role, which
     /// the API server rejects.
     ///
     /// ## Why it matters
@@ -67,6 +68,11 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             || binding.role_name.is_empty()
             || (binding.role_kind == RoleKind::ClusterRole
                 && is_builtin_cluster_role(&binding.role_name))
+            || (binding.role_kind == RoleKind::Role
+                && binding
+                    .namespace
+                    .as_deref()
+                    .is_some_and(|ns| is_builtin_role(ns, &binding.role_name)))
             || rbac.role_of(binding).is_some()
         {
             continue;
