@@ -223,3 +223,39 @@ roleRef: {kind: Role, name: extension-apiserver-authentication-reader, apiGroup:
     let objects: Vec<String> = findings.iter().map(|f| f.object.to_string()).collect();
     assert_eq!(objects, ["RoleBinding/monitoring/adapter-auth-reader"]);
 }
+
+/// Cluster-wide pod creation reaches cluster-admin through the kube-system controllers every
+/// cluster has, even when the inputs hold none of them.
+#[test]
+fn cluster_wide_pod_creation_reaches_cluster_admin_in_every_cluster() {
+    let findings = run(
+        "BHR014",
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: pod-maker}
+rules: [{apiGroups: [""], resources: ["pods"], verbs: ["create"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: runner-makes-pods}
+subjects: [{kind: ServiceAccount, name: runner, namespace: ci}]
+roleRef: {kind: ClusterRole, name: pod-maker, apiGroup: rbac.authorization.k8s.io}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: runner, namespace: ci}
+spec:
+  serviceAccountName: runner
+  containers: [{name: c, image: a:1}]
+"#,
+    );
+    assert_eq!(findings.len(), 1);
+    assert!(
+        findings[0].message.contains(
+            "ns:kube-system → sa:kube-system:clusterrole-aggregation-controller → cluster-admin"
+        ),
+        "{}",
+        findings[0].message
+    );
+}
