@@ -84,6 +84,19 @@ pub struct Step {
     /// The other object the step relies on: the workload's `serviceAccountName`, the token
     /// Secret.
     pub location: Option<Location>,
+    /// The step is a fact of every cluster (a built-in identity and its built-in binding),
+    /// not something the inputs hold.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub builtin: bool,
+}
+
+/// What an edge records.
+#[derive(Clone, Debug)]
+struct StepData {
+    action: String,
+    evidence: Option<Evidence>,
+    location: Option<Location>,
+    builtin: bool,
 }
 
 /// Verbs, group, resource, subresource, and what allowing them means.
@@ -107,10 +120,12 @@ pub struct Graph {
     pub nodes: Vec<NodeKind>,
     index: HashMap<NodeKind, usize>,
     edges: Vec<Vec<Edge>>,
-    steps: Vec<(String, Option<Evidence>, Option<Location>)>,
+    steps: Vec<StepData>,
     edge_set: HashSet<(usize, usize)>,
     /// Identity nodes that paths start from (bound subjects, declared service accounts).
     roots: BTreeSet<usize>,
+    /// Why a node has no edge one would expect (a workload whose token is not mounted).
+    notes: HashMap<usize, String>,
 }
 
 /// A shortest path from a start node to cluster-admin.
@@ -187,10 +202,23 @@ impl Graph {
         evidence: Option<Evidence>,
         location: Option<Location>,
     ) {
+        self.push_edge(
+            from,
+            to,
+            StepData {
+                action,
+                evidence,
+                location,
+                builtin: false,
+            },
+        );
+    }
+
+    fn push_edge(&mut self, from: usize, to: usize, data: StepData) {
         if from == to || !self.edge_set.insert((from, to)) {
             return;
         }
-        self.steps.push((action, evidence, location));
+        self.steps.push(data);
         let step = self.steps.len() - 1;
         self.edges[from].push(Edge { to, step });
     }
@@ -237,14 +265,21 @@ impl Graph {
     }
 
     fn step(&self, from: usize, edge: &Edge) -> Step {
-        let (action, evidence, location) = &self.steps[edge.step];
+        let data = &self.steps[edge.step];
         Step {
             from: self.nodes[from].id(),
             to: self.nodes[edge.to].id(),
-            action: action.clone(),
-            evidence: evidence.clone(),
-            location: location.clone(),
+            action: data.action.clone(),
+            evidence: data.evidence.clone(),
+            location: data.location.clone(),
+            builtin: data.builtin,
         }
+    }
+
+    /// Why a node lacks an edge one would expect (a workload whose service-account token is
+    /// not mounted), if anything is known.
+    pub fn note(&self, node: usize) -> Option<&str> {
+        self.notes.get(&node).map(String::as_str)
     }
 
     /// Every root identity that can reach cluster-admin, each with its shortest path, in
@@ -377,6 +412,30 @@ fn escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
+/// The first half of CSR approval: update (or patch) on `certificatesigningrequests/approval`.
+pub fn approves_csrs(rule: &Rule<'_>) -> bool {
+    allows(
+        rule,
+        &["update", "patch"],
+        "certificates.k8s.io",
+        "certificatesigningrequests",
+        Some("approval"),
+    )
+}
+
+/// The second half: `approve` on the signer that issues client certificates the API server
+/// trusts for any user and group (`kubernetes.io/kube-apiserver-client`), by name, by the
+/// `kubernetes.io/*` domain wildcard, or for every signer.
+pub fn approves_client_signer(rule: &Rule<'_>) -> bool {
+    match allowed_names(rule, "approve", "certificates.k8s.io", "signers", None) {
+        Some(None) => true,
+        Some(Some(names)) => names
+            .iter()
+            .any(|n| n == "kubernetes.io/kube-apiserver-client" || n == "kubernetes.io/*"),
+        None => false,
+    }
+}
+
 impl Rbac<'_> {
     /// Builds the escalation graph. Built-in default bindings to built-in subjects are left
     /// out unless `options.include_defaults`.
@@ -411,6 +470,12 @@ impl Rbac<'_> {
             }
         }
         namespaces.extend(accounts.iter().map(|(ns, _)| ns.clone()));
+        // Every cluster has kube-system and the controllers' service accounts in it, whether
+        // the inputs hold them or not.
+        namespaces.insert(defaults::KUBE_SYSTEM.to_string());
+        for identity in defaults::BUILTIN_IDENTITIES {
+            accounts.insert((defaults::KUBE_SYSTEM.to_string(), identity.name.to_string()));
+        }
         for ns in &namespaces {
             accounts.insert((ns.clone(), "default".into()));
         }
@@ -443,7 +508,26 @@ impl Rbac<'_> {
                 );
             }
         }
+        for identity in defaults::BUILTIN_IDENTITIES {
+            let sa = g.node(NodeKind::Identity {
+                subject: Subject::service_account(defaults::KUBE_SYSTEM, identity.name),
+            });
+            g.push_edge(
+                sa,
+                sink,
+                StepData {
+                    action: format!(
+                        "built in (every cluster has it, whether the inputs hold it or not): {}",
+                        identity.power
+                    ),
+                    evidence: None,
+                    location: None,
+                    builtin: true,
+                },
+            );
+        }
         // Workloads run as their service accounts; running pods of a namespace are their SAs.
+        // A workload whose token is not mounted hands nothing over when compromised.
         for w in &self.workloads {
             let Some(ns) = &w.namespace else { continue };
             let node = g.node(NodeKind::Workload {
@@ -454,6 +538,17 @@ impl Rbac<'_> {
             let sa = g.node(NodeKind::Identity {
                 subject: Subject::service_account(ns, &w.service_account),
             });
+            if !w.token.mounted() {
+                g.notes.insert(
+                    node,
+                    format!(
+                        "its service-account token is not mounted ({}): compromising it does not hand over {}",
+                        w.token.reason(),
+                        g.nodes[sa].id()
+                    ),
+                );
+                continue;
+            }
             let location = Some(w.object.locate(&w.pointer));
             g.edge(
                 node,
@@ -537,6 +632,9 @@ impl Rbac<'_> {
             }
         }
         let all_namespaces: Vec<String> = namespaces.iter().cloned().collect();
+        // CSR approval needs two halves, which may come from different rules and bindings:
+        // per subject node, the evidence of each half.
+        let mut csr: HashMap<usize, (Option<Evidence>, Option<Evidence>)> = HashMap::new();
         for binding in &self.bindings {
             let Some(role) = self.role_of(binding) else {
                 continue;
@@ -547,7 +645,7 @@ impl Rbac<'_> {
                 .filter(|(s, _)| {
                     options.include_defaults
                         || !((binding.default
-                            || (role.default && defaults::is_default_name(&role.name)))
+                            || (role.default && role.name.starts_with("system:")))
                             && s.is_default())
                 })
                 .map(|(s, i)| {
@@ -568,6 +666,21 @@ impl Rbac<'_> {
             };
             let cluster = binding.kind == BindingKind::ClusterRoleBinding;
             for rule in &role.rules {
+                if cluster {
+                    let approval = approves_csrs(rule);
+                    let signer = approves_client_signer(rule);
+                    for &(from, index) in &subjects {
+                        let entry = csr.entry(from).or_default();
+                        let evidence =
+                            || Some(Evidence::new(binding, index, &role.display(), Some(rule)));
+                        if approval && entry.0.is_none() {
+                            entry.0 = evidence();
+                        }
+                        if signer && entry.1.is_none() {
+                            entry.1 = evidence();
+                        }
+                    }
+                }
                 let targets =
                     self.rule_targets(&mut g, rule, &scope, cluster, sink, &token_secrets);
                 if targets.is_empty() {
@@ -585,6 +698,22 @@ impl Rbac<'_> {
                         );
                     }
                 }
+            }
+        }
+        let mut csr: Vec<_> = csr.into_iter().collect();
+        csr.sort_by_key(|(from, _)| *from);
+        for (from, halves) in csr {
+            if let (Some(approval), Some(signer)) = halves {
+                g.edge(
+                    from,
+                    sink,
+                    format!(
+                        "can approve certificate signing requests for the kube-apiserver-client signer (a client certificate for system:masters): update on certificatesigningrequests/approval, and approve on signers through {} → {}",
+                        signer.binding, signer.role
+                    ),
+                    Some(approval),
+                    None,
+                );
             }
         }
         g
@@ -623,7 +752,6 @@ impl Rbac<'_> {
         if cluster {
             let sink_rules: &[SinkRule] = &[
                 (&["escalate", "bind"], "rbac.authorization.k8s.io", "clusterroles", None, "can escalate or bind ClusterRoles cluster-wide"),
-                (&["update", "patch"], "certificates.k8s.io", "certificatesigningrequests", Some("approval"), "can approve certificate signing requests (a client certificate for system:masters)"),
                 (&["create", "update", "patch"], "admissionregistration.k8s.io", "mutatingwebhookconfigurations", None, "can register a mutating webhook that rewrites every pod"),
                 (&["create", "update", "patch"], "admissionregistration.k8s.io", "validatingwebhookconfigurations", None, "can register a validating webhook that sees every request"),
                 (&["get", "create"], "", "nodes", Some("proxy"), "can reach the kubelet API through nodes/proxy (run commands in any pod, unaudited)"),

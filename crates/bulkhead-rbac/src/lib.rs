@@ -13,9 +13,12 @@ pub mod defaults;
 pub mod graph;
 pub mod model;
 pub mod query;
+pub mod vocabulary;
 
 pub use graph::{to_dot, Graph, NodeKind, Path, Step};
-pub use model::{Binding, BindingKind, Rbac, Role, RoleKind, Rule, Subject, TokenSecret, Workload};
+pub use model::{
+    Binding, BindingKind, Rbac, Role, RoleKind, Rule, Subject, TokenMount, TokenSecret, Workload,
+};
 pub use query::{rule_allows, Evidence, Grant, QueryOptions, Request, Target, WhatCan};
 
 #[cfg(test)]

@@ -316,6 +316,12 @@ impl Binding<'_> {
         self.object.locate(&format!("/subjects/{index}"))
     }
 
+    /// A ClusterRoleBinding whose roleRef is a Role: the API server rejects it, so it grants
+    /// nothing (the `binding-to-missing-role` check says so).
+    pub fn is_invalid(&self) -> bool {
+        self.kind == BindingKind::ClusterRoleBinding && self.role_kind == RoleKind::Role
+    }
+
     pub fn role_ref_location(&self) -> Location {
         self.object.locate("/roleRef/name")
     }
@@ -329,6 +335,64 @@ pub struct Workload<'a> {
     pub service_account: String,
     /// Pointer to `serviceAccountName` (or where it would be).
     pub pointer: String,
+    /// Whether the pods get a token of that service account: without one, compromising a
+    /// container does not hand the service account over.
+    pub token: TokenMount,
+}
+
+/// Whether a pod's containers hold a token of its service account, and what decided it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", content = "reason", rename_all = "camelCase")]
+pub enum TokenMount {
+    Mounted(String),
+    NotMounted(String),
+}
+
+impl TokenMount {
+    pub fn mounted(&self) -> bool {
+        matches!(self, TokenMount::Mounted(_))
+    }
+
+    pub fn reason(&self) -> &str {
+        match self {
+            TokenMount::Mounted(reason) | TokenMount::NotMounted(reason) => reason,
+        }
+    }
+
+    /// The API server's rule: the pod's `automountServiceAccountToken` wins, else the
+    /// ServiceAccount's, else the token is mounted; a projected `serviceAccountToken` volume
+    /// mounts one whatever the flags say.
+    fn of(pod: &PodSpec<'_>, account: Option<&Object>, account_name: &str) -> Self {
+        let projected = pod
+            .get("volumes")
+            .map(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|v| v.path(&["projected", "sources"]))
+            .flat_map(Node::as_seq)
+            .any(|source| source.get("serviceAccountToken").is_some());
+        if projected {
+            return TokenMount::Mounted(
+                "a projected serviceAccountToken volume mounts a token".into(),
+            );
+        }
+        let flag = |node: Option<&Node>| node.and_then(Node::as_bool);
+        match (
+            flag(pod.get("automountServiceAccountToken")),
+            flag(account.and_then(|sa| sa.root.get("automountServiceAccountToken"))),
+        ) {
+            (Some(false), _) => TokenMount::NotMounted(
+                "the pod sets automountServiceAccountToken: false".into(),
+            ),
+            (Some(true), _) => {
+                TokenMount::Mounted("the pod sets automountServiceAccountToken: true".into())
+            }
+            (None, Some(false)) => TokenMount::NotMounted(format!(
+                "service account {account_name} sets automountServiceAccountToken: false and the pod does not override it"
+            )),
+            _ => TokenMount::Mounted("automountServiceAccountToken is not false".into()),
+        }
+    }
 }
 
 /// A `kubernetes.io/service-account-token` Secret.
@@ -399,12 +463,19 @@ impl<'a> Rbac<'a> {
             let (service_account, field) = pod
                 .service_account()
                 .map_or(("default", "serviceAccountName"), |named| named);
+            let account = inventory.get(
+                "ServiceAccount",
+                object.namespace.as_deref(),
+                service_account,
+            );
+            let token = TokenMount::of(&pod, account, service_account);
             let service_account = service_account.to_string();
             rbac.workloads.push(Workload {
                 object,
                 namespace: object.namespace.clone(),
                 service_account,
                 pointer: pod.pointer_to(field),
+                token,
             });
         }
         rbac.add_missing_builtins();

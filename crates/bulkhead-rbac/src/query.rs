@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use bulkhead_model::Location;
 use serde::Serialize;
 
-use crate::defaults::{self, MASTERS};
+use crate::defaults::MASTERS;
 use crate::model::{Binding, BindingKind, Rbac, Role, Rule, Subject};
 
 /// Resources that have no namespace: only ClusterRoleBindings grant them.
@@ -293,7 +293,7 @@ pub struct QueryOptions {
 
 /// Whether a grant is noise by default: a built-in binding to a built-in subject.
 fn is_default_grant(binding: &Binding<'_>, role: Option<&Role<'_>>, subject: &Subject) -> bool {
-    (binding.default || role.is_some_and(|r| r.default && defaults::is_default_name(&r.name)))
+    (binding.default || role.is_some_and(|r| r.default && r.name.starts_with("system:")))
         && subject.is_default()
 }
 
@@ -303,7 +303,7 @@ impl<'a> Rbac<'a> {
     pub fn who_can(&self, request: &Request, options: QueryOptions) -> Vec<Grant> {
         let mut out = Vec::new();
         for binding in &self.bindings {
-            if !binding_covers(binding, request) {
+            if binding.is_invalid() || !binding_covers(binding, request) {
                 continue;
             }
             let role = self.role_of(binding);
@@ -372,7 +372,7 @@ impl<'a> Rbac<'a> {
     pub fn what_can(&self, subject: &Subject, options: QueryOptions) -> WhatCan {
         let groups = subject.implicit_groups();
         let mut scopes: BTreeMap<String, Vec<Grant>> = BTreeMap::new();
-        for binding in &self.bindings {
+        for binding in self.bindings.iter().filter(|b| !b.is_invalid()) {
             let role = self.role_of(binding);
             for (bound, index) in &binding.subjects {
                 let via = if bound == subject {

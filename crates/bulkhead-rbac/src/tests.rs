@@ -571,3 +571,244 @@ roleRef: {kind: ClusterRole, name: cluster-admin}
         ]
     );
 }
+
+fn hops_from(graph: &crate::Graph, id: &str) -> Option<Vec<String>> {
+    let start = graph.find_id(id)?;
+    graph
+        .path_from(start)
+        .map(|p| p.steps.iter().map(|s| s.to.clone()).collect())
+}
+
+#[test]
+fn only_labelled_or_exactly_named_objects_are_defaults() {
+    let inv = inventory(
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "system:totally-legit"}
+subjects: [{kind: Group, name: "system:authenticated"}]
+roleRef: {kind: ClusterRole, name: cluster-admin}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "system:basic-user"}
+subjects: [{kind: Group, name: "system:authenticated"}]
+roleRef: {kind: ClusterRole, name: "system:basic-user"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: renamed-default
+  labels: {kubernetes.io/bootstrapping: rbac-defaults}
+subjects: [{kind: Group, name: "system:nodes"}]
+roleRef: {kind: ClusterRole, name: "system:node"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: "system:controller:made-up"}
+rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]
+"#,
+    );
+    let rbac = Rbac::load(&inv);
+    let default_of = |name: &str| {
+        rbac.bindings
+            .iter()
+            .find(|b| b.name == name)
+            .map(|b| b.default)
+    };
+    assert_eq!(default_of("system:totally-legit"), Some(false));
+    assert_eq!(default_of("system:basic-user"), Some(true));
+    assert_eq!(default_of("renamed-default"), Some(true));
+    let made_up = rbac
+        .role(
+            crate::RoleKind::ClusterRole,
+            None,
+            "system:controller:made-up",
+        )
+        .unwrap();
+    assert!(!made_up.default, "a prefix alone does not make a default");
+    // The imposter's grant to every authenticated identity is visible by default.
+    assert_eq!(
+        who(&inv, "delete", "nodes", None, None),
+        ["group:system:authenticated"]
+    );
+}
+
+#[test]
+fn cluster_wide_pod_creation_reaches_cluster_admin_through_built_in_controllers() {
+    let inv = inventory(
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: pod-maker}
+rules: [{apiGroups: [""], resources: ["pods"], verbs: ["create"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ci-makes-pods}
+subjects: [{kind: ServiceAccount, name: ci, namespace: build}]
+roleRef: {kind: ClusterRole, name: pod-maker}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ops-in-kube-system, namespace: kube-system}
+subjects: [{kind: User, name: ops}]
+roleRef: {kind: ClusterRole, name: pod-maker}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: dev-in-dev, namespace: dev}
+subjects: [{kind: User, name: dev}]
+roleRef: {kind: ClusterRole, name: pod-maker}
+"#,
+    );
+    let rbac = Rbac::load(&inv);
+    let graph = rbac.graph(QueryOptions::default());
+    let expected = [
+        "ns:kube-system",
+        "sa:kube-system:clusterrole-aggregation-controller",
+        "cluster-admin",
+    ];
+    assert_eq!(hops_from(&graph, "sa:build:ci").unwrap(), expected);
+    assert_eq!(hops_from(&graph, "user:ops").unwrap(), expected);
+    // Pod creation in an ordinary namespace reaches only that namespace.
+    assert_eq!(hops_from(&graph, "user:dev"), None);
+    let path = graph.path_from(graph.find_id("user:ops").unwrap()).unwrap();
+    let last = path.steps.last().unwrap();
+    assert!(
+        last.action.contains("built in"),
+        "the step must say the identity is built in: {}",
+        last.action
+    );
+    assert!(last.builtin);
+}
+
+#[test]
+fn csr_approval_needs_both_the_approval_subresource_and_the_signer() {
+    let inv = inventory(
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: csr-approval}
+rules: [{apiGroups: ["certificates.k8s.io"], resources: ["certificatesigningrequests/approval"], verbs: ["update"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: client-signer}
+rules: [{apiGroups: ["certificates.k8s.io"], resources: ["signers"], resourceNames: ["kubernetes.io/kube-apiserver-client"], verbs: ["approve"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: half}
+subjects: [{kind: User, name: half}]
+roleRef: {kind: ClusterRole, name: csr-approval}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: whole-a}
+subjects: [{kind: User, name: whole}]
+roleRef: {kind: ClusterRole, name: csr-approval}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: whole-b}
+subjects: [{kind: User, name: whole}]
+roleRef: {kind: ClusterRole, name: client-signer}
+"#,
+    );
+    let rbac = Rbac::load(&inv);
+    let graph = rbac.graph(QueryOptions::default());
+    assert_eq!(hops_from(&graph, "user:half"), None);
+    assert_eq!(hops_from(&graph, "user:whole").unwrap(), ["cluster-admin"]);
+}
+
+#[test]
+fn a_workload_without_a_mounted_token_does_not_hand_over_its_service_account() {
+    let inv = inventory(
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: app-admin}
+subjects:
+- {kind: ServiceAccount, name: app, namespace: shop}
+- {kind: ServiceAccount, name: quiet, namespace: shop}
+roleRef: {kind: ClusterRole, name: cluster-admin}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: quiet, namespace: shop}
+automountServiceAccountToken: false
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: pod-off, namespace: shop}
+spec:
+  serviceAccountName: app
+  automountServiceAccountToken: false
+  containers: [{name: c, image: a:1}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: sa-off, namespace: shop}
+spec:
+  serviceAccountName: quiet
+  containers: [{name: c, image: a:1}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: sa-off-pod-on, namespace: shop}
+spec:
+  serviceAccountName: quiet
+  automountServiceAccountToken: true
+  containers: [{name: c, image: a:1}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: projected, namespace: shop}
+spec:
+  serviceAccountName: app
+  automountServiceAccountToken: false
+  containers: [{name: c, image: a:1}]
+  volumes:
+  - name: token
+    projected:
+      sources: [{serviceAccountToken: {path: token}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: plain, namespace: shop}
+spec:
+  serviceAccountName: app
+  containers: [{name: c, image: a:1}]
+"#,
+    );
+    let rbac = Rbac::load(&inv);
+    let graph = rbac.graph(QueryOptions::default());
+    assert_eq!(hops_from(&graph, "pod:shop/pod-off"), None);
+    assert_eq!(hops_from(&graph, "pod:shop/sa-off"), None);
+    assert_eq!(
+        hops_from(&graph, "pod:shop/sa-off-pod-on").unwrap(),
+        ["sa:shop:quiet", "cluster-admin"]
+    );
+    assert_eq!(
+        hops_from(&graph, "pod:shop/projected").unwrap(),
+        ["sa:shop:app", "cluster-admin"]
+    );
+    assert_eq!(
+        hops_from(&graph, "pod:shop/plain").unwrap(),
+        ["sa:shop:app", "cluster-admin"]
+    );
+    // The service account stays a path of its own.
+    assert_eq!(
+        hops_from(&graph, "sa:shop:quiet").unwrap(),
+        ["cluster-admin"]
+    );
+    let off = rbac
+        .workloads
+        .iter()
+        .find(|w| w.object.name == "pod-off")
+        .unwrap();
+    assert!(!off.token.mounted());
+    let node = graph.find_id("pod:shop/pod-off").unwrap();
+    assert!(graph.note(node).unwrap().contains("token is not mounted"));
+}

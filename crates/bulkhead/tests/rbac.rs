@@ -222,3 +222,19 @@ fn usage_errors_exit_2() {
     let (_, code) = rbac(&["paths", "--from", "pod:nowhere/none", &fixture("chain")]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn a_workload_without_a_mounted_token_has_no_path() {
+    let dir = fixture("no-token");
+    let (text, code) = rbac(&["paths", "--from", "pod:payments/api", &dir]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("no path from pod:payments/api to cluster-admin"),
+        "{text}"
+    );
+    assert!(text.contains("token is not mounted"), "{text}");
+    // The service account itself still reaches cluster-admin.
+    let (report, code) = json(&["paths", "--from", "sa:payments:api", &dir]);
+    assert_eq!(code, 1);
+    assert_eq!(hops(&report["paths"][0]), ["cluster-admin"]);
+}

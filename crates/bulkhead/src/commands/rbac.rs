@@ -276,29 +276,34 @@ fn paths(args: &PathsArgs) -> Result<u8, String> {
     let rbac = Rbac::load(&inventory);
     let opts = options(&args.common);
     let graph = rbac.graph(opts);
-    let (found, reachable): (Vec<Path>, Option<Vec<String>>) = match &args.from {
+    let (found, reachable, note): (Vec<Path>, Option<Vec<String>>, Option<String>) = match &args
+        .from
+    {
         Some(from) => {
             let start = graph.find_id(from).ok_or_else(|| {
-                format!("{from}: no such workload or identity in the inputs (use pod:NS/NAME, sa:NS:NAME, user:NAME or group:NAME)")
-            })?;
+                    format!("{from}: no such workload or identity in the inputs (use pod:NS/NAME, sa:NS:NAME, user:NAME or group:NAME)")
+                })?;
             (
                 graph.path_from(start).into_iter().collect(),
                 Some(graph.reachable_from(start)),
+                graph.note(start).map(str::to_string),
             )
         }
-        None => (graph.paths_to_admin(opts), None),
+        None => (graph.paths_to_admin(opts), None, None),
     };
     match args.common.format {
         OutputFormat::Json => json_out(&json!({
             "from": args.from,
             "paths": found,
             "reachable": reachable,
+            "note": note,
         }))?,
         OutputFormat::Dot => emit(&to_dot(&found)),
         OutputFormat::Text => emit(&paths_text(
             &found,
             args.from.as_deref(),
             reachable.as_deref(),
+            note.as_deref(),
         )),
     }
     Ok(if found.is_empty() {
@@ -308,12 +313,20 @@ fn paths(args: &PathsArgs) -> Result<u8, String> {
     })
 }
 
-fn paths_text(paths: &[Path], from: Option<&str>, reachable: Option<&[String]>) -> String {
+fn paths_text(
+    paths: &[Path],
+    from: Option<&str>,
+    reachable: Option<&[String]>,
+    note: Option<&str>,
+) -> String {
     let mut out = String::new();
     if paths.is_empty() {
         match from {
             Some(from) => {
                 out.push_str(&format!("no path from {from} to cluster-admin\n"));
+                if let Some(note) = note {
+                    out.push_str(&format!("  note: {note}\n"));
+                }
                 let reached = reachable.unwrap_or(&[]);
                 if !reached.is_empty() {
                     out.push_str(&format!("  it reaches: {}\n", reached.join(", ")));
@@ -350,6 +363,9 @@ fn paths_text(paths: &[Path], from: Option<&str>, reachable: Option<&[String]>) 
             }
             if let Some(location) = &step.location {
                 out.push_str(&format!("       at {}\n", at(location)));
+            }
+            if step.builtin {
+                out.push_str("       built in: the API server's bootstrap policy creates this binding in every cluster\n");
             }
         }
     }

@@ -1,12 +1,16 @@
-use bulkhead_rbac::defaults::is_default_name;
+use bulkhead_rbac::defaults::{is_builtin_cluster_role, is_builtin_role};
+use bulkhead_rbac::{BindingKind, RoleKind};
 
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
     /// RoleBindings and ClusterRoleBindings whose `roleRef` names a Role or ClusterRole that
-    /// the inputs do not define (built-in ClusterRoles such as `view`, `edit`, `admin`,
-    /// `cluster-admin` and `system:*` are known and not reported).
+    /// the inputs do not define (the ClusterRoles every cluster has, such as `view`, `edit`,
+    /// `admin`, `cluster-admin`, the bootstrap policy's `system:` roles and kube-system's
+    /// `extension-apiserver-authentication-reader`, are known by their exact names and not
+    /// reported), and ClusterRoleBindings whose `roleRef` is a Role, which
+    /// the API server rejects.
     ///
     /// ## Why it matters
     /// The binding is waiting: whoever later creates a role of that name decides what its
@@ -48,9 +52,27 @@ declare_check! {
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     let rbac = cx.rbac();
     for binding in &rbac.bindings {
+        if binding.kind == BindingKind::ClusterRoleBinding && binding.role_kind == RoleKind::Role {
+            sink.report(
+                binding.object,
+                "/roleRef/kind",
+                format!(
+                    "{} refers to Role {}: invalid, a ClusterRoleBinding can only refer to a ClusterRole (the API server rejects it, and the binding grants nothing)",
+                    binding.display(),
+                    binding.role_name
+                ),
+            );
+            continue;
+        }
         if binding.default
             || binding.role_name.is_empty()
-            || is_default_name(&binding.role_name)
+            || (binding.role_kind == RoleKind::ClusterRole
+                && is_builtin_cluster_role(&binding.role_name))
+            || (binding.role_kind == RoleKind::Role
+                && binding
+                    .namespace
+                    .as_deref()
+                    .is_some_and(|ns| is_builtin_role(ns, &binding.role_name)))
             || rbac.role_of(binding).is_some()
         {
             continue;

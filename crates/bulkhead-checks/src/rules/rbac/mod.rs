@@ -12,6 +12,8 @@ pub mod broad_subject_grant;
 pub mod cluster_admin_binding;
 pub mod crd_or_apiservice_write;
 pub mod csr_approval;
+pub mod default_service_account_binding;
+pub mod events_delete;
 pub mod namespace_relabel;
 pub mod node_modify_and_evict;
 pub mod nodes_proxy;
@@ -19,12 +21,14 @@ pub mod persistent_volume_create;
 pub mod pod_creation;
 pub mod pod_exec;
 pub mod rbac_escalation_verbs;
+pub mod rule_matches_nothing;
 pub mod secrets_read;
 pub mod sensitive_configmap_write;
 pub mod service_account_token_create;
 pub mod service_traffic_hijack;
 pub mod webhook_config_write;
 pub mod wildcard_rule;
+pub mod workload_or_secret_delete;
 pub mod workload_reaches_cluster_admin;
 
 /// This family's checks, in id order.
@@ -48,6 +52,10 @@ pub static CHECKS: &[&Check] = &[
     &service_traffic_hijack::SERVICE_TRAFFIC_HIJACK,
     &sensitive_configmap_write::SENSITIVE_CONFIGMAP_WRITE,
     &node_modify_and_evict::NODE_MODIFY_AND_EVICT,
+    &rule_matches_nothing::RULE_MATCHES_NOTHING,
+    &default_service_account_binding::DEFAULT_SERVICE_ACCOUNT_BINDING,
+    &workload_or_secret_delete::WORKLOAD_OR_SECRET_DELETE,
+    &events_delete::EVENTS_DELETE,
 ];
 
 /// Roles worth reporting: written by the user, or built-in ones bound to a subject that is

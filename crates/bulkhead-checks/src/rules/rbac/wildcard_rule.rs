@@ -1,3 +1,5 @@
+use bulkhead_rbac::vocabulary::group_name;
+
 use crate::rules::rbac::{is_full_wildcard, reportable_roles};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
@@ -68,10 +70,17 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
                 continue;
             };
             let (severity, what) = if is_full_wildcard(rule) {
-                (
-                    Severity::High,
-                    "grants every verb on every resource: administrator of its scope".to_string(),
-                )
+                let what = if rule.api_groups.iter().any(|g| g == "*") {
+                    "grants every verb on every resource: administrator of its scope".to_string()
+                } else {
+                    let groups: Vec<String> =
+                        rule.api_groups.iter().map(|g| group_name(g)).collect();
+                    format!(
+                        "grants every verb on every resource of {}, and on what is added there later",
+                        groups.join(", ")
+                    )
+                };
+                (Severity::High, what)
             } else {
                 (
                     Severity::Medium,

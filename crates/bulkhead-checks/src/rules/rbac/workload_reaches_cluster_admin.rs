@@ -9,7 +9,11 @@ declare_check! {
     /// Workloads whose service account can reach cluster-admin: directly, or through a chain
     /// of steps in the RBAC escalation graph (create pods in a namespace and run as its
     /// service accounts, read a token secret, request a token, impersonate, bind, approve a
-    /// certificate, write a webhook, use nodes/proxy). Workloads of `kube-system` are skipped.
+    /// certificate, write a webhook, use nodes/proxy), counting the identities every cluster
+    /// has (the kube-system controllers). Workloads of `kube-system` are skipped, and so are
+    /// workloads whose service-account token is not mounted (`automountServiceAccountToken:
+    /// false` on the pod, or on the ServiceAccount without a pod override, and no projected
+    /// token volume).
     ///
     /// ## Why it matters
     /// Compromising the workload (a vulnerable dependency, a leaked debug endpoint) gives the
@@ -73,7 +77,9 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         let Some(ns) = &workload.namespace else {
             continue;
         };
-        if ns == "kube-system" {
+        // Without a mounted token, compromising the workload does not hand over its service
+        // account (which stays a finding of its own when it is over-privileged).
+        if ns == "kube-system" || !workload.token.mounted() {
             continue;
         }
         let sa = format!("sa:{ns}:{}", workload.service_account);
