@@ -25,8 +25,9 @@ mod tests {
     fn characters_beyond_the_basic_plane_count_twice() {
         assert_eq!(utf16_column("name: x", 7), 6);
         // "é" is one unit, "😀" two.
-        assert_eq!(utf16_column("é😀: x", 4), 3);
-        assert_eq!(utf16_column("é😀: x", 5), 4);
+        assert_eq!(utf16_column("é😀: x", 2), 1);
+        assert_eq!(utf16_column("é😀: x", 3), 3);
+        assert_eq!(utf16_column("é😀: x", 4), 4);
         assert_eq!(utf16_column("", 1), 0);
         assert_eq!(line_of("a\r\nbc\n", 2), "bc");
         assert_eq!(line_of("a", 5), "");
