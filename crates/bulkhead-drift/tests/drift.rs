@@ -1,0 +1,186 @@
+//! Drift between the fixture manifests (`tests/fixtures/desired`) and a live snapshot as
+//! `kubectl get -o yaml` prints it (`tests/fixtures/live/cluster.yaml`): server-defaulted
+//! fields everywhere, a privileged flag and a new image set live, an RBAC rule added, a
+//! NetworkPolicy deleted, a Service turned into a NodePort, an unmanaged
+//! ClusterRoleBinding, a CronJob never applied. Paths are relative to the crate, as the
+//! report prints them.
+
+use bulkhead_drift::{compare, render, Op, Options};
+use bulkhead_model::{discover, load_inputs, load_text, Limits, Object};
+
+fn load(path: &str) -> Vec<Object> {
+    let discovery = discover(&[path.to_string()]);
+    assert!(discovery.errors.is_empty(), "{:?}", discovery.errors);
+    let loaded = load_inputs(&discovery.inputs, &Limits::default());
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    loaded.objects
+}
+
+fn fixture_report(options: &Options) -> bulkhead_drift::DriftReport {
+    compare(
+        &load("tests/fixtures/desired"),
+        &load("tests/fixtures/live/cluster.yaml"),
+        options,
+    )
+}
+
+#[test]
+fn fixture_drift_text() {
+    let report = fixture_report(&Options::default());
+    insta::assert_snapshot!(render::text(&report));
+}
+
+#[test]
+fn fixture_drift_json() {
+    let report = fixture_report(&Options::default());
+    insta::assert_snapshot!(render::json(&report));
+}
+
+#[test]
+fn all_kinds_lists_unmanaged_configmaps_without_making_them_security_drift() {
+    let report = fixture_report(&Options {
+        all_kinds: true,
+        ..Options::default()
+    });
+    let unmanaged: Vec<String> = report.unmanaged.iter().map(|o| o.object.to_string()).collect();
+    assert_eq!(
+        unmanaged,
+        ["ClusterRoleBinding/debug-admin", "ConfigMap/shop/feature-flags"]
+    );
+    let flags = &report.unmanaged[1];
+    assert!(!flags.security_relevant);
+    assert_eq!(report.summary.other_kinds_hidden, 0);
+}
+
+fn objects(name: &str, text: &str) -> Vec<Object> {
+    let loaded = load_text(name, text, &Limits::default());
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    loaded.objects
+}
+
+const DESIRED_POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: app
+      image: app:1
+";
+
+#[test]
+fn identical_sets_have_no_drift() {
+    let desired = objects("d.yaml", DESIRED_POD);
+    let report = compare(&desired, &desired, &Options::default());
+    assert_eq!(report.differences.len(), 0);
+    assert!(!report.summary.security_drift);
+    assert_eq!(report.summary.compared, 1);
+}
+
+#[test]
+fn namespace_less_manifest_matches_the_given_namespace_only() {
+    let desired = objects("d.yaml", DESIRED_POD);
+    let live = objects(
+        "l.yaml",
+        &DESIRED_POD.replace("name: p\n", "name: p\n  namespace: team\n"),
+    );
+    let in_default = compare(&desired, &live, &Options::default());
+    assert_eq!(in_default.summary.compared, 0);
+    assert_eq!(in_default.not_applied.len(), 1);
+    assert_eq!(in_default.unmanaged.len(), 1);
+    let in_team = compare(
+        &desired,
+        &live,
+        &Options {
+            default_namespace: "team".into(),
+            ..Options::default()
+        },
+    );
+    assert_eq!(in_team.summary.compared, 1);
+    assert!(!in_team.summary.security_drift);
+}
+
+#[test]
+fn container_added_live_reports_its_security_fields_at_the_list() {
+    let desired = objects("d.yaml", DESIRED_POD);
+    let live = objects(
+        "l.yaml",
+        &format!(
+            "{DESIRED_POD}    - name: debug\n      image: nicolaka/netshoot\n      securityContext:\n        privileged: true\n"
+        ),
+    );
+    let report = compare(&desired, &live, &Options::default());
+    let fields: Vec<(Op, &str, u32)> = report
+        .differences
+        .iter()
+        .map(|d| (d.op, d.field.as_str(), d.desired.location.position.line))
+        .collect();
+    // The image's default pull policy (`Always` for an untagged image) is not drift.
+    assert_eq!(
+        fields,
+        [
+            (Op::Added, "spec.containers[debug].image", 6),
+            (Op::Added, "spec.containers[debug].securityContext.privileged", 6),
+        ]
+    );
+    assert!(report.differences.iter().all(|d| !d.desired.exact));
+    assert_eq!(report.differences[1].live.location.position.line, 12);
+}
+
+#[test]
+fn reordered_rbac_rules_and_verbs_are_not_drift_but_a_changed_verb_is() {
+    let role = |rules: &str| {
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n{rules}"
+        )
+    };
+    let a = "- apiGroups: ['']\n  resources: [pods]\n  verbs: [get, list]\n- apiGroups: [apps]\n  resources: [deployments]\n  verbs: [get]\n";
+    let b = "- apiGroups: [apps]\n  resources: [deployments]\n  verbs: [get]\n- apiGroups: ['']\n  resources: [pods]\n  verbs: [list, get]\n";
+    let c = "- apiGroups: [apps]\n  resources: [deployments]\n  verbs: [get]\n- apiGroups: ['']\n  resources: [pods]\n  verbs: [list, delete]\n";
+    let desired = objects("d.yaml", &role(a));
+    let same = compare(&desired, &objects("l.yaml", &role(b)), &Options::default());
+    assert_eq!(same.differences.len(), 0);
+    let changed = compare(&desired, &objects("l.yaml", &role(c)), &Options::default());
+    let fields: Vec<(Op, &str)> = changed
+        .differences
+        .iter()
+        .map(|d| (d.op, d.field.as_str()))
+        .collect();
+    assert_eq!(fields, [(Op::Changed, "rules[0].verbs[0]")]);
+    assert_eq!(changed.differences[0].desired.value, Some("get".into()));
+    assert_eq!(changed.differences[0].live.value, Some("delete".into()));
+}
+
+#[test]
+fn aggregated_cluster_role_rules_are_the_controllers() {
+    let role = |rules: &str| {
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels: {{x: y}}\nrules: {rules}\n"
+        )
+    };
+    let report = compare(
+        &objects("d.yaml", &role("[]")),
+        &objects("l.yaml", &role("[{apiGroups: [''], resources: [pods], verbs: [get]}]")),
+        &Options::default(),
+    );
+    assert_eq!(report.differences.len(), 0);
+}
+
+#[test]
+fn a_node_port_written_in_the_manifest_must_match() {
+    let service = |node_port: &str| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n{node_port}"
+        )
+    };
+    let live = objects("l.yaml", &service("    nodePort: 31000\n"));
+    let unset = compare(&objects("d.yaml", &service("")), &live, &Options::default());
+    assert_eq!(unset.differences.len(), 0, "an allocated nodePort is not drift");
+    let pinned = compare(
+        &objects("d.yaml", &service("    nodePort: 30080\n")),
+        &live,
+        &Options::default(),
+    );
+    assert_eq!(pinned.differences.len(), 1);
+    assert_eq!(pinned.differences[0].field, "spec.ports[80/TCP].nodePort");
+}
