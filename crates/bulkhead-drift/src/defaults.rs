@@ -78,20 +78,26 @@ pub const DEFAULTS: &[Defaulted] = &[
         Some(json!(name))
     }),
     // core/v1 SetDefaults_Container: `Always` for `:latest` or no tag, else `IfNotPresent`.
-    computed(Pod, &["containers", "*", "imagePullPolicy"], |desired, live| {
-        let image = desired
-            .or(live)
-            .and_then(|c| c.get("image"))
-            .and_then(Node::as_str)?;
-        Some(json!(image_pull_policy(image)))
-    }),
+    computed(
+        Pod,
+        &["containers", "*", "imagePullPolicy"],
+        |desired, live| {
+            let image = desired
+                .or(live)
+                .and_then(|c| c.get("image"))
+                .and_then(Node::as_str)?;
+            Some(json!(image_pull_policy(image)))
+        },
+    ),
     fixed(
         Pod,
         &["containers", "*", "volumeMounts", "*", "readOnly"],
         || json!(false),
     ),
     // core/v1 SetDefaults_*VolumeSource: file modes 0644, HostPathUnset, fieldRef v1.
-    fixed(Pod, &["volumes", "*", "secret", "defaultMode"], || json!(420)),
+    fixed(Pod, &["volumes", "*", "secret", "defaultMode"], || {
+        json!(420)
+    }),
     fixed(Pod, &["volumes", "*", "configMap", "defaultMode"], || {
         json!(420)
     }),

@@ -190,36 +190,60 @@ pub fn sections(desired: &Object, live: &Object) -> Vec<Section> {
     out
 }
 
-/// Lists whose elements are matched by a key rather than by value: `(section, pattern of
-/// the list, key fields with the default of each)`. Other lists are matched by value, in
-/// any order (RBAC rules, subjects, NetworkPolicy peers, capabilities).
-const KEYED_LISTS: &[(SectionKind, Pattern, &[(&str, &str)])] = &[
-    (SectionKind::Pod, &["containers"], &[("name", "")]),
-    (SectionKind::Pod, &["volumes"], &[("name", "")]),
-    (
+/// A list whose elements are matched by a key rather than by value.
+struct KeyedList {
+    section: SectionKind,
+    /// The pattern of the list itself.
+    list: Pattern,
+    /// The key fields, each with the default it takes when unset.
+    key: &'static [(&'static str, &'static str)],
+}
+
+const fn keyed(
+    section: SectionKind,
+    list: Pattern,
+    key: &'static [(&'static str, &'static str)],
+) -> KeyedList {
+    KeyedList { section, list, key }
+}
+
+/// Keyed lists. Other lists are matched by value, in any order (RBAC rules, subjects,
+/// NetworkPolicy peers, capabilities).
+const KEYED_LISTS: &[KeyedList] = &[
+    keyed(SectionKind::Pod, &["containers"], &[("name", "")]),
+    keyed(SectionKind::Pod, &["volumes"], &[("name", "")]),
+    keyed(
         SectionKind::Pod,
         &["containers", "*", "volumeMounts"],
         &[("mountPath", "")],
     ),
-    (
+    keyed(
         SectionKind::Pod,
         &["containers", "*", "ports"],
         &[("containerPort", ""), ("protocol", "TCP")],
     ),
-    (
+    keyed(
         SectionKind::Service,
         &["ports"],
         &[("port", ""), ("protocol", "TCP")],
     ),
-    (SectionKind::Webhooks, &["webhooks"], &[("name", "")]),
+    keyed(SectionKind::Webhooks, &["webhooks"], &[("name", "")]),
 ];
 
-/// The key of a list element, when the list at `schema` is keyed: `api`, `8080/TCP`.
-pub fn element_key(kind: SectionKind, schema: &[String], element: &bulkhead_model::Node) -> Option<String> {
-    let (_, _, fields) = KEYED_LISTS
+fn keyed_list(kind: SectionKind, schema: &[String]) -> Option<&'static KeyedList> {
+    KEYED_LISTS
         .iter()
-        .find(|(k, p, _)| *k == kind && crate::defaults::matches(p, schema))?;
-    let parts: Vec<String> = fields
+        .find(|k| k.section == kind && crate::defaults::matches(k.list, schema))
+}
+
+/// The key of a list element, when the list at `schema` is keyed: `api`, `8080/TCP`.
+pub fn element_key(
+    kind: SectionKind,
+    schema: &[String],
+    element: &bulkhead_model::Node,
+) -> Option<String> {
+    let parts: Vec<String> = keyed_list(kind, schema)?
+        .key
         .iter()
         .map(|(field, default)| {
             element
@@ -233,7 +257,5 @@ pub fn element_key(kind: SectionKind, schema: &[String], element: &bulkhead_mode
 
 /// Whether the list at `schema` is keyed.
 pub fn is_keyed(kind: SectionKind, schema: &[String]) -> bool {
-    KEYED_LISTS
-        .iter()
-        .any(|(k, p, _)| *k == kind && crate::defaults::matches(p, schema))
+    keyed_list(kind, schema).is_some()
 }

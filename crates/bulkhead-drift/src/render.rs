@@ -122,10 +122,5 @@ fn snippet(out: &mut String, file: &SourceFile, at: &Location) {
     let pad = " ".repeat(width);
     let _ = writeln!(out, "{pad} |");
     let _ = writeln!(out, "{line:>width$} | {text}");
-    let _ = writeln!(
-        out,
-        "{pad} | {}{}",
-        " ".repeat(start),
-        "^".repeat(carets)
-    );
+    let _ = writeln!(out, "{pad} | {}{}", " ".repeat(start), "^".repeat(carets));
 }

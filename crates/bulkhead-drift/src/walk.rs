@@ -201,10 +201,8 @@ impl Walk<'_, '_> {
             (Some(d), Some(l)) => match (&d.value, &l.value) {
                 (Value::Map(_), Value::Map(_)) => self.maps(Some(d), Some(l), path),
                 (Value::Seq(ds), Value::Seq(ls)) => self.lists(ds, ls, path),
-                _ if scope == Scope::Full => {
-                    if !same_scalar(d, l) {
-                        self.push(Op::Changed, path, Some(d), Some(l));
-                    }
+                _ if scope == Scope::Full && !same_scalar(d, l) => {
+                    self.push(Op::Changed, path, Some(d), Some(l));
                 }
                 _ => {}
             },
@@ -269,13 +267,16 @@ impl Walk<'_, '_> {
         if keyed {
             let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
             for (j, l) in ls.iter().enumerate() {
-                by_key.entry(key(l).unwrap_or_default()).or_default().push(j);
+                by_key
+                    .entry(key(l).unwrap_or_default())
+                    .or_default()
+                    .push(j);
             }
             for (i, d) in ds.iter().enumerate() {
                 let k = key(d).unwrap_or_default();
-                let found = by_key.get_mut(&k).and_then(|js| {
-                    (!js.is_empty()).then(|| js.remove(0))
-                });
+                let found = by_key
+                    .get_mut(&k)
+                    .and_then(|js| (!js.is_empty()).then(|| js.remove(0)));
                 match found {
                     Some(j) => {
                         live_used[j] = true;

@@ -42,10 +42,17 @@ fn all_kinds_lists_unmanaged_configmaps_without_making_them_security_drift() {
         all_kinds: true,
         ..Options::default()
     });
-    let unmanaged: Vec<String> = report.unmanaged.iter().map(|o| o.object.to_string()).collect();
+    let unmanaged: Vec<String> = report
+        .unmanaged
+        .iter()
+        .map(|o| o.object.to_string())
+        .collect();
     assert_eq!(
         unmanaged,
-        ["ClusterRoleBinding/debug-admin", "ConfigMap/shop/feature-flags"]
+        [
+            "ClusterRoleBinding/debug-admin",
+            "ConfigMap/shop/feature-flags"
+        ]
     );
     let flags = &report.unmanaged[1];
     assert!(!flags.security_relevant);
@@ -120,7 +127,11 @@ fn container_added_live_reports_its_security_fields_at_the_list() {
         fields,
         [
             (Op::Added, "spec.containers[debug].image", 6),
-            (Op::Added, "spec.containers[debug].securityContext.privileged", 6),
+            (
+                Op::Added,
+                "spec.containers[debug].securityContext.privileged",
+                6
+            ),
         ]
     );
     assert!(report.differences.iter().all(|d| !d.desired.exact));
@@ -160,7 +171,10 @@ fn aggregated_cluster_role_rules_are_the_controllers() {
     };
     let report = compare(
         &objects("d.yaml", &role("[]")),
-        &objects("l.yaml", &role("[{apiGroups: [''], resources: [pods], verbs: [get]}]")),
+        &objects(
+            "l.yaml",
+            &role("[{apiGroups: [''], resources: [pods], verbs: [get]}]"),
+        ),
         &Options::default(),
     );
     assert_eq!(report.differences.len(), 0);
@@ -175,7 +189,11 @@ fn a_node_port_written_in_the_manifest_must_match() {
     };
     let live = objects("l.yaml", &service("    nodePort: 31000\n"));
     let unset = compare(&objects("d.yaml", &service("")), &live, &Options::default());
-    assert_eq!(unset.differences.len(), 0, "an allocated nodePort is not drift");
+    assert_eq!(
+        unset.differences.len(),
+        0,
+        "an allocated nodePort is not drift"
+    );
     let pinned = compare(
         &objects("d.yaml", &service("    nodePort: 30080\n")),
         &live,
