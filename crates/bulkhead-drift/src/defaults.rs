@@ -26,7 +26,8 @@ pub enum Default {
     /// unset field, but a value written in the manifest must match.
     Assigned,
     /// A value derived from the rest of the object, given the field's parent mapping as the
-    /// manifest wrote it and as the live object holds it.
+    /// manifest wrote it and as the live object holds it. A JSON array returned for a string
+    /// field lists every accepted default.
     Computed(fn(Option<&Node>, Option<&Node>) -> Option<Json>),
 }
 
@@ -81,12 +82,22 @@ pub const DEFAULTS: &[Defaulted] = &[
     computed(
         Pod,
         &["containers", "*", "imagePullPolicy"],
+        // Defaulted from the image the container had when the field was first set: the
+        // manifest's, or after `kubectl set image` the live one's. Either is accepted.
         |desired, live| {
-            let image = desired
-                .or(live)
-                .and_then(|c| c.get("image"))
-                .and_then(Node::as_str)?;
-            Some(json!(image_pull_policy(image)))
+            let image = |c: Option<&Node>| {
+                c.and_then(|c| c.get("image"))
+                    .and_then(Node::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let from_desired = image_pull_policy(&image(desired));
+            let from_live = image_pull_policy(&image(live));
+            Some(if from_desired == from_live {
+                json!(from_desired)
+            } else {
+                json!([from_desired, from_live])
+            })
         },
     ),
     fixed(
@@ -200,6 +211,7 @@ fn image_pull_policy(image: &str) -> &'static str {
     let tag = last.split_once(':').map(|(_, t)| t);
     match tag {
         Some("latest") => "Always",
+        // No tag (or no image at all) means `latest`.
         None if !has_digest => "Always",
         _ => "IfNotPresent",
     }
@@ -257,5 +269,6 @@ mod tests {
         assert_eq!(image_pull_policy("reg:5000/app"), "Always");
         assert_eq!(image_pull_policy("reg:5000/app:v1"), "IfNotPresent");
         assert_eq!(image_pull_policy("app@sha256:abc"), "IfNotPresent");
+        assert_eq!(image_pull_policy(""), "Always");
     }
 }

@@ -8,6 +8,9 @@ use crate::json::short;
 use crate::report::{DriftReport, Side};
 use crate::walk::Op;
 
+/// Warnings the text report prints before it only counts them.
+const MAX_TEXT_WARNINGS: usize = 20;
+
 /// The JSON contract, pretty-printed.
 pub fn json(report: &DriftReport) -> String {
     let mut out = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
@@ -56,8 +59,17 @@ pub fn text(report: &DriftReport) -> String {
             o.object
         );
     }
-    for w in &report.warnings {
+    // A manifest tree with many copies of one object (overlays not rendered, examples) would
+    // bury the drift under its warnings: the first few are shown, the JSON report has all.
+    for w in report.warnings.iter().take(MAX_TEXT_WARNINGS) {
         let _ = writeln!(out, "{}: warning: {}", place(&w.location), w.message);
+    }
+    if report.warnings.len() > MAX_TEXT_WARNINGS {
+        let _ = writeln!(
+            out,
+            "warning: {} more objects not compared (the JSON report lists them)",
+            report.warnings.len() - MAX_TEXT_WARNINGS
+        );
     }
     let s = &report.summary;
     let _ = writeln!(

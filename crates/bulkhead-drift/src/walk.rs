@@ -175,7 +175,13 @@ impl Walk<'_, '_> {
         match defaults::lookup(self.section.kind, &path.schema) {
             Some(Default::Value(f)) => to_json(value) == f(),
             Some(Default::Assigned) => !desired_side,
-            Some(Default::Computed(f)) => f(parents.0, parents.1) == Some(to_json(value)),
+            Some(Default::Computed(f)) => {
+                let value = to_json(value);
+                match f(parents.0, parents.1) {
+                    Some(Json::Array(accepted)) if value.is_string() => accepted.contains(&value),
+                    computed => computed == Some(value),
+                }
+            }
             None => false,
         }
     }

@@ -202,3 +202,56 @@ fn a_node_port_written_in_the_manifest_must_match() {
     assert_eq!(pinned.differences.len(), 1);
     assert_eq!(pinned.differences[0].field, "spec.ports[80/TCP].nodePort");
 }
+
+#[test]
+fn pull_policy_defaulted_from_either_image_is_not_drift() {
+    let desired = objects("d.yaml", DESIRED_POD);
+    for policy in ["Always", "IfNotPresent"] {
+        let live = objects(
+            "l.yaml",
+            &DESIRED_POD.replace(
+                "image: app:1\n",
+                &format!("image: app\n      imagePullPolicy: {policy}\n"),
+            ),
+        );
+        let report = compare(&desired, &live, &Options::default());
+        let fields: Vec<&str> = report
+            .differences
+            .iter()
+            .map(|d| d.field.as_str())
+            .collect();
+        assert_eq!(fields, ["spec.containers[app].image"], "{policy}");
+    }
+    let never = objects(
+        "l.yaml",
+        &DESIRED_POD.replace(
+            "image: app:1\n",
+            "image: app:1\n      imagePullPolicy: Never\n",
+        ),
+    );
+    let report = compare(&desired, &never, &Options::default());
+    assert_eq!(
+        report.differences[0].field,
+        "spec.containers[app].imagePullPolicy"
+    );
+}
+
+#[test]
+fn the_same_object_twice_is_a_warning_and_the_first_is_compared() {
+    let desired = objects(
+        "d.yaml",
+        &format!(
+            "{DESIRED_POD}---\n{}",
+            DESIRED_POD.replace("app:1", "app:2")
+        ),
+    );
+    let live = objects("l.yaml", DESIRED_POD);
+    let report = compare(&desired, &live, &Options::default());
+    assert_eq!(report.differences.len(), 0);
+    assert_eq!(report.warnings.len(), 1);
+    let text = render::text(&report);
+    assert!(
+        text.contains("d.yaml:12:3: warning: Pod/default/p appears twice in the manifests; the first, at d.yaml:4, is compared"),
+        "{text}"
+    );
+}
