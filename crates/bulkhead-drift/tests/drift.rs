@@ -251,7 +251,7 @@ fn the_same_object_twice_is_a_warning_and_the_first_is_compared() {
     assert_eq!(report.warnings.len(), 1);
     let text = render::text(&report);
     assert!(
-        text.contains("d.yaml:12:3: warning: Pod/default/p appears twice in the manifests; the first, at d.yaml:4, is compared"),
+        text.contains("d.yaml:13:3: warning: Pod/default/p appears twice in the manifests; the first, at d.yaml:4, is compared"),
         "{text}"
     );
 }
