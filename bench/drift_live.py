@@ -7,7 +7,10 @@ seeded share of them drifts: images changed, containers made privileged, RBAC ru
 objects deleted (manifests never applied), and unmanaged ClusterRoleBindings added. The
 counts go to standard error, so a run can be checked against them.
 
-Usage: drift_live.py MANIFEST_DIR OUT.yaml [--seed N]
+Usage: drift_live.py MANIFEST_DIR OUT.yaml [--seed N] [--defaults-only]
+
+With --defaults-only nothing drifts: the snapshot differs from the manifests only by what the
+server writes, so `bulkhead drift` must report no difference at all.
 """
 
 import argparse
@@ -127,34 +130,36 @@ def main():
     ap.add_argument("manifests")
     ap.add_argument("out")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--defaults-only", action="store_true")
     args = ap.parse_args()
     rng = random.Random(args.seed)
+    rate = 0.0 if args.defaults_only else 1.0
     counts = dict(objects=0, deleted=0, images=0, privileged=0, rules=0, unmanaged=0)
     with open(args.out, "w", encoding="utf-8") as out:
         live = []
         for n, obj in enumerate(objects(args.manifests)):
             counts["objects"] += 1
-            if rng.random() < 0.02:
+            if rng.random() < 0.02 * rate:
                 counts["deleted"] += 1
                 continue
             liven(obj, n)
             spec = pod_spec(obj)
             containers = [c for c in (spec or {}).get("containers") or [] if isinstance(c, dict)]
-            if containers and rng.random() < 0.05:
+            if containers and rng.random() < 0.05 * rate:
                 containers[0]["image"] = str(containers[0].get("image", "")) + "-drift"
                 counts["images"] += 1
-            if containers and rng.random() < 0.02:
+            if containers and rng.random() < 0.02 * rate:
                 sc = containers[0].get("securityContext")
                 if not isinstance(sc, dict):
                     sc = containers[0]["securityContext"] = {}
                 sc["privileged"] = True
                 counts["privileged"] += 1
             if obj["kind"] in ("Role", "ClusterRole") and isinstance(obj.get("rules"), list) \
-                    and rng.random() < 0.1:
+                    and rng.random() < 0.1 * rate:
                 obj["rules"].append({"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]})
                 counts["rules"] += 1
             live.append(obj)
-        for i in range(100):
+        for i in range(0 if args.defaults_only else 100):
             counts["unmanaged"] += 1
             live.append({
                 "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",

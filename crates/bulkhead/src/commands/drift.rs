@@ -68,13 +68,11 @@ pub fn run(args: &DriftArgs) -> u8 {
     }
 }
 
-fn drift(args: &DriftArgs) -> Result<u8, String> {
-    let (desired_paths, live) = if args.against.is_empty() {
+/// Which paths are desired and where the live side comes from.
+fn sides(args: &DriftArgs) -> Result<(&[String], LiveSide<'_>), String> {
+    let (desired, live) = if args.against.is_empty() {
         match args.desired.as_slice() {
-            [desired, live] => (
-                std::slice::from_ref(desired),
-                LiveSide::Paths(std::slice::from_ref(live)),
-            ),
+            [desired, live] => (std::slice::from_ref(desired), std::slice::from_ref(live)),
             _ => {
                 return Err(
                     "give the live side with --against, or exactly two paths: DESIRED LIVE".into(),
@@ -82,18 +80,16 @@ fn drift(args: &DriftArgs) -> Result<u8, String> {
             }
         }
     } else {
-        (args.desired.as_slice(), LiveSide::Paths(&args.against))
+        (args.desired.as_slice(), args.against.as_slice())
     };
-    let LiveSide::Paths(live_paths) = live;
-    if desired_paths
-        .iter()
-        .chain(live_paths)
-        .filter(|p| *p == "-")
-        .count()
-        > 1
-    {
+    if desired.iter().chain(live).filter(|p| *p == "-").count() > 1 {
         return Err("standard input (`-`) can be only one side".into());
     }
+    Ok((desired, LiveSide::Paths(live)))
+}
+
+fn drift(args: &DriftArgs) -> Result<u8, String> {
+    let (desired_paths, live) = sides(args)?;
     let mut failed = false;
     let desired = load("desired", desired_paths, &mut failed)?;
     let live = match live {
