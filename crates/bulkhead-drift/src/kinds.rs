@@ -106,8 +106,8 @@ pub enum NotExpected {
     /// through its owner's manifest.
     Owned,
     /// Created by the cluster itself: default ServiceAccounts, `kube-root-ca.crt`, the
-    /// `kubernetes` Service, the system namespaces, bootstrap RBAC, mirror Pods, and kinds
-    /// only controllers write.
+    /// `kubernetes` Service, the system namespaces, bootstrap RBAC, mirror Pods, Helm's
+    /// release records, and kinds only controllers write.
     BuiltIn,
 }
 
@@ -138,8 +138,43 @@ pub fn not_expected(object: &Object) -> Option<NotExpected> {
                 )
             }
             "Pod" => object.annotation("kubernetes.io/config.mirror").is_some(),
+            // Helm's release records (`sh.helm.release.v1.NAME.vN`), written by Helm itself.
+            "Secret" => {
+                object.label("owner") == Some("helm") && name.starts_with("sh.helm.release.")
+            }
             _ => false,
         }
         || object.label("kubernetes.io/bootstrapping") == Some("rbac-defaults");
     builtin.then_some(NotExpected::BuiltIn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(text: &str) -> Object {
+        let loaded = bulkhead_model::load_text("o.yaml", text, &bulkhead_model::Limits::default());
+        loaded.objects.into_iter().next().expect("one object")
+    }
+
+    #[test]
+    fn owned_and_built_in_objects_are_not_expected_in_manifests() {
+        let owned = object("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  ownerReferences:\n  - {kind: ReplicaSet, name: r, controller: true}\n");
+        assert_eq!(not_expected(&owned), Some(NotExpected::Owned));
+        let helm = object("apiVersion: v1\nkind: Secret\nmetadata:\n  name: sh.helm.release.v1.web.v3\n  labels: {owner: helm}\n");
+        assert_eq!(not_expected(&helm), Some(NotExpected::BuiltIn));
+        let referenced = object("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  ownerReferences:\n  - {kind: Node, name: n}\n");
+        assert_eq!(
+            not_expected(&referenced),
+            None,
+            "an owner that is not a controller"
+        );
+        let secret =
+            object("apiVersion: v1\nkind: Secret\nmetadata:\n  name: sh.helm.release.v1.web.v3\n");
+        assert_eq!(
+            not_expected(&secret),
+            None,
+            "without Helm's label it could be anyone's"
+        );
+    }
 }
