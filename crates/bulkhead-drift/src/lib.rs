@@ -174,7 +174,7 @@ fn index(
             warnings.push(Warning {
                 location: report::locate(object, "/metadata/name").0,
                 message: format!(
-                    "{} without metadata.name in the {side}: not compared",
+                    "{} without a metadata.name string in the {side}: not compared",
                     object.kind
                 ),
             });

@@ -255,3 +255,90 @@ fn the_same_object_twice_is_a_warning_and_the_first_is_compared() {
         "{text}"
     );
 }
+
+fn fields_of(report: &bulkhead_drift::DriftReport) -> Vec<(Op, String)> {
+    report
+        .differences
+        .iter()
+        .map(|d| (d.op, d.field.clone()))
+        .collect()
+}
+
+#[test]
+fn host_path_volume_added_live_is_reported_whole_but_the_token_volume_is_not() {
+    let desired = objects("d.yaml", DESIRED_POD);
+    let live = objects(
+        "l.yaml",
+        &format!(
+            "{DESIRED_POD}  volumes:\n  - name: host\n    hostPath: {{path: /}}\n  - name: kube-api-access-abcde\n    projected: {{sources: []}}\n"
+        ),
+    );
+    let report = compare(&desired, &live, &Options::default());
+    assert_eq!(
+        fields_of(&report),
+        [(Op::Added, "spec.volumes[host]".to_string())]
+    );
+    assert_eq!(
+        report.differences[0].live.value,
+        Some(serde_json::json!({"name": "host", "hostPath": {"path": "/"}}))
+    );
+}
+
+#[test]
+fn service_and_ingress_exposure_changes_are_drift() {
+    let service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: LoadBalancer\n  loadBalancerSourceRanges: [10.0.0.0/8]\n  ports:\n  - port: 443\n";
+    let opened = service.replace("[10.0.0.0/8]", "[0.0.0.0/0]") + "  externalIPs: [203.0.113.7]\n";
+    let report = compare(
+        &objects("d.yaml", service),
+        &objects("l.yaml", &opened),
+        &Options::default(),
+    );
+    assert_eq!(
+        fields_of(&report),
+        [
+            (Op::Changed, "spec.loadBalancerSourceRanges[0]".to_string()),
+            (Op::Added, "spec.externalIPs[0]".to_string()),
+        ]
+    );
+    let ingress = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n  rules:\n  - host: shop.example.com\n";
+    let plain = ingress.replace(
+        "  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n",
+        "",
+    );
+    let report = compare(
+        &objects("d.yaml", ingress),
+        &objects("l.yaml", &plain),
+        &Options::default(),
+    );
+    assert_eq!(
+        fields_of(&report),
+        [(Op::Removed, "spec.tls[0]".to_string())]
+    );
+    assert!(
+        !report.differences[0].live.exact,
+        "the live side points at spec"
+    );
+    assert_eq!(report.differences[0].live.location.pointer, "/spec");
+}
+
+#[test]
+fn a_widened_network_policy_peer_is_drift() {
+    // `podSelector: {}` selects every pod: the label that narrowed it is gone.
+    let policy = |peer: &str| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  podSelector: {{matchLabels: {{app: db}}}}\n  ingress:\n  - from:\n    - {peer}\n"
+        )
+    };
+    let report = compare(
+        &objects("d.yaml", &policy("podSelector: {matchLabels: {app: api}}")),
+        &objects("l.yaml", &policy("podSelector: {}")),
+        &Options::default(),
+    );
+    assert_eq!(
+        fields_of(&report),
+        [(
+            Op::Removed,
+            "spec.ingress[0].from[0].podSelector.matchLabels.app".to_string()
+        )]
+    );
+}
