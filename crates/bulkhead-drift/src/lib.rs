@@ -35,6 +35,9 @@ pub struct Options {
     /// security-relevant (ConfigMaps, PersistentVolumeClaims, ...). They never count as
     /// security drift.
     pub all_kinds: bool,
+    /// Namespaces left out on both sides (`kube-system`, say, which the cluster's installer
+    /// manages): their objects are counted, not compared or listed.
+    pub excluded_namespaces: Vec<String>,
 }
 
 impl Default for Options {
@@ -42,6 +45,7 @@ impl Default for Options {
         Options {
             default_namespace: "default".into(),
             all_kinds: false,
+            excluded_namespaces: Vec::new(),
         }
     }
 }
@@ -50,10 +54,10 @@ impl Default for Options {
 pub fn compare(desired: &[Object], live: &[Object], options: &Options) -> DriftReport {
     let resolver = identity::Resolver::new(&options.default_namespace, live);
     let mut warnings = Vec::new();
-    let desired_index = index(desired, &resolver, "manifests", &mut warnings);
-    let live_index = index(live, &resolver, "live objects", &mut warnings);
-
     let mut summary = Summary::default();
+    let desired_index = index(desired, &resolver, "manifests", &mut warnings, options);
+    let live_index = index(live, &resolver, "live objects", &mut warnings, options);
+    summary.excluded = desired_index.excluded + live_index.excluded;
     let mut differences = Vec::new();
     let mut not_applied = Vec::new();
     for (id, d) in &desired_index.order {
@@ -159,6 +163,8 @@ fn reference(object: &Object, id: &Identity) -> ObjectRef {
 struct Index {
     order: Vec<(Identity, usize)>,
     by_id: HashMap<Identity, usize>,
+    /// Objects in excluded namespaces.
+    excluded: usize,
 }
 
 fn index(
@@ -166,9 +172,11 @@ fn index(
     resolver: &identity::Resolver,
     side: &str,
     warnings: &mut Vec<Warning>,
+    options: &Options,
 ) -> Index {
     let mut order = Vec::with_capacity(objects.len());
     let mut by_id = HashMap::with_capacity(objects.len());
+    let mut excluded = 0;
     for (i, object) in objects.iter().enumerate() {
         let Some(id) = resolver.identity(object) else {
             warnings.push(Warning {
@@ -180,6 +188,14 @@ fn index(
             });
             continue;
         };
+        let in_excluded = id
+            .namespace
+            .as_ref()
+            .is_some_and(|ns| options.excluded_namespaces.contains(ns));
+        if in_excluded {
+            excluded += 1;
+            continue;
+        }
         if let Some(&first) = by_id.get(&id) {
             let first: &Object = &objects[first];
             let at = report::locate(first, "/metadata/name").0;
@@ -197,5 +213,9 @@ fn index(
         by_id.insert(id.clone(), i);
         order.push((id, i));
     }
-    Index { order, by_id }
+    Index {
+        order,
+        by_id,
+        excluded,
+    }
 }

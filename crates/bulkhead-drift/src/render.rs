@@ -91,6 +91,13 @@ pub fn text(report: &DriftReport) -> String {
         s.live_owned,
         s.live_built_in,
     );
+    if s.excluded > 0 {
+        let _ = writeln!(
+            out,
+            "drift: {} in excluded namespaces not compared",
+            plural(s.excluded, "object")
+        );
+    }
     out
 }
 

@@ -43,6 +43,8 @@ pub struct Summary {
     pub live_owned: usize,
     /// Live objects the cluster makes for itself (default ServiceAccounts, bootstrap RBAC…).
     pub live_built_in: usize,
+    /// Objects (on either side) in namespaces excluded from the comparison.
+    pub excluded: usize,
     /// Whether anything security-relevant drifted: the exit status follows it.
     pub security_drift: bool,
 }

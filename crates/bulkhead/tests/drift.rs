@@ -173,3 +173,30 @@ fn usage_errors_exit_2() {
     assert_eq!(code, 2);
     assert!(err.contains("only one side"), "{err}");
 }
+
+#[test]
+fn excluded_namespaces_are_counted_not_compared() {
+    let (out, _, code) = drift(
+        &[
+            &fixture("desired"),
+            &fixture("live/cluster.yaml"),
+            "--exclude-namespace",
+            "shop",
+            "--exclude-namespace",
+            "default",
+        ],
+        None,
+    );
+    // 11 manifests and 14 live objects are in them. The Namespace object `shop` itself is
+    // cluster-scoped and still compared; the
+    // ClusterRoleBinding is still unmanaged.
+    assert!(
+        out.contains("drift: 0 differences in 0 of 1 compared objects, 1 unmanaged, 0 not applied"),
+        "{out}"
+    );
+    assert!(
+        out.contains("drift: 25 objects in excluded namespaces not compared"),
+        "{out}"
+    );
+    assert_eq!(code, 1);
+}

@@ -28,6 +28,11 @@ pub struct DriftArgs {
     #[arg(long, short = 'n', value_name = "NAMESPACE", default_value = "default")]
     pub namespace: String,
 
+    /// Leave this namespace out on both sides (repeatable): `kube-system`, say, whose objects
+    /// the cluster's installer manages.
+    #[arg(long = "exclude-namespace", value_name = "NAMESPACE")]
+    pub exclude_namespaces: Vec<String>,
+
     /// Also list unmanaged objects and unapplied manifests of kinds that are not
     /// security-relevant (ConfigMaps, ...); they never make the exit status 1.
     #[arg(long)]
@@ -101,6 +106,7 @@ fn drift(args: &DriftArgs) -> Result<u8, String> {
         &Options {
             default_namespace: args.namespace.clone(),
             all_kinds: args.all_kinds,
+            excluded_namespaces: args.exclude_namespaces.clone(),
         },
     );
     let text = match args.format {
