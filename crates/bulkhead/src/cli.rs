@@ -28,6 +28,10 @@ pub enum Command {
     /// file modes and owners, certificates, component versions (the control-plane, kubelet,
     /// node-files and versions checks, unless `--select` names others).
     Node(Box<NodeArgs>),
+    /// Drift between the manifests and what runs: security-relevant fields that differ
+    /// (server defaults forgiven), live objects no manifest holds, manifests never applied
+    /// (exit 1 on security drift).
+    Drift(Box<crate::commands::drift::DriftArgs>),
     /// Adopt Bulkhead in a repository: write a commented .bulkhead.yaml and, with
     /// `--baseline`, a baseline of today's findings so that only new ones fail.
     Init(crate::commands::init::InitArgs),

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         cli::Command::Rbac(args) => commands::rbac::run(&args),
         cli::Command::Netpol(args) => commands::netpol::run(&args),
         cli::Command::Node(args) => commands::node::run(&args),
+        cli::Command::Drift(args) => commands::drift::run(&args),
         cli::Command::Init(args) => commands::init::run(&args),
         cli::Command::Completions(args) => commands::generate::completions(&args),
         cli::Command::Man => commands::generate::man(),

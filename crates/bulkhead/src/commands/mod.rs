@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod checks;
+pub mod drift;
 pub mod explain;
 pub mod frameworks;
 pub mod generate;
