@@ -124,3 +124,79 @@ pub fn route_backends(object: &Object) -> Vec<RouteBackend<'_>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_model::{load_text, Limits};
+
+    use super::route_backends;
+
+    fn backends(text: &str) -> Vec<(String, String, String, String)> {
+        let loaded = load_text("r.yaml", text, &Limits::default());
+        loaded
+            .objects
+            .iter()
+            .flat_map(route_backends)
+            .map(|b| (b.through, b.namespace, b.service, b.pointer))
+            .collect()
+    }
+
+    #[test]
+    fn ingress_forms_and_gateway_routes() {
+        let found = backends(
+            "apiVersion: extensions/v1beta1
+kind: Ingress
+metadata: {name: old, namespace: shop}
+spec:
+  backend: {serviceName: web, servicePort: 80}
+  rules:
+    - host: shop.example
+      http:
+        paths:
+          - path: /api
+            backend: {serviceName: api, servicePort: http}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: g, namespace: edge}
+spec:
+  rules:
+    - backendRefs:
+        - {name: api, namespace: shop, port: 9000}
+        - {group: multicluster.x-k8s.io, kind: ServiceImport, name: api}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: not-a-route, namespace: edge}
+spec:
+  rules:
+    - backendRefs: [{name: api}]
+",
+        );
+        let expected = [
+            (
+                "Ingress/shop/old (default backend)",
+                "shop",
+                "web",
+                "/spec/backend",
+            ),
+            (
+                "Ingress/shop/old shop.example/api",
+                "shop",
+                "api",
+                "/spec/rules/0/http/paths/0/backend",
+            ),
+            (
+                "GRPCRoute/edge/g",
+                "shop",
+                "api",
+                "/spec/rules/0/backendRefs/0",
+            ),
+        ];
+        let expected: Vec<(String, String, String, String)> = expected
+            .iter()
+            .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+            .collect();
+        assert_eq!(found, expected);
+    }
+}

@@ -90,3 +90,58 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use bulkhead_model::{load_text, Inventory, Limits};
+
+    use super::APISERVER_REMOVED_FLAGS;
+    use crate::{run_checks, Options};
+
+    const APISERVER: &str = "apiVersion: node.bulkhead.dev/v1
+kind: Process
+metadata: {name: kube-apiserver}
+spec:
+  pid: 7
+  command:
+    - kube-apiserver
+    - --insecure-port=0
+    - --insecure-bind-address=0.0.0.0
+    - --basic-auth-file=/etc/kubernetes/passwords.csv
+";
+
+    fn messages(version: Option<(u32, u32)>, text: &str) -> Vec<String> {
+        let loaded = load_text("p.yaml", text, &Limits::default());
+        let inventory = Inventory::new(loaded.objects);
+        let options = Options {
+            kubernetes_version: version,
+            ..Options::default()
+        };
+        run_checks(&inventory, &[&APISERVER_REMOVED_FLAGS], &options)
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
+    }
+
+    #[test]
+    fn older_targets_judge_what_the_flags_did() {
+        // 1.18: every flag still exists; port 0 is the safe value.
+        let old = messages(Some((1, 18)), APISERVER);
+        assert_eq!(old.len(), 2, "{old:?}");
+        assert!(old[0].contains("the insecure port listens on `0.0.0.0`"));
+        assert!(old[1].contains("static passwords"));
+        // 1.23: basic authentication is gone, the insecure port is not.
+        let mid = messages(Some((1, 23)), APISERVER);
+        assert_eq!(mid.len(), 2, "{mid:?}");
+        assert!(mid[1].contains("removed in Kubernetes 1.19: at version 1.23"));
+        let open = messages(
+            Some((1, 20)),
+            &APISERVER.replace("--insecure-port=0", "--insecure-port=8080"),
+        );
+        assert!(open[0].contains("without authentication or authorization"));
+        // 1.24 and later: each flag stops the API server.
+        let new = messages(Some((1, 24)), APISERVER);
+        assert_eq!(new.len(), 3);
+        assert!(new.iter().all(|m| m.contains("unknown flag")));
+    }
+}
