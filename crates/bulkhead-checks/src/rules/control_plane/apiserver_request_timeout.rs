@@ -33,7 +33,7 @@ declare_check! {
     ///
     /// ## References
     /// - https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/
-    /// - CIS Kubernetes Benchmark v1.12, 1.2.20 (manual; 1.2.26 in v1.5.1). Not mapped to the
+    /// - CIS Kubernetes Benchmark v1.12, 1.2.20 (manual; 1.2.26 in v1.6.0). Not mapped to the
     ///   control: a manual control is a person's judgment, and a clean run of this check would
     ///   report it passed.
     /// - MITRE ATT&CK T1499 (Endpoint Denial of Service)

@@ -28,7 +28,8 @@ declare_check! {
     ///
     /// ## References
     /// - https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/
-    /// - CIS Kubernetes Benchmark v1.8.0, 1.2.17; v1.6.0, 1.2.20 (not in v1.12)
+    /// - CIS Kubernetes Benchmark v1.6.0, 1.2.20; v1.7.0, 1.2.16 (as kube-bench numbers them); not
+    ///   in v1.8.0 and later
     /// - MITRE ATT&CK T1557 (Adversary-in-the-Middle; outside ATT&CK for Containers, so not mapped)
     pub static APISERVER_SECURE_PORT_DISABLED = Check {
         id: "BHC091",
