@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::connset::{ConnSet, Protocol};
 use crate::model::namespace_of;
+use crate::routes::{is_route, route_backends};
 use crate::Network;
 
 /// One way in from outside the cluster.
@@ -156,14 +157,15 @@ pub fn exposures(network: &Network<'_>, objects: &[Object]) -> Vec<Exposure> {
                     service_exposures(network, o, &through, None, &mut out);
                 }
             }
-            ("Ingress", "networking.k8s.io") | ("HTTPRoute", "gateway.networking.k8s.io") => {
-                for (through, service, port) in routes(o) {
-                    let ns = namespace_of(o);
-                    if let Some(svc) = objects
-                        .iter()
-                        .find(|s| s.kind == "Service" && namespace_of(s) == ns && s.name == service)
-                    {
-                        service_exposures(network, svc, &through, port, &mut out);
+            _ if is_route(o) => {
+                for backend in route_backends(o) {
+                    if let Some(svc) = objects.iter().find(|s| {
+                        s.kind == "Service"
+                            && s.group().is_empty()
+                            && namespace_of(s) == backend.namespace
+                            && s.name == backend.service
+                    }) {
+                        service_exposures(network, svc, &backend.through, backend.port, &mut out);
                     }
                 }
             }
@@ -193,73 +195,6 @@ pub fn exposures(network: &Network<'_>, objects: &[Object]) -> Vec<Exposure> {
         }
         if !ports.is_empty() {
             push(&mut out, network, "hostPort".into(), i, ports);
-        }
-    }
-    out
-}
-
-fn backend(b: &Node) -> Option<(String, Option<&Node>)> {
-    let svc = b.get("service")?;
-    let name = svc.get("name")?.as_str()?.to_string();
-    let port = svc
-        .get("port")
-        .and_then(|p| p.get("number").or_else(|| p.get("name")));
-    Some((name, port))
-}
-
-/// (description, service name, service port) of each backend an Ingress or HTTPRoute names.
-fn routes(o: &Object) -> Vec<(String, String, Option<&Node>)> {
-    let mut out = Vec::new();
-    let ns = namespace_of(o);
-    let spec = o.root.get("spec");
-    if o.kind == "Ingress" {
-        if let Some((name, port)) = spec.and_then(|s| s.get("defaultBackend")).and_then(backend) {
-            out.push((
-                format!("Ingress/{ns}/{} (default backend)", o.name),
-                name,
-                port,
-            ));
-        }
-        for rule in spec
-            .and_then(|s| s.get("rules"))
-            .map(Node::as_seq)
-            .unwrap_or(&[])
-        {
-            let host = rule.get("host").and_then(Node::as_str).unwrap_or("*");
-            for path in rule
-                .path(&["http", "paths"])
-                .map(Node::as_seq)
-                .unwrap_or(&[])
-            {
-                let p = path.get("path").and_then(Node::as_str).unwrap_or("/");
-                if let Some((name, port)) = path.get("backend").and_then(backend) {
-                    out.push((format!("Ingress/{ns}/{} {host}{p}", o.name), name, port));
-                }
-            }
-        }
-    } else {
-        for rule in spec
-            .and_then(|s| s.get("rules"))
-            .map(Node::as_seq)
-            .unwrap_or(&[])
-        {
-            for b in rule.get("backendRefs").map(Node::as_seq).unwrap_or(&[]) {
-                let kind = b.get("kind").and_then(Node::as_str).unwrap_or("Service");
-                let same_ns = b
-                    .get("namespace")
-                    .and_then(Node::as_str)
-                    .is_none_or(|n| n == ns);
-                if kind != "Service" || !same_ns {
-                    continue;
-                }
-                if let Some(name) = b.get("name").and_then(Node::as_str) {
-                    out.push((
-                        format!("HTTPRoute/{ns}/{}", o.name),
-                        name.to_string(),
-                        b.get("port"),
-                    ));
-                }
-            }
         }
     }
     out

@@ -21,6 +21,7 @@ pub mod cidr;
 pub mod connset;
 pub mod exposure;
 pub mod model;
+pub mod routes;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

@@ -24,6 +24,9 @@ pub mod apiserver_kubelet_client_certificate;
 pub mod apiserver_namespace_lifecycle_plugin;
 pub mod apiserver_node_restriction_plugin;
 pub mod apiserver_profiling;
+pub mod apiserver_removed_flags;
+pub mod apiserver_request_timeout;
+pub mod apiserver_secure_port_disabled;
 pub mod apiserver_service_account_key_file;
 pub mod apiserver_service_account_lookup;
 pub mod apiserver_service_account_plugin;
@@ -129,4 +132,7 @@ pub static CHECKS: &[&Check] = &[
     &audit_rbac_changes_not_logged::AUDIT_RBAC_CHANGES_NOT_LOGGED,
     &audit_pod_creation_not_logged::AUDIT_POD_CREATION_NOT_LOGGED,
     &audit_catch_all_none_rule::AUDIT_CATCH_ALL_NONE_RULE,
+    &apiserver_request_timeout::APISERVER_REQUEST_TIMEOUT,
+    &apiserver_secure_port_disabled::APISERVER_SECURE_PORT_DISABLED,
+    &apiserver_removed_flags::APISERVER_REMOVED_FLAGS,
 ];

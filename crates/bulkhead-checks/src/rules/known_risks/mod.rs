@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod exposed_dashboard;
+pub mod git_sync_command_execution;
 pub mod ingress_nginx_snippet_annotations;
 pub mod tiller;
 
@@ -12,4 +13,5 @@ pub static CHECKS: &[&Check] = &[
     &exposed_dashboard::EXPOSED_DASHBOARD,
     &tiller::TILLER,
     &ingress_nginx_snippet_annotations::INGRESS_NGINX_SNIPPET_ANNOTATIONS,
+    &git_sync_command_execution::GIT_SYNC_COMMAND_EXECUTION,
 ];

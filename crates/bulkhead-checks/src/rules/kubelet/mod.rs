@@ -14,6 +14,7 @@ pub mod judge;
 pub mod kube_proxy_config;
 pub mod kube_proxy_metrics;
 pub mod pod_pids_limit;
+pub mod protect_kernel_defaults;
 pub mod read_only_port;
 pub mod rotate_certificates;
 pub mod rotate_server_certificate;
@@ -55,4 +56,5 @@ pub static CHECKS: &[&Check] = &[
     &seccomp_default::SECCOMP_DEFAULT_DISABLED,
     &kube_proxy_metrics::KUBE_PROXY_METRICS_EXPOSED,
     &config_not_scanned::CONFIG_FILE_NOT_SCANNED,
+    &protect_kernel_defaults::PROTECT_KERNEL_DEFAULTS_DISABLED,
 ];

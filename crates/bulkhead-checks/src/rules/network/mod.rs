@@ -11,11 +11,14 @@ pub mod linkerd_default_allow;
 pub mod load_balancer_source_ranges;
 pub mod missing_default_deny_egress;
 pub mod missing_default_deny_ingress;
+pub mod node_port_service;
 pub mod peer_matches_nothing;
 pub mod policy_selects_nothing;
+pub mod route_exposed_workload;
 pub mod service_external_ips;
 pub mod sidecar_injection_without_strict_mtls;
 pub mod split_peer_selectors;
+pub mod ssh_port;
 pub mod workload_not_selected;
 
 use crate::Check;
@@ -38,4 +41,7 @@ pub static CHECKS: &[&Check] = &[
     &ingress_plain_http_allowed::INGRESS_PLAIN_HTTP_ALLOWED,
     &linkerd_default_allow::LINKERD_DEFAULT_ALLOW,
     &peer_matches_nothing::PEER_MATCHES_NOTHING,
+    &node_port_service::NODE_PORT_SERVICE,
+    &ssh_port::SSH_PORT,
+    &route_exposed_workload::ROUTE_EXPOSED_WORKLOAD,
 ];

@@ -1,9 +1,11 @@
 //! Pod and container security: privilege, host access, identity, capabilities, tokens.
 
 pub mod apparmor_profile;
+pub mod bare_pod;
 pub mod capabilities_not_dropped;
 pub mod dangerous_capabilities;
 pub mod default_service_account;
+pub mod deprecated_service_account_field;
 pub mod host_namespaces;
 pub mod host_path_volume;
 pub mod host_ports;
@@ -13,6 +15,7 @@ pub mod missing_service_account;
 pub mod namespace_pss_violation;
 pub mod privilege_escalation;
 pub mod privileged_container;
+pub mod privileged_container_port;
 pub mod probe_host;
 pub mod proc_mount;
 pub mod restricted_volume_types;
@@ -20,9 +23,11 @@ pub mod run_as_group_root;
 pub mod run_as_root;
 pub mod run_as_user_root;
 pub mod seccomp_profile;
+pub mod selector_template_mismatch;
 pub mod selinux_options;
 pub mod sensitive_host_path;
 pub mod service_account_token_automount;
+pub mod sudo_in_command;
 pub mod unsafe_sysctls;
 pub mod windows_host_process;
 pub mod writable_host_path;
@@ -59,6 +64,11 @@ pub static CHECKS: &[&Check] = &[
     &host_users_not_disabled::HOST_USERS_NOT_DISABLED,
     &default_service_account::DEFAULT_SERVICE_ACCOUNT,
     &missing_service_account::MISSING_SERVICE_ACCOUNT,
+    &deprecated_service_account_field::DEPRECATED_SERVICE_ACCOUNT_FIELD,
+    &selector_template_mismatch::SELECTOR_TEMPLATE_MISMATCH,
+    &bare_pod::BARE_POD,
+    &sudo_in_command::SUDO_IN_COMMAND,
+    &privileged_container_port::PRIVILEGED_CONTAINER_PORT,
 ];
 
 /// The checks that implement the Pod Security Standards' controls, one or two controls each:

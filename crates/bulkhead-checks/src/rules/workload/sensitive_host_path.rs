@@ -13,7 +13,10 @@ declare_check! {
     /// `/var/run/crio/crio.sock`, `/var/run/cri-dockerd.sock`, and the `/run` and `/var/run`
     /// directories themselves), `/` itself, `/etc`, `/etc/kubernetes`, `/proc`, `/sys`, `/dev`,
     /// `/boot`, `/root`, `/home`, `/var/log`, `/var/lib/kubelet`, `/var/lib/docker`,
-    /// `/var/lib/containerd` and `/var/lib/etcd`. Paths are compared after normalization (`//`,
+    /// `/var/lib/containerd` and `/var/lib/etcd`; and the credential directories of cloud and
+    /// registry clients wherever they sit (`/.aws`, `/.azure`, `/.config/gcloud`, `/.docker`,
+    /// `/.kube`, under `/root`, under `/home/<user>` or under any other home such as
+    /// `/var/lib/jenkins`), named for what they hold. Paths are compared after normalization (`//`,
     /// `.`, `..` and trailing slashes), so `/var/run//docker.sock/` is the socket; a parent such
     /// as `/var` counts as the most dangerous path it contains. `/home/kubernetes` is named for
     /// what it is on GKE's Container-Optimized OS, the kubelet's own directory.
@@ -154,6 +157,25 @@ const TARGETS: &[Target] = &[
     target("/var/log", Tree, High, "the node's logs, with other pods' output"),
 ];
 
+/// Credential directories of cloud and registry clients, found under any user's home
+/// (`/home/<user>/.aws`, `/var/lib/jenkins/.docker`): the path's last components, and what
+/// they hold. A path is reported when it contains one of them as whole components.
+const CREDENTIAL_DIRS: &[(&[&str], &str)] = &[
+    (&[".aws"], "AWS credentials"),
+    (&[".azure"], "Azure credentials"),
+    (&[".config", "gcloud"], "Google Cloud credentials"),
+    (&[".docker"], "Docker registry credentials"),
+    (&[".kube"], "a kubeconfig, with cluster credentials"),
+];
+
+/// The credential directory a normalized path is, or is inside of, wherever it sits.
+fn credential_dir(path: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    CREDENTIAL_DIRS
+        .iter()
+        .find_map(|(dir, what)| parts.windows(dir.len()).any(|w| w == *dir).then_some(*what))
+}
+
 /// Public certificate bundles: mounting them (read-only, which [BHW031](BHW031.md) checks)
 /// exposes nothing secret, and many components need them to reach TLS endpoints.
 const TRUST_STORES: &[&str] = &[
@@ -208,6 +230,13 @@ fn classify(raw: &str) -> Option<(Severity, String)> {
         Exact => path == t.path,
         Tree => is_within(&path, t.path),
     });
+    if let Some(t) = own.filter(|t| t.severity == Critical) {
+        return Some((t.severity, t.what.to_string()));
+    }
+    // A credential directory is named for what it holds, also inside `/root` or `/home`.
+    if let Some(what) = credential_dir(&path) {
+        return Some((High, what.to_string()));
+    }
     if let Some(t) = own {
         return Some((t.severity, t.what.to_string()));
     }
@@ -308,6 +337,15 @@ mod tests {
         assert_eq!(severity("/var/logs"), None);
         assert_eq!(severity("/lib/modules"), None);
         assert_eq!(severity("/data/app"), None);
+        // Cloud and registry credentials, at the root, in root's home and in any home.
+        assert_eq!(severity("/root/.aws"), Some(High));
+        assert_eq!(severity("/.config/gcloud"), Some(High));
+        assert_eq!(severity("/var/lib/jenkins/.docker/config.json"), Some(High));
+        assert_eq!(severity("/srv/ci/.azure"), Some(High));
+        assert_eq!(severity("/opt/tools/.config/gcloud-sdk"), None);
+        assert_eq!(severity("/data/.awsome"), None);
+        assert!(classify("/home/ci/.aws").is_some_and(|(_, what)| what == "AWS credentials"));
+        assert!(classify("/root/.docker").is_some_and(|(_, what)| what.contains("Docker")));
         assert_eq!(severity("/etc/ssl/certs"), None);
         assert_eq!(severity("/etc/pki/tls/certs/"), None);
         assert_eq!(severity("/etc/pki"), Some(High));

@@ -1,0 +1,127 @@
+use bulkhead_model::{LabelSelector, Node, Object};
+use bulkhead_netpol::model::namespace_of;
+use bulkhead_netpol::routes::{is_route, route_backends, RouteBackend};
+use bulkhead_netpol::workload_pod;
+
+use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
+
+declare_check! {
+    /// ## What it checks
+    /// Workloads that an Ingress or a Gateway API route (HTTPRoute, GRPCRoute, TLSRoute,
+    /// TCPRoute, UDPRoute) exposes outside the cluster: each route backend is followed to its
+    /// Service and from the Service's selector to the workloads of the scan it selects, and
+    /// the finding sits on the backend, naming the workloads behind it.
+    ///
+    /// The backends are the ones `bulkhead netpol exposure` lists (one list serves both).
+    /// A Gateway `backendRef` to another namespace is followed to that namespace (the
+    /// ReferenceGrant that must allow it is not checked). A backend whose Service is not in
+    /// the scan is [BHF002](BHF002.md)'s; a Service that selects no workload of the scan gives
+    /// no finding here.
+    ///
+    /// ## Why it matters
+    /// This is the inventory of the attack surface: these workloads take requests from the
+    /// internet (or from whatever network the Gateway listens on), so their hardening,
+    /// authentication and service-account permissions matter most. The finding is
+    /// informational: review the list, and make sure each entry is meant to be public.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: HTTPRoute
+    /// spec:
+    ///   parentRefs: [{name: public-gateway}]
+    ///   rules:
+    ///     - backendRefs:
+    ///         - name: admin
+    ///           port: 8080
+    /// ```
+    ///
+    /// Use instead: route only the Services meant to be public, and keep internal tools
+    /// (admin consoles, metrics, databases) on ClusterIP Services with no route.
+    /// ```yaml
+    ///     - backendRefs:
+    ///         - name: storefront
+    ///           port: 8080
+    /// ```
+    ///
+    /// ## References
+    /// - https://kubernetes.io/docs/concepts/services-networking/ingress/
+    /// - https://gateway-api.sigs.k8s.io/api-types/httproute/
+    /// - MITRE ATT&CK T1190 (Exploit Public-Facing Application)
+    /// - NSA-CISA Kubernetes Hardening Guidance, "Network separation and hardening"
+    pub static ROUTE_EXPOSED_WORKLOAD = Check {
+        id: "BHN032",
+        slug: "route-exposed-workload",
+        severity: Severity::Info,
+        family: Family::Network,
+        remediation: "confirm the workload is meant to be public; otherwise remove the route backend or point it at a public-facing Service",
+        compliance: Compliance {
+            cis: &[],
+            pss: &[],
+            nsa: &["Network separation and hardening: network policies"],
+            mitre: &["T1190"],
+        },
+        run: Run::Inventory(check),
+    };
+}
+
+fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
+    let objects = cx.inventory.objects();
+    for route in objects.iter().filter(|o| is_route(o)) {
+        for backend in route_backends(route) {
+            let Some(service) = objects.iter().find(|s| {
+                s.kind == "Service"
+                    && s.group().is_empty()
+                    && namespace_of(s) == backend.namespace
+                    && s.name == backend.service
+            }) else {
+                continue;
+            };
+            let workloads = selected_workloads(objects, service);
+            if workloads.is_empty() {
+                continue;
+            }
+            report(sink, route, &backend, &workloads);
+        }
+    }
+}
+
+/// The workloads of the scan a Service's selector selects (none for a Service without one).
+fn selected_workloads<'a>(objects: &'a [Object], service: &Object) -> Vec<&'a Object> {
+    let Some(node) = service.root.path(&["spec", "selector"]) else {
+        return Vec::new();
+    };
+    let Ok(selector) = LabelSelector::from_match_labels(Some(node)) else {
+        return Vec::new();
+    };
+    if selector.is_empty() {
+        return Vec::new();
+    }
+    let namespace = namespace_of(service);
+    objects
+        .iter()
+        .filter(|o| namespace_of(o) == namespace)
+        .filter(|o| workload_pod(o).is_some_and(|pod| selector.matches(|k| pod.label(k))))
+        .collect()
+}
+
+fn report(sink: &mut Sink<'_>, route: &Object, backend: &RouteBackend<'_>, workloads: &[&Object]) {
+    let names: Vec<String> = workloads
+        .iter()
+        .map(|w| format!("{} {}/{}", w.kind, namespace_of(w), w.name))
+        .collect();
+    let port = backend
+        .port
+        .and_then(Node::scalar_text)
+        .map_or(String::new(), |p| format!(" port {p}"));
+    sink.report(
+        route,
+        &backend.pointer,
+        format!(
+            "{} exposes {} outside the cluster through Service {}/{}{port}",
+            backend.through,
+            names.join(", "),
+            backend.namespace,
+            backend.service,
+        ),
+    );
+}
