@@ -141,5 +141,4 @@ fn every_container_check_covers_init_and_ephemeral_containers() {
         missed.is_empty(),
         "{missed:#?}\n(container checks: {container_checks:?})"
     );
-    eprintln!("container checks: {container_checks:?}");
 }
