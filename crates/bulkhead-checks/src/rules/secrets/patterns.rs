@@ -343,9 +343,10 @@ fn has_bearer_credential(text: &str) -> bool {
                 .unwrap_or("");
             starts_word
                 && token.len() >= 16
-                && token
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '/' | '=' | '~'))
+                && token.chars().all(|c| {
+                    c.is_ascii_alphanumeric()
+                        || matches!(c, '.' | '_' | '-' | '+' | '/' | '=' | '~')
+                })
                 && !is_template_value(token)
                 && token.chars().any(|c| c.is_ascii_digit())
         })

@@ -78,7 +78,15 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
                 })
                 .collect();
             for (index, what, flag) in credentials(&words) {
-                report(sink, object, &container, field, index, what, flag.as_deref());
+                report(
+                    sink,
+                    object,
+                    &container,
+                    field,
+                    index,
+                    what,
+                    flag.as_deref(),
+                );
             }
         }
     }
@@ -233,7 +241,11 @@ mod tests {
             [(2, "a literal secret", Some("DB_PASSWORD".into()))]
         );
         assert_eq!(
-            found(&["curl", "-H", "Authorization: Bearer 8f1c2e4a9b7d6c5e3f2a1b0c"]),
+            found(&[
+                "curl",
+                "-H",
+                "Authorization: Bearer 8f1c2e4a9b7d6c5e3f2a1b0c"
+            ]),
             [(2, "a bearer credential", Some("-H".into()))]
         );
         assert_eq!(

@@ -1,8 +1,8 @@
 use bulkhead_model::{pointer, Node, Object};
 
 use crate::rules::secrets::patterns::{
-    assess, decode_base64, find_credential, is_high_entropy, is_key_like_name,
-    is_literal_secret, is_secret_name,
+    assess, decode_base64, find_credential, is_high_entropy, is_key_like_name, is_literal_secret,
+    is_secret_name,
 };
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
