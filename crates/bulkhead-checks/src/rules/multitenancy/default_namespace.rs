@@ -56,12 +56,12 @@ fn is_built_in(object: &Object) -> bool {
     if !object.group().is_empty() && object.kind != "EndpointSlice" {
         return false;
     }
-    match (object.kind.as_str(), object.name.as_str()) {
-        ("Service" | "Endpoints" | "EndpointSlice", "kubernetes") => true,
-        ("ServiceAccount", "default") => true,
-        ("ConfigMap", "kube-root-ca.crt") => true,
-        _ => false,
-    }
+    matches!(
+        (object.kind.as_str(), object.name.as_str()),
+        ("Service" | "Endpoints" | "EndpointSlice", "kubernetes")
+            | ("ServiceAccount", "default")
+            | ("ConfigMap", "kube-root-ca.crt")
+    )
 }
 
 fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
