@@ -602,7 +602,8 @@ fn a_kubelet_config_that_cannot_be_read_leaves_the_kubelet_not_evaluated() {
             "{id}: the kubelet's settings were not read"
         );
     }
-    assert_eq!(verdicts["4.2.7"].0, "pass");
+    // Judged, but CIS marks it manual: evidence for a person, never a pass.
+    assert_eq!(verdicts["4.2.7"].0, "manual");
     // The API server's controls do not depend on that file.
     assert_eq!(verdicts["1.2.2"].0, "pass");
 }
@@ -701,7 +702,8 @@ fn a_k3s_node_is_judged_through_its_kubelet_args_and_config_drop_ins() {
         "{anonymous}"
     );
     // `read-only-port=0` on the command line beats `readOnlyPort: 10255` in a drop-in.
-    assert_eq!(verdicts["4.2.4"].0, "pass");
+    // (4.2.4 is a manual recommendation: no finding leaves it to a person, never passed.)
+    assert_eq!(verdicts["4.2.4"].0, "manual");
     // The later drop-in turns seccompDefault off again: judged at that drop-in's field.
     assert_eq!(verdicts["4.2.14"].0, "warn");
     let seccomp = finding("4.2.14");
