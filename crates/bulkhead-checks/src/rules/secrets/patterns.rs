@@ -140,6 +140,7 @@ const NOT_THE_SECRET: &[&str] = &[
     "POLICY",
     "REQUIRED",
     "TIMEOUT",
+    "VERSION",
 ];
 
 /// Whether an environment variable (or key) name says it holds a secret.
@@ -426,8 +427,9 @@ pub fn is_template_value(value: &str) -> bool {
         || v.starts_with("ENC[")
         || v.chars()
             .all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '#'))
+        // `CHANGEME00000000`: a placeholder padded to a required length.
         || matches!(
-            squeezed.as_str(),
+            squeezed.trim_end_matches(['0', 'x']),
             "changeme"
                 | "changeit"
                 | "replaceme"
@@ -504,6 +506,7 @@ mod tests {
             "PWD",
             "HOSTNAME",
             "KEYCLOAK_URL",
+            "SECRET_VERSION",
         ] {
             assert!(!is_secret_name(n), "{n}");
         }
@@ -617,6 +620,7 @@ mod tests {
             "xxxx",
             "****",
             "ENC[AES256_GCM,data:abc]",
+            "CHANGEME00000000",
             "$DB_PASSWORD",
             "\"\"",
         ] {
