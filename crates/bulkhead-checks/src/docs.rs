@@ -2,6 +2,7 @@
 //! `bulkhead explain` and of `docs/checks/<ID>.md` (kept fresh by a test).
 
 use crate::check::Check;
+use crate::family::Family;
 use crate::registry::all_checks;
 
 /// The full page for one check: a header with its metadata, then its doc comment.
@@ -25,6 +26,12 @@ pub fn markdown(check: &Check) -> String {
     out.push('\n');
     out.push_str(&check.documentation());
     out.push('\n');
+    if check.family == Family::ControlPlane {
+        // Which Pods count as components is decided in one place for every control-plane
+        // check; each page says it, so that nobody has to guess why a Pod was (not) judged.
+        out.push_str("\n## Which Pods are judged as components\n\n");
+        out.push_str(bulkhead_node::RECOGNITION);
+    }
     out
 }
 

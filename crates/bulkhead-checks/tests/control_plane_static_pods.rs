@@ -325,9 +325,11 @@ fn cis_verdicts_follow_the_static_pods() {
         }
     };
     let hardened = verdicts("hardened");
-    for id in ["1.2.1", "1.2.6", "1.2.17", "1.3.7", "1.4.2", "2.2", "2.6"] {
+    for id in ["1.2.6", "1.2.17", "1.3.7", "1.4.2", "2.2", "2.6"] {
         assert_eq!(hardened(id), Status::Pass, "hardened {id}");
     }
+    // CIS marks 1.2.1 manual: a clean flag is evidence for a person, never a pass.
+    assert_eq!(hardened("1.2.1"), Status::Manual);
     assert_eq!(hardened("1.2.20"), Status::Manual);
     let insecure = verdicts("insecure");
     assert_eq!(

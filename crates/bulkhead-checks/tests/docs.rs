@@ -39,3 +39,24 @@ fn generated_check_docs_are_fresh() {
         "docs/checks is stale (changed: {stale:?}, no longer generated: {extra:?}); run BULKHEAD_BLESS=1 cargo test -p bulkhead-checks --test docs"
     );
 }
+
+/// `bulkhead explain BHC…` says which Pods are judged as components (static and mirror Pods,
+/// kube-system, kube-proxy DaemonSets), so that a Pod judged or left out is no surprise.
+#[test]
+fn control_plane_pages_say_which_pods_are_components() {
+    let control_plane: Vec<_> = bulkhead_checks::all_checks()
+        .iter()
+        .filter(|c| c.family == bulkhead_checks::Family::ControlPlane)
+        .collect();
+    assert!(control_plane.len() > 40);
+    for check in control_plane {
+        let page = bulkhead_checks::docs::markdown(check);
+        assert!(
+            page.contains("## Which Pods are judged as components")
+                && page.contains("static or mirror Pod")
+                && page.contains("kube-system"),
+            "{} does not say which Pods are components",
+            check.id
+        );
+    }
+}

@@ -272,6 +272,31 @@ fn from_pod(object: &Object) -> Vec<CommandLine<'_>> {
     lines
 }
 
+/// How components are recognised, in words: the section `bulkhead explain` prints for every
+/// control-plane check. It states what [`command_lines`] and [`runs_cluster_component`] do;
+/// the tests below hold each sentence to the code.
+pub const RECOGNITION: &str = "\
+A check of component flags judges every command line of that component found in the inputs:
+
+- **Pods and workloads that run the component's program**: the first word of a container's \
+`command` names the program (`kube-apiserver`, `/usr/local/bin/etcd`, or the word after \
+`hyperkube`); a container with only `args` is recognised by its image name \
+(`registry.k8s.io/kube-apiserver:v1.31.0`). Such a container counts as the cluster's own \
+component only when its object is a static or mirror Pod (a Pod without a namespace, as \
+read from `/etc/kubernetes/manifests`), or any object in `kube-system` (kubeadm's mirror \
+Pods, hosted control planes), or runs kube-proxy (a kube-proxy DaemonSet in any namespace). \
+An application's own etcd in its namespace is not the cluster's etcd and is not judged.
+- **Processes** (`Process` objects written by `bulkhead node collect`, from \
+`/proc/<pid>/cmdline`). A process with the same flags as a static Pod of the same component \
+is the one the kubelet started from that Pod and is judged once, at the manifest.
+- **systemd units** (`Arguments` objects written by `bulkhead node collect`), merged in \
+command-line order, only when no process of that component was collected.
+
+Configuration files the API server reads (encryption configuration, audit policy) are judged \
+as the objects of their kinds in the inputs. When no command line of a component is found, \
+its flag checks report nothing for it: the component was not scanned.
+";
+
 /// Whether a workload running a component's program is the cluster's own: a static or mirror
 /// Pod (no namespace, or kube-system), anything in kube-system (hosted control planes), or a
 /// kube-proxy DaemonSet. An application's own etcd in its namespace is not the cluster's etcd,
@@ -471,6 +496,37 @@ mod tests {
                 (Component::Scheduler, "process")
             ]
         );
+    }
+
+    #[test]
+    fn the_recognition_text_matches_what_is_recognised() {
+        let inv = inventory(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: static}\nspec:\n  containers:\n  - name: a\n    image: x\n    command: [/usr/local/bin/kube-scheduler]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: hosted, namespace: kube-system}\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: registry.k8s.io/kube-apiserver:v1.31.0\n        args: [--profiling=false]\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: proxy, namespace: networking}\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: x\n        command: [hyperkube, kube-proxy]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app-scheduler, namespace: apps}\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: x\n        command: [kube-scheduler]\n",
+        );
+        let judged: Vec<(&str, Component)> = command_lines(&inv)
+            .iter()
+            .map(|l| (l.object().name.as_str(), l.component))
+            .collect();
+        assert_eq!(
+            judged,
+            [
+                ("static", Component::Scheduler),
+                ("hosted", Component::ApiServer),
+                ("proxy", Component::KubeProxy),
+            ]
+        );
+        for phrase in [
+            "static or mirror Pod",
+            "`kube-system`",
+            "kube-proxy DaemonSet in any namespace",
+            "image name",
+            "hyperkube",
+            "not the cluster's etcd",
+            "`Process` objects",
+            "`Arguments` objects",
+        ] {
+            assert!(RECOGNITION.contains(phrase), "{phrase}");
+        }
     }
 
     #[test]

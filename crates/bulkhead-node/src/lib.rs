@@ -23,7 +23,7 @@ pub mod roles;
 
 pub use args::{parse_args, Arg, RawArg};
 pub use collect::{collect, CollectOptions, Collected};
-pub use component::{command_lines, CommandLine, Component};
+pub use component::{command_lines, CommandLine, Component, RECOGNITION};
 
 /// The API version of the objects this crate makes from node facts.
 pub const NODE_API_VERSION: &str = "node.bulkhead.dev/v1";

@@ -354,12 +354,14 @@ fn write_framework(page: &mut String, fw: &FrameworkReport) -> fmt::Result {
     match fw.score {
         Some(score) => writeln!(
             page,
-            "<p class=\"score\"><b>{score:.0}%</b> of evaluated controls pass \
-             <span class=\"quiet\">({} of {})</span></p>",
-            fw.passed,
-            fw.passed + fw.failed + fw.warned
+            "<p class=\"score\"><b>{score:.0}%</b> of scored controls pass \
+             <span class=\"quiet\">({} of {}; manual controls are never scored)</span></p>",
+            fw.passed, fw.scored
         )?,
-        None => page.push_str("<p class=\"score\"><b>–</b> no control could be evaluated</p>\n"),
+        None => page.push_str(
+            "<p class=\"score\"><b>–</b> no scored control could be evaluated \
+             <span class=\"quiet\">(manual controls are never scored)</span></p>\n",
+        ),
     }
     let parts = [
         (Status::Pass, fw.passed),
@@ -411,10 +413,17 @@ fn write_framework(page: &mut String, fw: &FrameworkReport) -> fmt::Result {
                 plural(r.findings.len())
             )
         };
+        let evidence = match r.evidence.as_ref().filter(|_| r.status == Status::Manual) {
+            Some(e) => format!(
+                "<br><span class=\"quiet evidence\">{}</span>",
+                Esc(&e.summary())
+            ),
+            None => String::new(),
+        };
         writeln!(
             page,
-            "<tr><td><code>{}</code> {}</td><td><span class=\"status st-{class}\">{name}</span>\
-             {found}</td><td>{}</td></tr>",
+            "<tr><td><code>{}</code> {}{evidence}</td><td><span class=\"status st-{class}\">\
+             {name}</span>{found}</td><td>{}</td></tr>",
             Esc(&r.control.id),
             Esc(&r.control.title),
             Esc(&r.checks.join(", "))
@@ -1046,7 +1055,10 @@ spec:
             cis.name, cis.version
         )));
         assert!(html.contains("class=\"fw-chart\""));
-        assert!(html.contains("of evaluated controls pass"));
+        // CIS marks every recommendation a manifest scan touches manual: never scored,
+        // shown with the evidence of their related checks.
+        assert!(html.contains("manual controls are never scored"));
+        assert!(html.contains("class=\"quiet evidence\""));
         for status in ["pass", "fail", "manual", "not evaluated"] {
             assert!(html.contains(&format!("</span>{status} <b>")), "{status}");
         }
@@ -1054,6 +1066,7 @@ spec:
         // The names are escaped too.
         let mitre = render_text("pod.yaml", POD, Some("mitre-containers"));
         assert!(mitre.contains("MITRE ATT&amp;CK"));
+        assert!(mitre.contains("of scored controls pass"));
         assert!(!render_text("pod.yaml", POD, None).contains("class=\"fw-chart\""));
     }
 

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use bulkhead_checks::frameworks::{FrameworkReport, Scope, Status};
+use bulkhead_checks::frameworks::{Evidence, FrameworkReport, Scope, Status};
 use bulkhead_checks::policy::Suppression;
 use bulkhead_checks::{Compliance, Finding, Severity};
 use bulkhead_model::{LoadError, Location, ObjectRef};
@@ -40,7 +40,8 @@ struct JsonFramework<'a> {
     id: &'static str,
     name: &'static str,
     version: &'static str,
-    /// Percentage of the evaluated controls (pass + fail) that pass; null when none was.
+    /// Percentage of the scored controls that pass (manual ones never count); null when
+    /// none was scored.
     score: Option<f64>,
     counts: FrameworkCounts,
     controls: Vec<JsonControl<'a>>,
@@ -52,12 +53,17 @@ struct JsonControl<'a> {
     id: &'a str,
     title: &'a str,
     automated: bool,
+    /// The framework marks it manual: never `pass`, never scored.
+    manual: bool,
     scope: Scope,
     #[serde(skip_serializing_if = "Option::is_none")]
     guidance: Option<&'a str>,
     status: Status,
     checks: &'a [&'static str],
     findings: Vec<usize>,
+    /// For a manual control related checks exist for: what they did in this scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<&'a Evidence>,
 }
 
 impl<'a> JsonFramework<'a> {
@@ -86,6 +92,7 @@ impl<'a> JsonFramework<'a> {
                     id: &r.control.id,
                     title: &r.control.title,
                     automated: r.control.automated,
+                    manual: r.control.manual,
                     scope: r.control.scope,
                     guidance: r.control.guidance.as_deref(),
                     status: r.status,
@@ -95,6 +102,7 @@ impl<'a> JsonFramework<'a> {
                         .iter()
                         .filter_map(|&i| position.get(i).copied().flatten())
                         .collect(),
+                    evidence: r.evidence.as_ref(),
                 })
                 .collect(),
         }

@@ -105,6 +105,8 @@ impl Summary {
 #[serde(rename_all = "camelCase")]
 pub struct FrameworkCounts {
     pub controls: usize,
+    /// Controls the score counts (never those the framework marks manual).
+    pub scored: usize,
     pub pass: usize,
     pub fail: usize,
     pub warn: usize,
@@ -116,6 +118,7 @@ impl FrameworkCounts {
     pub fn of(report: &FrameworkReport) -> Self {
         FrameworkCounts {
             controls: report.controls.len(),
+            scored: report.scored,
             pass: report.passed,
             fail: report.failed,
             warn: report.warned,

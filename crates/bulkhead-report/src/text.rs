@@ -171,14 +171,21 @@ fn write_framework(report: &FrameworkReport, paint: &Paint, out: &mut dyn Write)
             paint.wrap(code, &format!("{label:<13}")),
             r.control.title
         )?;
+        if let Some(evidence) = r.evidence.as_ref().filter(|_| r.status == Status::Manual) {
+            writeln!(
+                out,
+                "{:<width$}  {}",
+                "",
+                paint.dim(&format!("evidence: {}", evidence.summary()))
+            )?;
+        }
     }
     let n = FrameworkCounts::of(report);
     let score = match report.score {
-        Some(score) => format!(
-            "{score:.1}% of the {} evaluated controls pass",
-            n.pass + n.fail + n.warn
-        ),
-        None => "no control could be evaluated".to_string(),
+        Some(score) => format!("{score:.1}% of the {} scored controls pass", n.scored),
+        None => {
+            "no scored control could be evaluated (manual controls are never scored)".to_string()
+        }
     };
     writeln!(
         out,
@@ -193,7 +200,7 @@ fn write_framework(report: &FrameworkReport, paint: &Paint, out: &mut dyn Write)
     writeln!(
         out,
         "WARN: a finding on a control the framework marks manual; a person decides.\n\
-         MANUAL: no check decides it, or only a person can (`bulkhead frameworks {}` gives guidance).\n\
+         MANUAL: the framework marks it manual, no check decides it, or only a person can (`bulkhead frameworks {}` gives guidance); its evidence says what related checks saw. Never scored.\n\
          NOT EVALUATED: the scan held nothing the control needs, or not all its checks ran.",
         report.id
     )?;

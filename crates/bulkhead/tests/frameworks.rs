@@ -44,6 +44,8 @@ fn table(text: &str) -> Vec<(String, String)> {
     text.lines()
         .skip(start + 1)
         .take_while(|l| !l.is_empty() && !l.contains(" score: "))
+        // Indented lines are a control's evidence, under its row.
+        .filter(|l| !l.starts_with(' '))
         .map(|l| {
             let id = l.split_whitespace().next().unwrap().to_string();
             let rest = l[id.len()..].trim_start();
@@ -229,9 +231,51 @@ spec:
         let f = &findings[indexes[0].as_u64().unwrap() as usize];
         assert_eq!(f["check"], "BHW001", "{extra:?}");
         assert_eq!(f["object"]["name"], "b");
-        // The suppressed hostPID finding fails nothing.
-        assert_eq!(control(&report, "5.2.3")["status"], "pass", "{extra:?}");
+        // The suppressed hostPID finding fails nothing; 5.2.3 is manual, never passed, and
+        // its evidence counts the suppressed finding.
+        let c = control(&report, "5.2.3");
+        assert_eq!(c["status"], "manual", "{extra:?}");
+        assert_eq!(c["evidence"]["suppressed"], 1, "{extra:?}");
     }
+}
+
+/// CIS marks 66 recommendations Manual (5.2.x judges the cluster's admission policy, 5.4.2
+/// an organisation's secret storage): one hardened Deployment passes none of them. They are
+/// MANUAL with the evidence of their related checks, and the score counts none of them.
+#[test]
+fn manual_cis_controls_are_never_passed_on_a_hardened_deployment() {
+    let hardened = format!("{}/hardened-deployment.yaml", examples());
+    let (report, _) = json(&["scan", "-f", "json", "--framework", "cis-1.12", &hardened]);
+    let framework = &report["framework"];
+    let mut manual = 0;
+    for c in framework["controls"].as_array().unwrap() {
+        if c["manual"] == true {
+            manual += 1;
+            assert_ne!(c["status"], "pass", "{}", c["id"]);
+        }
+    }
+    assert_eq!(manual, 66);
+    let c = control(&report, "5.2.2");
+    assert_eq!(c["status"], "manual");
+    assert_eq!(c["evidence"]["ran"], serde_json::json!(["BHW001"]));
+    assert_eq!(c["evidence"]["findings"], 0);
+    assert!(c["evidence"]["over"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o.as_str().is_some_and(|o| o.ends_with(" Deployment"))));
+    assert_eq!(framework["counts"]["pass"], 0);
+    assert_eq!(framework["counts"]["scored"], 0);
+    assert!(framework["score"].is_null());
+
+    let (text, _, _) = run(&["scan", "--framework", "cis-1.12", &hardened]);
+    let rows = table(&text);
+    assert_eq!(status_of(&rows, "5.2.2"), "MANUAL");
+    assert!(!rows.iter().any(|(_, s)| s == "PASS"), "{text}");
+    assert!(
+        text.contains("evidence: BHW001 ran over"),
+        "the text report shows the evidence:\n{text}"
+    );
 }
 
 #[test]
@@ -272,8 +316,15 @@ fn controls_whose_checks_did_not_run_are_not_passed() {
         "cis-1.12",
         &hardened,
     ]);
-    assert_eq!(control(&report, "5.2.2")["status"], "pass");
-    assert_eq!(control(&report, "5.2.7")["status"], "not-evaluated");
+    // Both manual in CIS: never passed; the evidence says which related checks did not run.
+    assert_eq!(control(&report, "5.2.2")["status"], "manual");
+    assert_eq!(
+        control(&report, "5.2.2")["evidence"]["ran"],
+        serde_json::json!(["BHW001"])
+    );
+    let c = control(&report, "5.2.7");
+    assert_eq!(c["status"], "manual");
+    assert!(!c["evidence"]["notRun"].as_array().unwrap().is_empty());
 
     // At --pss-level baseline, restricted-only findings are dropped: no restricted pass.
     let insecure = format!("{}/insecure-deployment.yaml", examples());

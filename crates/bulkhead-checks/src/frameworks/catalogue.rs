@@ -42,6 +42,7 @@ fn pss_framework(level: Level) -> Framework {
             id: c.id.to_string(),
             title: format!("{} ({})", c.id, c.level.as_str()),
             automated: true,
+            manual: false,
             scope: Scope::Manifests,
             guidance: None,
             needs: Vec::new(),
@@ -85,6 +86,9 @@ struct Meta {
     name: &'static str,
     version: &'static str,
     ids_of: IdsOf,
+    /// Whether the framework marks each control automated or manual (CIS does); where it
+    /// does not, `automated: false` means "not marked", and no control is manual.
+    marks_manual: bool,
 }
 
 fn ids(list: &[&str]) -> Vec<String> {
@@ -98,6 +102,7 @@ const DATA: &[(Meta, &str)] = &[
             name: "CIS Kubernetes Benchmark",
             version: "v1.12",
             ids_of: |c| ids(c.compliance.cis),
+            marks_manual: true,
         },
         include_str!("../../frameworks/cis-1.12.yaml"),
     ),
@@ -107,6 +112,7 @@ const DATA: &[(Meta, &str)] = &[
             name: "NSA-CISA Kubernetes Hardening Guidance",
             version: "v1.2",
             ids_of: |c| ids(c.compliance.nsa),
+            marks_manual: false,
         },
         include_str!("../../frameworks/nsa-cisa-1.2.yaml"),
     ),
@@ -116,6 +122,7 @@ const DATA: &[(Meta, &str)] = &[
             name: "MITRE ATT&CK for Containers",
             version: "v17",
             ids_of: |c| ids(c.compliance.mitre),
+            marks_manual: false,
         },
         include_str!("../../frameworks/mitre-containers.yaml"),
     ),
@@ -141,12 +148,14 @@ fn from_data(meta: &Meta, text: &str) -> Framework {
                 .unwrap_or_else(|| panic!("catalogue {}: control {i} has no string id", meta.id));
             let defect =
                 |what: &str| -> ! { panic!("catalogue {}: control {id}: {what}", meta.id) };
+            let automated = c
+                .get("automated")
+                .and_then(Node::as_bool)
+                .unwrap_or_else(|| defect("`automated` is not true or false"));
             Control {
                 title: text_of(c, "title").unwrap_or_else(|| defect("no title")),
-                automated: c
-                    .get("automated")
-                    .and_then(Node::as_bool)
-                    .unwrap_or_else(|| defect("`automated` is not true or false")),
+                automated,
+                manual: meta.marks_manual && !automated,
                 scope: match text_of(c, "scope").as_deref() {
                     Some("manifests") => Scope::Manifests,
                     Some("rbac") => Scope::Rbac,

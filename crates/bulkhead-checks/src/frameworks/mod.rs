@@ -6,15 +6,19 @@
 //! judges it);
 //! otherwise **not evaluated** when the scan held nothing the control needs (node files for a
 //! kubelet control, say) or not every check that decides it ran; **manual** when no check
-//! can decide it, or only a person can (the catalogue carries guidance); **pass** when its
-//! checks ran over what it needs and found nothing. Nothing that was not evaluated is ever
-//! shown as passed.
+//! can decide it, or only a person can (the catalogue carries guidance), and always when the
+//! framework marks the control manual: related checks finding nothing in the scanned objects
+//! is evidence for the person who judges it (carried as [`Evidence`]), never a pass (CIS
+//! 5.2.x judges the cluster's admission policy, not the workloads that happen to be
+//! scanned); **pass** when its checks ran over what it needs and found nothing. Nothing that
+//! was not evaluated is ever shown as passed, and the score counts only the controls a check
+//! can decide (never those the framework marks manual).
 
 pub mod catalogue;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -56,6 +60,10 @@ pub struct Coverage {
     /// (flag-only settings), `file:<role>` for each role of a `File` object
     /// (`bulkhead_node::roles`), `kind:<Kind>` for configuration kinds (`kind:Policy`).
     pub subjects: BTreeSet<String>,
+    /// How many Kubernetes objects of each kind the scan held (node facts excluded): what the
+    /// related checks of a manual control looked at, for its evidence.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub kinds: BTreeMap<String, usize>,
 }
 
 /// Configuration files whose presence decides controls (`kind:<Kind>` subjects), by API
@@ -121,6 +129,10 @@ impl Coverage {
         {
             subjects.remove("component:kube-proxy");
         }
+        let mut kinds = BTreeMap::new();
+        for object in objects.iter().filter(|o| o.api_version != NODE_API_VERSION) {
+            *kinds.entry(object.kind.clone()).or_insert(0) += 1;
+        }
         let has = |c: Component| subjects.contains(&format!("component:{}", c.program()));
         Coverage {
             manifests: !objects.is_empty(),
@@ -138,6 +150,7 @@ impl Coverage {
                 || has(Component::KubeProxy)
                 || subjects.contains("kind:File"),
             subjects,
+            kinds,
         }
     }
 
@@ -200,6 +213,11 @@ pub struct Control {
     pub title: String,
     /// True for controls the framework itself marks automated (CIS "Automated").
     pub automated: bool,
+    /// True for controls the framework itself marks manual (CIS "Manual"): never passed, only
+    /// warned (a finding) or left to a person with the evidence. False where the framework
+    /// marks neither (NSA-CISA, MITRE): those are decided by their checks.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub manual: bool,
     pub scope: Scope,
     /// What a person should do for a manual control.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -233,6 +251,55 @@ pub struct ControlResult {
     pub checks: Vec<&'static str>,
     /// Indexes into the scan's findings of the unsuppressed findings that fail it.
     pub findings: Vec<usize>,
+    /// For a control the framework marks manual and some check relates to: what those checks
+    /// did in this scan, for the person who judges it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+}
+
+/// What the checks related to a manual control did in one scan: which ran, over what, and
+/// what they found. A lead for a person, never a verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evidence {
+    /// Related checks that ran.
+    pub ran: Vec<&'static str>,
+    /// Related checks that did not run (`--select`, `--ignore`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_run: Vec<&'static str>,
+    /// What they ran over: object counts by kind for manifest and RBAC controls
+    /// (`1 Deployment`), the scanned components and files for control-plane and node ones.
+    pub over: Vec<String>,
+    /// Unsuppressed findings of the related checks on this control.
+    pub findings: usize,
+    /// Findings of the related checks that a suppression silenced.
+    pub suppressed: usize,
+}
+
+impl Evidence {
+    /// One sentence: `BHW001 ran over 1 Deployment, 1 Service and found nothing; a person
+    /// judges this control`.
+    pub fn summary(&self) -> String {
+        let ran = match self.ran.len() {
+            0 => "no related check ran".to_string(),
+            _ => format!("{} ran", self.ran.join(", ")),
+        };
+        let over = match self.over.len() {
+            0 => " over nothing in this scan".to_string(),
+            _ => format!(" over {}", self.over.join(", ")),
+        };
+        let found = match (self.findings, self.suppressed) {
+            (0, 0) => " and found nothing".to_string(),
+            (0, s) => format!(" and found nothing unsuppressed ({s} suppressed)"),
+            (n, 0) => format!(" and found {n} finding(s)"),
+            (n, s) => format!(" and found {n} finding(s) ({s} suppressed)"),
+        };
+        let not_run = match self.not_run.len() {
+            0 => String::new(),
+            _ => format!("; {} did not run", self.not_run.join(", ")),
+        };
+        format!("{ran}{over}{found}{not_run}; a person judges this control")
+    }
 }
 
 /// A framework evaluated over one scan.
@@ -248,8 +315,10 @@ pub struct FrameworkReport {
     pub warned: usize,
     pub manual: usize,
     pub not_evaluated: usize,
-    /// Percentage of evaluated controls that passed (`passed / (passed + failed + warned)`),
-    /// `None` when nothing could be evaluated.
+    /// How many controls the score counts: passed or failed (or warned, where the framework
+    /// marks nothing manual), never a control the framework marks manual.
+    pub scored: usize,
+    /// Percentage of the scored controls that passed, `None` when none was scored.
     pub score: Option<f64>,
 }
 
@@ -284,26 +353,49 @@ impl Framework {
                 .map(|(i, _)| i)
                 .collect();
             let all_ran = checks.iter().all(|id| ran.iter().any(|c| c.id == *id));
+            let covered = control.scope == Scope::Process
+                || (coverage.covers(control.scope) && coverage.has_all(&control.needs));
             let status = if !failing.is_empty() && control.automated {
                 Status::Fail
             } else if !failing.is_empty() {
                 Status::Warn
-            } else if control.scope != Scope::Process
-                && (!coverage.covers(control.scope) || !coverage.has_all(&control.needs))
-            {
+            } else if !covered {
                 Status::NotEvaluated
-            } else if checks.is_empty() || control.scope == Scope::Process {
+            } else if checks.is_empty() || control.scope == Scope::Process || control.manual {
                 Status::Manual
             } else if all_ran {
                 Status::Pass
             } else {
                 Status::NotEvaluated
             };
+            let evidence = (control.manual
+                && !checks.is_empty()
+                && matches!(status, Status::Manual | Status::Warn))
+            .then(|| Evidence {
+                ran: checks
+                    .iter()
+                    .copied()
+                    .filter(|id| ran.iter().any(|c| c.id == *id))
+                    .collect(),
+                not_run: checks
+                    .iter()
+                    .copied()
+                    .filter(|id| !ran.iter().any(|c| c.id == *id))
+                    .collect(),
+                over: evidence_subjects(&coverage, control),
+                findings: failing.len(),
+                suppressed: findings
+                    .iter()
+                    .filter(|f| f.suppression.is_some() && checks.contains(&f.check.id))
+                    .filter(|f| self.finding_matches(f, &control.id))
+                    .count(),
+            });
             results.push(ControlResult {
                 control: control.clone(),
                 status,
                 checks,
                 findings: failing,
+                evidence,
             });
         }
         let count = |s: Status| results.iter().filter(|r| r.status == s).count();
@@ -312,6 +404,11 @@ impl Framework {
             count(Status::Fail),
             count(Status::Warn),
         );
+        let scored = results
+            .iter()
+            .filter(|r| !r.control.manual)
+            .filter(|r| matches!(r.status, Status::Pass | Status::Fail | Status::Warn))
+            .count();
         FrameworkReport {
             id: self.id,
             name: self.name,
@@ -321,8 +418,8 @@ impl Framework {
             warned,
             manual: count(Status::Manual),
             not_evaluated: count(Status::NotEvaluated),
-            score: (passed + failed + warned > 0)
-                .then(|| 100.0 * passed as f64 / (passed + failed + warned) as f64),
+            scored,
+            score: (scored > 0).then(|| 100.0 * passed as f64 / scored as f64),
             controls: results,
         }
     }
@@ -337,5 +434,27 @@ impl Framework {
                 .any(|e| e == &format!("{level}:{control}")),
             None => true,
         }
+    }
+}
+
+/// What the checks of a manual control looked at: the scanned objects by kind (RBAC objects
+/// only for an RBAC control), or the components, files and configuration kinds the scan held
+/// for a control-plane or node control.
+fn evidence_subjects(coverage: &Coverage, control: &Control) -> Vec<String> {
+    let counted = |(kind, n): (&String, &usize)| format!("{n} {kind}");
+    match control.scope {
+        Scope::Manifests | Scope::Process => coverage.kinds.iter().map(counted).collect(),
+        Scope::Rbac => coverage
+            .kinds
+            .iter()
+            .filter(|(kind, _)| RBAC_KINDS.contains(&kind.as_str()))
+            .map(counted)
+            .collect(),
+        Scope::ControlPlane | Scope::Node => coverage
+            .subjects
+            .iter()
+            .filter(|s| !s.starts_with("command-line:"))
+            .cloned()
+            .collect(),
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use bulkhead_model::{load_source, load_text, Inventory, Limits, SourceFile};
 
 use super::catalogue::{all_frameworks, find_framework};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Coverage, Framework, FrameworkReport, Scope, Status};
 use crate::policy::{Suppression, SuppressionKind};
@@ -56,6 +56,7 @@ const MANIFESTS_ONLY: Coverage = Coverage {
     control_plane: false,
     node: false,
     subjects: BTreeSet::new(),
+    kinds: BTreeMap::new(),
 };
 
 #[test]
@@ -210,20 +211,160 @@ fn a_finding_fails_its_controls_and_a_suppressed_one_does_not() {
         });
     }
     let report = cis.evaluate(&findings, MANIFESTS_ONLY);
-    assert_eq!(status(&report, "5.2.2"), Status::Pass);
+    // Manual: suppressed findings never make it pass; the evidence counts them.
+    assert_eq!(status(&report, "5.2.2"), Status::Manual);
     assert_eq!(report.failed + report.warned, 0);
+    let evidence = result(&report, "5.2.2").evidence.clone().expect("evidence");
+    assert!(evidence.suppressed > 0 && evidence.findings == 0);
+
+    // An automated control (Pod Security Standards): a suppressed finding lets it pass.
+    let baseline = framework("pss-baseline").evaluate(&findings, MANIFESTS_ONLY);
+    assert_eq!(status(&baseline, "privileged"), Status::Pass);
 }
+
+fn result<'a>(report: &'a FrameworkReport, control: &str) -> &'a super::ControlResult {
+    report
+        .controls
+        .iter()
+        .find(|r| r.control.id == control)
+        .unwrap_or_else(|| panic!("{} has no control {control}", report.id))
+}
+
+/// CIS marks 66 recommendations Manual (all of section 5 among them). On one hardened
+/// Deployment, the checks related to them find nothing, which says nothing about the
+/// cluster's admission policy or its namespaces: they are MANUAL with evidence, never PASS,
+/// and the score counts only automated controls.
+#[test]
+fn manual_controls_are_never_passed_and_carry_their_evidence() {
+    let (inventory, findings) = scan(HARDENED_DEPLOYMENT);
+    assert!(findings.is_empty(), "{findings:?}");
+    let cis = framework("cis-1.12");
+    let report = cis.evaluate(&findings, Coverage::of(&inventory));
+    let passed_manual: Vec<&str> = report
+        .controls
+        .iter()
+        .filter(|r| r.control.manual && r.status == Status::Pass)
+        .map(|r| r.control.id.as_str())
+        .collect();
+    assert!(
+        passed_manual.is_empty(),
+        "manual controls passed: {passed_manual:?}"
+    );
+    for id in ["5.2.2", "5.2.7", "5.4.2", "5.6.1"] {
+        let r = result(&report, id);
+        assert_eq!(r.status, Status::Manual, "{id}");
+        let evidence = r
+            .evidence
+            .as_ref()
+            .unwrap_or_else(|| panic!("{id}: no evidence"));
+        assert!(!evidence.ran.is_empty(), "{id}");
+        assert_eq!(evidence.findings, 0);
+        assert!(
+            evidence.over.contains(&"1 Deployment".to_string()),
+            "{evidence:?}"
+        );
+        assert!(evidence.summary().contains("found nothing"));
+    }
+    // Only automated controls count, and a manifest scan decides none of CIS's.
+    assert_eq!(report.passed, 0);
+    assert_eq!(report.scored, 0);
+    assert_eq!(report.score, None);
+
+    // A finding on a manual control is a WARN with the same evidence, and still not scored.
+    let (inventory, findings) = scan(PRIVILEGED_POD);
+    let report = cis.evaluate(&findings, Coverage::of(&inventory));
+    let r = result(&report, "5.2.2");
+    assert_eq!(r.status, Status::Warn);
+    assert!(r.evidence.as_ref().is_some_and(|e| e.findings > 0));
+    assert_eq!(report.score, None);
+}
+
+/// Frameworks that mark no control manual (NSA-CISA, MITRE) are decided by their checks.
+#[test]
+fn unmarked_controls_are_decided_by_their_checks() {
+    let (inventory, findings) = scan(HARDENED_DEPLOYMENT);
+    let nsa = framework("nsa-cisa-1.2").evaluate(&findings, Coverage::of(&inventory));
+    assert!(nsa.controls.iter().all(|r| !r.control.manual));
+    assert_eq!(
+        status(&nsa, "Pod security: immutable container file systems"),
+        Status::Pass
+    );
+    assert!(nsa.scored > 0 && nsa.score.is_some());
+}
+
+const HARDENED_DEPLOYMENT: &str = "\
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: payments, namespace: payments}
+spec:
+  hard: {requests.cpu: \"4\", requests.memory: 8Gi, limits.memory: 16Gi, pods: \"50\"}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: payments, namespace: payments}
+spec:
+  limits:
+    - type: Container
+      default: {cpu: 500m, memory: 256Mi, ephemeral-storage: 1Gi}
+      defaultRequest: {cpu: 100m, memory: 128Mi, ephemeral-storage: 256Mi}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: api, namespace: payments}
+automountServiceAccountToken: false
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: payments}
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        seccompProfile: {type: RuntimeDefault}
+      hostUsers: false
+      serviceAccountName: api
+      containers:
+        - name: app
+          image: registry.example/app:1.4.2@sha256:0a399eb16751829e1af26fea27b20c3ec28d7ab1fb72182879dcae1cca21206a
+          livenessProbe:
+            exec: {command: [/healthcheck]}
+          securityContext:
+            privileged: false
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities: {drop: [ALL]}
+          resources:
+            requests: {cpu: 100m, memory: 128Mi, ephemeral-storage: 256Mi}
+            limits: {cpu: 500m, memory: 256Mi, ephemeral-storage: 1Gi}
+";
 
 #[test]
 fn a_clean_control_passes_only_when_the_scan_covers_its_scope() {
     let cis = framework("cis-1.12");
-    // Decided by checks, manifests scope.
+    // Decided by checks, manifests scope; CIS marks 5.2.2 manual.
     let report = cis.evaluate(&[], MANIFESTS_ONLY);
-    assert_eq!(status(&report, "5.2.2"), Status::Pass);
+    assert_eq!(status(&report, "5.2.2"), Status::Manual);
     let report = cis.evaluate(&[], Coverage::default());
     assert_eq!(status(&report, "5.2.2"), Status::NotEvaluated);
     assert_eq!(report.passed, 0);
     assert_eq!(report.score, None);
+    // An automated control passes only when the scan covers it.
+    let baseline = framework("pss-baseline");
+    assert_eq!(
+        status(&baseline.evaluate(&[], MANIFESTS_ONLY), "privileged"),
+        Status::Pass
+    );
+    assert_eq!(
+        status(&baseline.evaluate(&[], Coverage::default()), "privileged"),
+        Status::NotEvaluated
+    );
 }
 
 #[test]
@@ -247,12 +388,15 @@ fn controls_outside_the_scan_are_not_evaluated_and_undecided_ones_are_manual() {
         control_plane: true,
         node: true,
         subjects: BTreeSet::new(),
+        kinds: BTreeMap::new(),
     };
     let report = cis.evaluate(&[], everything);
     // Node scope, but no kubelet configuration among the inputs.
     assert_eq!(status(&report, "4.2.1"), Status::NotEvaluated);
-    // 5.1.3 is decided by wildcard-rule (BHR003); 5.1.7 (system:masters) by no check.
-    assert_eq!(status(&report, "5.1.3"), Status::Pass);
+    // 5.1.3 is related to wildcard-rule (BHR003) but marked manual; 5.1.7 (system:masters)
+    // is decided by no check.
+    assert_eq!(status(&report, "5.1.3"), Status::Manual);
+    assert!(result(&report, "5.1.3").evidence.is_some());
     assert_eq!(status(&report, "5.1.7"), Status::Manual);
     for r in &report.controls {
         if r.status == Status::Pass {
@@ -277,9 +421,15 @@ fn a_control_whose_checks_did_not_all_run_is_not_passed() {
         .filter(|c| c.id == "BHW001")
         .collect();
     let report = cis.evaluate_with(&[], MANIFESTS_ONLY, &only);
-    // 5.2.2 is decided by BHW001 alone; 5.2.7 by checks that did not run.
-    assert_eq!(status(&report, "5.2.2"), Status::Pass);
-    assert_eq!(status(&report, "5.2.7"), Status::NotEvaluated);
+    // 5.2.2 is related to BHW001 alone; 5.2.7 to checks that did not run: both manual, and
+    // the evidence says which checks did not run.
+    assert_eq!(status(&report, "5.2.2"), Status::Manual);
+    assert_eq!(status(&report, "5.2.7"), Status::Manual);
+    let evidence = result(&report, "5.2.7").evidence.clone().expect("evidence");
+    assert!(evidence.ran.is_empty() && !evidence.not_run.is_empty());
+    // An automated control whose checks did not all run is not evaluated.
+    let restricted = framework("pss-restricted").evaluate_with(&[], MANIFESTS_ONLY, &only);
+    assert_eq!(status(&restricted, "runAsNonRoot"), Status::NotEvaluated);
 }
 
 #[test]
@@ -307,7 +457,14 @@ spec:
 fn coverage_follows_the_scanned_objects() {
     assert_eq!(Coverage::of(&inventory("")), Coverage::default());
     let c = Coverage::of(&inventory(PRIVILEGED_POD));
-    assert_eq!(c, MANIFESTS_ONLY);
+    assert_eq!(c.kinds, BTreeMap::from([("Pod".to_string(), 1)]));
+    assert_eq!(
+        Coverage {
+            kinds: BTreeMap::new(),
+            ..c
+        },
+        MANIFESTS_ONLY
+    );
     let c = Coverage::of(&inventory(
         "\
 apiVersion: rbac.authorization.k8s.io/v1

@@ -1,13 +1,16 @@
 use bulkhead_model::{Object, PodSpec};
 
 use crate::rules::common::describe;
-use crate::rules::images::parse_image;
+use crate::rules::images::{digest_problem, parse_image};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
     /// Container images (of every kind of container) referenced without a digest
-    /// (`@sha256:...`), whatever their tag.
+    /// (`@sha256:...`), whatever their tag, and images whose digest is malformed: only a
+    /// digest of the OCI image-spec's registered algorithms pins, `sha256:` followed by 64
+    /// (or `sha512:` by 128) lower-case hexadecimal digits. `@sha256:abc`, upper-case digits
+    /// or an unknown algorithm name no content, and the runtime refuses to pull them.
     ///
     /// ## Why it matters
     /// A tag, even `1.4.2`, is a pointer the registry lets anyone with push rights move. The
@@ -32,6 +35,7 @@ declare_check! {
     ///
     /// ## References
     /// - CIS Kubernetes Benchmark v1.12, 5.5.1
+    /// - OCI Image Format Specification, "Descriptors: Digests" (grammar and registered algorithms)
     /// - NSA-CISA Kubernetes Hardening Guidance, "Building secure container images"
     /// - MITRE ATT&CK T1525 (Implant Internal Image)
     pub static IMAGE_NOT_PINNED_BY_DIGEST = Check {
@@ -58,15 +62,17 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         let Some(image) = container.image() else {
             continue;
         };
-        if parse_image(image).digest.is_none() {
-            sink.report(
-                object,
-                &container.pointer_to("image"),
-                format!(
-                    "{}: image \"{image}\" is not pinned by digest",
-                    describe(&container)
-                ),
-            );
-        }
+        let problem = match parse_image(image).digest {
+            None => "is not pinned by digest".to_string(),
+            Some(digest) => match digest_problem(digest) {
+                None => continue,
+                Some(problem) => format!("is not pinned: its digest {problem}"),
+            },
+        };
+        sink.report(
+            object,
+            &container.pointer_to("image"),
+            format!("{}: image \"{image}\" {problem}", describe(&container)),
+        );
     }
 }

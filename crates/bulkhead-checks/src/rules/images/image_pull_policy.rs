@@ -67,7 +67,7 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
             continue;
         };
         let reference = parse_image(image);
-        if reference.digest.is_some() {
+        if reference.is_pinned() {
             continue;
         }
         let who = describe(&container);

@@ -35,6 +35,42 @@ impl ImageRef<'_> {
     pub fn name(&self) -> String {
         format!("{}/{}", self.registry, self.repository)
     }
+
+    /// Whether the reference names its content by a well-formed digest. A malformed one
+    /// (`@sha256:abc`) pins nothing: the runtime refuses to pull it.
+    pub fn is_pinned(&self) -> bool {
+        self.digest.is_some_and(|d| digest_problem(d).is_none())
+    }
+}
+
+/// What is wrong with the digest of an image reference, `None` when it is well-formed.
+///
+/// The OCI image-spec digest grammar is `algorithm ":" encoded`, with algorithm components
+/// `[a-z0-9]+` joined by `[+._-]`; the registered algorithms fix the encoding: `sha256` is
+/// 64 and `sha512` is 128 lower-case hexadecimal digits. Container runtimes pull only by a
+/// registered algorithm, so anything else is reported, not trusted.
+pub(crate) fn digest_problem(digest: &str) -> Option<String> {
+    let Some((algorithm, encoded)) = digest.split_once(':') else {
+        return Some("names no algorithm (expected sha256:<64 hex digits>)".to_string());
+    };
+    let length = match algorithm {
+        "sha256" => 64,
+        "sha512" => 128,
+        other => {
+            return Some(format!(
+                "uses the unknown algorithm \"{other}\" (only sha256 and sha512 pin)"
+            ))
+        }
+    };
+    let hex = encoded
+        .chars()
+        .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+    if encoded.len() != length || !hex {
+        return Some(format!(
+            "is malformed ({algorithm} needs {length} lower-case hex digits)"
+        ));
+    }
+    None
 }
 
 /// `index.docker.io` and `registry-1.docker.io` are Docker Hub, as `docker.io` is.
@@ -103,5 +139,25 @@ mod tests {
         assert_eq!((r.tag, r.digest), (Some("1.2"), Some("sha256:abcd")));
         assert_eq!(parse_image("registry.example:5000/team/app").tag, None);
         assert_eq!(parse_image("nginx").tag, None);
+    }
+
+    #[test]
+    fn only_well_formed_digests_pin() {
+        let good = format!("sha256:{}", "0a".repeat(32));
+        assert_eq!(digest_problem(&good), None);
+        assert_eq!(digest_problem(&format!("sha512:{}", "f".repeat(128))), None);
+        assert!(parse_image(&format!("app@{good}")).is_pinned());
+        for bad in [
+            "sha256:abc".to_string(),
+            format!("sha256:{}", "0A".repeat(32)),
+            format!("sha256:{}", "0".repeat(65)),
+            format!("sha512:{}", "0".repeat(64)),
+            format!("md5:{}", "0".repeat(32)),
+            format!("SHA256:{}", "0".repeat(64)),
+            "0123".to_string(),
+        ] {
+            assert!(digest_problem(&bad).is_some(), "{bad}");
+            assert!(!parse_image(&format!("app@{bad}")).is_pinned(), "{bad}");
+        }
     }
 }

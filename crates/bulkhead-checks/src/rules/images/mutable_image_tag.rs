@@ -1,6 +1,7 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
 use crate::rules::common::describe;
+use crate::rules::images::parse_image;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -43,12 +44,14 @@ declare_check! {
     };
 }
 
-/// The tag of an image reference, `None` when it has none. A digest-pinned reference is
-/// reported as `Some("@digest")` so that callers treat it as pinned.
+/// The tag of an image reference, `None` when it has none. A reference pinned by a
+/// well-formed digest is reported as `Some("@digest")` so that callers treat it as pinned; a
+/// malformed digest pins nothing, and the tag before it decides.
 fn tag(image: &str) -> Option<&str> {
-    if image.contains('@') {
+    if parse_image(image).is_pinned() {
         return Some("@digest");
     }
+    let image = image.split_once('@').map_or(image, |(name, _)| name);
     let last_segment = image.rsplit('/').next().unwrap_or(image);
     last_segment.rsplit_once(':').map(|(_, tag)| tag)
 }
@@ -84,6 +87,9 @@ mod tests {
         assert_eq!(tag("nginx:1.2"), Some("1.2"));
         assert_eq!(tag("registry:5000/team/app"), None);
         assert_eq!(tag("registry:5000/team/app:latest"), Some("latest"));
-        assert_eq!(tag("app@sha256:abcd"), Some("@digest"));
+        let digest = "0a".repeat(32);
+        assert_eq!(tag(&format!("app@sha256:{digest}")), Some("@digest"));
+        assert_eq!(tag("app@sha256:abcd"), None);
+        assert_eq!(tag("app:1.2@sha256:abcd"), Some("1.2"));
     }
 }

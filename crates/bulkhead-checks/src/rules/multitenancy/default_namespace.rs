@@ -5,7 +5,10 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 declare_check! {
     /// ## What it checks
     /// Objects placed explicitly in the `default` namespace. Objects with no namespace are
-    /// not reported: where they land is decided when they are applied.
+    /// not reported: where they land is decided when they are applied. Objects the control
+    /// plane creates there itself are not reported either: the `kubernetes` Service and its
+    /// endpoints, and what exists in every namespace (the `default` ServiceAccount, the
+    /// `kube-root-ca.crt` ConfigMap).
     ///
     /// ## Why it matters
     /// Namespaces are where RBAC, NetworkPolicies, quotas and Pod Security admission levels
@@ -45,13 +48,20 @@ declare_check! {
     };
 }
 
-/// Objects the API server itself keeps in `default`.
+/// Objects the control plane itself keeps in `default`: the API server's own Service and its
+/// endpoints, and what controllers create in every namespace, `default` included (the
+/// `default` ServiceAccount and the `kube-root-ca.crt` ConfigMap). Nobody placed them, and
+/// none can be moved; a live dump (`kubectl get -A -o yaml`) holds them all.
 fn is_built_in(object: &Object) -> bool {
-    object.name == "kubernetes"
-        && matches!(
-            object.kind.as_str(),
-            "Service" | "Endpoints" | "EndpointSlice"
-        )
+    if !object.group().is_empty() && object.kind != "EndpointSlice" {
+        return false;
+    }
+    matches!(
+        (object.kind.as_str(), object.name.as_str()),
+        ("Service" | "Endpoints" | "EndpointSlice", "kubernetes")
+            | ("ServiceAccount", "default")
+            | ("ConfigMap", "kube-root-ca.crt")
+    )
 }
 
 fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {

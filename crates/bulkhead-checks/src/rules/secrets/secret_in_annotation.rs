@@ -11,7 +11,8 @@ declare_check! {
     ///
     /// Reported: annotations, on the object and on its pod template, whose value holds a
     /// credential with a recognisable shape (private keys, cloud and SaaS tokens, JWTs, URLs with a
-    /// password), and Secrets that carry a `kubectl.kubernetes.io/last-applied-configuration`
+    /// password, Slack and Discord webhook URLs, `Bearer` credentials: the detector BHS001,
+    /// BHS002 and BHS005 share), and Secrets that carry a `kubectl.kubernetes.io/last-applied-configuration`
     /// annotation repeating their `data` or `stringData`. Annotations are matched by the
     /// shape of their value only: annotation names such as
     /// `vault.hashicorp.com/agent-inject-secret-db` talk about secrets without holding one.

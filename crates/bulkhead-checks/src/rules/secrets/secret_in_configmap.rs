@@ -1,7 +1,8 @@
 use bulkhead_model::{pointer, Node, Object};
 
 use crate::rules::secrets::patterns::{
-    decode_base64, find_credential, is_secret_name, is_template_value,
+    assess, decode_base64, find_credential, is_high_entropy, is_key_like_name, is_literal_secret,
+    is_secret_name,
 };
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
@@ -88,7 +89,7 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         let Some(value) = entry.value.scalar_text() else {
             continue;
         };
-        if let Some(what) = assess(&entry.key, &value) {
+        if let Some(what) = assess_entry(&entry.key, &value) {
             sink.report(
                 object,
                 &pointer(["data", &*entry.key]),
@@ -129,13 +130,15 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
 }
 
 /// What is wrong with one `data` entry, as the end of a sentence about its key.
-fn assess(key: &str, value: &str) -> Option<String> {
+fn assess_entry(key: &str, value: &str) -> Option<String> {
     if let Some(kind) = find_credential(value) {
         return Some(format!("holds {kind}"));
     }
     if !value.trim().contains('\n') {
-        return (is_secret_name(key) && is_literal_secret(value))
-            .then(|| "holds a literal secret under a secret-sounding key".to_string());
+        return assess(key, value).map(|what| match what {
+            "a literal secret" => "holds a literal secret under a secret-sounding key".to_string(),
+            other => format!("holds {other}"),
+        });
     }
     let code = is_code_file(key);
     let hits: Vec<(usize, String)> = value
@@ -143,8 +146,8 @@ fn assess(key: &str, value: &str) -> Option<String> {
         .enumerate()
         .filter_map(|(i, line)| {
             let found = assignment(line)?;
-            let secret = is_secret_name(found.name)
-                && is_literal_secret(found.value)
+            let secret = (is_secret_name(found.name) && is_literal_secret(found.value)
+                || is_key_like_name(found.name) && is_high_entropy(found.value))
                 && (found.quoted || !code)
                 && !is_name_service_source(found.name, found.value);
             secret.then(|| (i + 1, found.name.to_string()))
@@ -232,21 +235,6 @@ fn assignment(line: &str) -> Option<Assignment<'_>> {
     })
 }
 
-/// Whether a value under a secret-sounding name is the secret itself, rather than a
-/// placeholder, a reference, a path, a setting (number, boolean) or a nested structure.
-fn is_literal_secret(value: &str) -> bool {
-    let v = value.trim();
-    !is_template_value(v)
-        && v.chars().count() >= 4
-        && v.parse::<f64>().is_err()
-        && !matches!(
-            v.to_ascii_lowercase().as_str(),
-            "yes" | "no" | "on" | "off" | "enabled" | "disabled" | "required" | "optional"
-        )
-        && !v.starts_with(['{', '[', '|', '>', '&', '*', '!', '%', '@', '.', '~'])
-        && !v.contains("://")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,17 +265,17 @@ mod tests {
 
     #[test]
     fn entries() {
-        assert!(assess("DB_PASSWORD", "hunter2").is_some());
-        assert!(assess("DB_PASSWORD", "${DB_PASSWORD}").is_none());
-        assert!(assess("PASSWORD_FILE", "/run/secrets/db").is_none());
-        assert!(assess("LOG_LEVEL", "debug").is_none());
-        assert!(assess("app.conf", "user: app\npassword: hunter2\n").is_some());
-        assert!(assess("app.conf", "user: app\npassword_file: /run/x\n").is_none());
-        assert!(assess("app.conf", "password:\n  min_length: 8\n").is_none());
-        assert!(assess("app.conf", "token_ttl: 3600\nsecret: true\n").is_none());
-        assert!(assess("nsswitch.conf", "passwd:   files sss\nhosts: dns\n").is_none());
+        assert!(assess_entry("DB_PASSWORD", "hunter2").is_some());
+        assert!(assess_entry("DB_PASSWORD", "${DB_PASSWORD}").is_none());
+        assert!(assess_entry("PASSWORD_FILE", "/run/secrets/db").is_none());
+        assert!(assess_entry("LOG_LEVEL", "debug").is_none());
+        assert!(assess_entry("app.conf", "user: app\npassword: hunter2\n").is_some());
+        assert!(assess_entry("app.conf", "user: app\npassword_file: /run/x\n").is_none());
+        assert!(assess_entry("app.conf", "password:\n  min_length: 8\n").is_none());
+        assert!(assess_entry("app.conf", "token_ttl: 3600\nsecret: true\n").is_none());
+        assert!(assess_entry("nsswitch.conf", "passwd:   files sss\nhosts: dns\n").is_none());
         let code = "import os\ntoken = os.environ[\"TOKEN\"]\nf(token=token)\n";
-        assert!(assess("main.py", code).is_none());
-        assert!(assess("main.py", "API_TOKEN = \"hunter2-hunter2\"\nx = 1\n").is_some());
+        assert!(assess_entry("main.py", code).is_none());
+        assert!(assess_entry("main.py", "API_TOKEN = \"hunter2-hunter2\"\nx = 1\n").is_some());
     }
 }

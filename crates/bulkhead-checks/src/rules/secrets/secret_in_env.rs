@@ -1,15 +1,21 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
 use crate::rules::common::describe;
-use crate::rules::secrets::patterns::{credential_kind, is_secret_name, is_template_value};
+use crate::rules::secrets::patterns::assess;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// Environment variables whose literal `value` is a credential: a value with the shape of
-    /// a known secret (private keys, cloud and SaaS tokens, JWTs), or any non-placeholder value
-    /// under a name such as `DB_PASSWORD`, `API_KEY` or `CLIENT_SECRET`. The value itself is
-    /// never printed.
+    /// Environment variables, of init, regular and ephemeral containers, whose literal `value`
+    /// is a credential: a value holding the shape of a known secret (private keys, cloud and
+    /// SaaS tokens, JWTs, URLs with a password such as `postgres://app:…@db/app`, Slack and
+    /// Discord webhook URLs, `Bearer …` credentials, connection strings with an account key),
+    /// any non-placeholder value under a name such as `DB_PASSWORD`, `API_KEY`,
+    /// `CLIENT_SECRET` or `AZURE_STORAGE_KEY`, or a random-looking value under another name
+    /// ending in `KEY` (`OCI_CLI_KEY_CONTENT`). The same detector reads ConfigMaps (BHS002),
+    /// annotations (BHS003) and command lines (BHS005). References (`valueFrom`, `$(VAR)`,
+    /// `${VAR}`) and placeholders (`changeme`) are not reported. The value itself is never
+    /// printed.
     ///
     /// ## Why it matters
     /// A literal value is stored in the manifest, in Git history, in Helm release records and
@@ -65,10 +71,8 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
             let Some(value) = var.get("value").and_then(Node::scalar_text) else {
                 continue;
             };
-            let what = match credential_kind(&value) {
-                Some(kind) => kind,
-                None if is_secret_name(name) && !is_template_value(&value) => "a literal secret",
-                None => continue,
+            let Some(what) = assess(name, &value) else {
+                continue;
             };
             sink.report(
                 object,

@@ -10,6 +10,8 @@ declare_check! {
     /// that add back a default capability other than `NET_BIND_SERVICE`: the Pod Security
     /// Standards' restricted `capabilities_restricted` control (from v1.22; Windows pods are
     /// exempt from v1.25). Capabilities outside the default set are reported by BHW007.
+    /// Pod Security admission compares the exact string `ALL`: `drop: ["all"]` is reported
+    /// with that reason, since the restricted level rejects it.
     ///
     /// ## Why it matters
     /// Container runtimes grant a default set of capabilities, including `NET_RAW`,
@@ -63,19 +65,34 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         let capabilities = container
             .security_context()
             .and_then(|sc| sc.get("capabilities"));
-        let drops_all = capabilities
+        let drops = capabilities
             .and_then(|c| c.get("drop"))
             .map(Node::as_seq)
-            .unwrap_or(&[])
-            .iter()
-            .any(|c| c.as_str() == Some("ALL"));
-        if !drops_all {
-            sink.report_pss(
+            .unwrap_or(&[]);
+        let drops_all = drops.iter().any(|c| c.as_str() == Some("ALL"));
+        // `all` or `All`: Pod Security admission compares the exact string.
+        let misspelled = drops.iter().enumerate().find_map(|(i, c)| {
+            c.as_str()
+                .filter(|s| s.eq_ignore_ascii_case("ALL"))
+                .map(|s| (i, s))
+        });
+        match (drops_all, misspelled) {
+            (true, _) => {}
+            (false, Some((i, spelling))) => sink.report_pss(
+                object,
+                &container.pointer_to(&format!("securityContext/capabilities/drop/{i}")),
+                format!(
+                    "{} drops \"{spelling}\", but Pod Security admission needs the exact spelling \"ALL\"",
+                    describe(&container)
+                ),
+                pss.clone(),
+            ),
+            (false, None) => sink.report_pss(
                 object,
                 &container.pointer_to("securityContext/capabilities/drop"),
                 format!("{} does not drop ALL capabilities", describe(&container)),
                 pss.clone(),
-            );
+            ),
         }
         let added = capabilities
             .and_then(|c| c.get("add"))

@@ -1,6 +1,6 @@
 use bulkhead_model::{Node, Object, PodSpec};
 
-use crate::rules::common::{describe, is_long_lived, is_windows};
+use crate::rules::common::{describe, is_windows};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -54,7 +54,9 @@ fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     if is_windows(&pod) {
         return;
     }
-    for container in pod.containers().filter(is_long_lived) {
+    // Every kind: an ephemeral container (`kubectl debug`) may set its own securityContext,
+    // and a debugging shell with a writable root is where tools get dropped.
+    for container in pod.containers() {
         let value = container
             .security_context()
             .and_then(|sc| sc.get("readOnlyRootFilesystem"))
