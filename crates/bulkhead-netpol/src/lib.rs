@@ -21,6 +21,7 @@ pub mod cidr;
 pub mod connset;
 pub mod exposure;
 pub mod model;
+pub mod pods;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -149,11 +150,6 @@ pub struct Network<'a> {
 
 impl<'a> Network<'a> {
     pub fn build(inventory: &'a Inventory, options: Options) -> Network<'a> {
-        let mut workloads: Vec<Workload<'a>> = inventory
-            .objects()
-            .iter()
-            .filter_map(|o| Some(model::read_workload(o, &model::workload_pod(o)?)))
-            .collect();
         let policies: Vec<Policy<'a>> = inventory
             .objects()
             .iter()
@@ -174,6 +170,9 @@ impl<'a> Network<'a> {
                 &b.object.name,
             ))
         });
+        let mut keys = model::referenced_keys(&policies);
+        keys.extend(admin::referenced_keys(&admin));
+        let mut workloads = pods::read_workloads(inventory, &keys);
         let referenced = workloads
             .iter()
             .map(|w| w.namespace.clone())
@@ -185,8 +184,6 @@ impl<'a> Network<'a> {
             .enumerate()
             .map(|(i, n)| (n.name.clone(), i))
             .collect();
-        let mut keys = model::referenced_keys(&policies);
-        keys.extend(admin::referenced_keys(&admin));
         let classes = model::classify(&mut workloads, &namespace_index, &keys);
         let mut network = Network {
             options,

@@ -72,6 +72,11 @@ pub struct Workload<'a> {
     pub ips: Vec<IpAddr>,
     /// Its equivalence class.
     pub class: usize,
+    /// The pods it stands for when it is a group of pods whose controller is absent (see
+    /// [`crate::pods`]); empty when it is one object of the inputs.
+    pub pods: Vec<&'a Object>,
+    /// How a Pod came to stand for an absent owner, or for itself instead of it.
+    pub grouping: Option<String>,
 }
 
 impl Workload<'_> {
@@ -212,20 +217,10 @@ pub fn namespace_of(object: &Object) -> String {
         .unwrap_or_else(|| "default".to_string())
 }
 
-/// The pods an object stands for, if it runs pods: every workload kind with a pod template
-/// and plain Pods, except objects a controller owns (their owner stands for them).
+/// The pod spec of an object that runs pods: every workload kind with a pod template, and
+/// plain Pods. Which object stands for which pods in the network is [`crate::pods`]' rule.
 pub fn workload_pod(object: &Object) -> Option<PodSpec<'_>> {
     if object.kind == "PodTemplate" {
-        return None;
-    }
-    let owned = object
-        .metadata()
-        .and_then(|m| m.get("ownerReferences"))
-        .map(Node::as_seq)
-        .unwrap_or(&[])
-        .iter()
-        .any(|r| r.get("controller").and_then(Node::as_bool) == Some(true));
-    if owned {
         return None;
     }
     PodSpec::of(object)
@@ -295,6 +290,8 @@ pub(crate) fn read_workload<'a>(object: &'a Object, pod: &PodSpec<'a>) -> Worklo
         host_network: pod.get("hostNetwork").and_then(Node::as_bool) == Some(true),
         ips,
         class: 0,
+        pods: Vec::new(),
+        grouping: None,
     }
 }
 

@@ -141,3 +141,21 @@ fn diff_reports_a_widened_database_policy() {
     let (out, _) = run(&["diff", &fixture("old"), &fixture("old")]);
     assert_eq!(out, "no change in reachability\n");
 }
+
+#[test]
+fn a_pod_dump_keeps_its_pods_and_says_how_they_were_grouped() {
+    // `kubectl get pods -A -o yaml`: every pod's controller is absent from the file.
+    let (out, code) = run(&["matrix", &fixture("pod_dump.yaml"), "--format", "summary"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("workloads: 4\n"), "{out}");
+    assert!(
+        out.contains("pods grouped under an absent owner: 5 pods in 3 workloads\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  shop/web: pods of the absent ReplicaSet web-7c9d5, named by its pod-template-hash as Deployment web (2 pods)\n"),
+        "{out}"
+    );
+    let (out, _) = run(&["matrix", &fixture("pod_dump.yaml"), "--format", "csv"]);
+    assert!(out.contains("shop/web,shop/db,\"all\""), "{out}");
+}

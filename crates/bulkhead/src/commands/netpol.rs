@@ -215,7 +215,8 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
                 }
             }
         }
-        return Ok(print(&format!(
+        let grouping = grouping_summary(&network);
+        return Ok(print(&(format!(
             "workloads: {n}\nnamespaces: {}\npolicies: {}\nequivalence classes: {}\npairs: {}\n  allowed: {all}\n  denied: {none}\n  partly allowed: {partial}\ndistinct connection sets: {}\nmatrix time: {:.3}s\n",
             network.namespaces.len(),
             network.policies.len(),
@@ -223,7 +224,7 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
             (n as u64) * (n as u64),
             m.table.len(),
             started.elapsed().as_secs_f64()
-        )));
+        ) + &grouping)));
     }
     let cells: Vec<Vec<ConnSet>> = (0..n)
         .map(|s| (0..n).map(|d| network.connections(s, d)).collect())
@@ -348,6 +349,62 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
         MatrixFormat::Summary => unreachable!("handled above"),
     }
     Ok(print(&out))
+}
+
+/// How many lines of a summary list are printed before "and N more".
+const SUMMARY_LIST: usize = 20;
+
+/// How Pods whose controller is absent from the inputs were counted: grouped under that
+/// owner's name, or standing for themselves (with why).
+fn grouping_summary(network: &Network<'_>) -> String {
+    let grouped: Vec<_> = network
+        .workloads
+        .iter()
+        .filter(|w| !w.pods.is_empty())
+        .collect();
+    let alone: Vec<_> = network
+        .workloads
+        .iter()
+        .filter(|w| w.pods.is_empty() && w.grouping.is_some())
+        .collect();
+    if grouped.is_empty() && alone.is_empty() {
+        return String::new();
+    }
+    let pods: usize = grouped.iter().map(|w| w.pods.len()).sum();
+    let mut out = format!(
+        "pods grouped under an absent owner: {pods} pods in {} workloads\n",
+        grouped.len()
+    );
+    for w in grouped.iter().take(SUMMARY_LIST) {
+        let _ = writeln!(
+            out,
+            "  {}: {} ({} pod{})",
+            w.id(),
+            w.grouping.as_deref().unwrap_or_default(),
+            w.pods.len(),
+            if w.pods.len() == 1 { "" } else { "s" }
+        );
+    }
+    if grouped.len() > SUMMARY_LIST {
+        let _ = writeln!(out, "  ... and {} more", grouped.len() - SUMMARY_LIST);
+    }
+    let _ = writeln!(
+        out,
+        "pods standing for themselves instead of an absent owner: {}",
+        alone.len()
+    );
+    for w in alone.iter().take(SUMMARY_LIST) {
+        let _ = writeln!(
+            out,
+            "  {}: {}",
+            w.id(),
+            w.grouping.as_deref().unwrap_or_default()
+        );
+    }
+    if alone.len() > SUMMARY_LIST {
+        let _ = writeln!(out, "  ... and {} more", alone.len() - SUMMARY_LIST);
+    }
+    out
 }
 
 fn find(network: &Network<'_>, reference: &str) -> Result<usize, String> {
