@@ -50,6 +50,12 @@ impl Bits {
     fn get(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
+    fn minus(&self, other: &Bits) -> Bits {
+        Bits(self.0.iter().zip(&other.0).map(|(a, b)| a & !b).collect())
+    }
+    fn any(&self) -> bool {
+        self.0.iter().any(|&w| w != 0)
+    }
 }
 
 /// A rule with the classes its peers match, precomputed.
@@ -59,6 +65,9 @@ struct CompiledRule {
     direction: Direction,
     rule: usize,
     peers: Bits,
+    /// Classes the rule may match, depending on labels of namespaces the inputs do not
+    /// define (never set for classes in `peers`).
+    maybe: Bits,
     /// Whether the rule admits cluster-external addresses (no peers, or an ipBlock).
     external: bool,
     /// The ports when they do not depend on the destination (no named port).
@@ -88,6 +97,15 @@ pub struct TierDecision {
     pub conns: ConnSet,
 }
 
+/// Connections that may be allowed depending on labels the inputs do not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Uncertainty {
+    /// Everything that may be allowed (a superset of what is known to be allowed).
+    pub possible: ConnSet,
+    /// The namespaces whose labels decide, which the inputs hold no Namespace object for.
+    pub namespaces: Vec<String>,
+}
+
 /// A rule that allows part of a connection.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Allow {
@@ -103,6 +121,9 @@ pub struct Side {
     pub isolated_by: Vec<usize>,
     /// Rules that allow (part of) the connection.
     pub allows: Vec<Allow>,
+    /// Rules that would allow (part of) it if the peer's namespace, which the inputs hold
+    /// no Namespace object for, has the labels their namespaceSelector asks for.
+    pub maybe_allows: Vec<Allow>,
     /// What this side allows.
     pub conns: ConnSet,
     /// Why policies do not apply to this end, when they do not.
@@ -146,6 +167,8 @@ pub struct Network<'a> {
     /// Per direction, per class: the isolating policies.
     isolating: [Vec<Vec<usize>>; 2],
     compiled: Vec<CompiledRule>,
+    /// Whether some rule's peers depend on labels of namespaces the inputs do not define.
+    unsure: bool,
 }
 
 impl<'a> Network<'a> {
@@ -198,8 +221,10 @@ impl<'a> Network<'a> {
             rules: [Vec::new(), Vec::new()],
             isolating: [Vec::new(), Vec::new()],
             compiled: Vec::new(),
+            unsure: false,
         };
         network.compile();
+        network.unsure = network.compiled.iter().any(|r| r.maybe.any());
         network.compile_admin();
         network
     }
@@ -412,6 +437,7 @@ impl<'a> Network<'a> {
         by_namespace: &[Vec<usize>],
     ) -> CompiledRule {
         let mut peers = Bits::new(self.classes.len());
+        let mut maybe = Bits::new(self.classes.len());
         let mut external = false;
         match &rule.peers {
             None => {
@@ -424,23 +450,29 @@ impl<'a> Network<'a> {
                 for peer in list {
                     match peer {
                         Peer::Pods { pod, namespace } => {
-                            let namespaces: Vec<usize> = match namespace {
-                                None => vec![policy_ns],
+                            // (namespace, whether it is only possibly selected)
+                            let namespaces: Vec<(usize, bool)> = match namespace {
+                                None => vec![(policy_ns, false)],
                                 Some(sel) => (0..self.namespaces.len())
-                                    .filter(|&i| {
-                                        let l = &self.namespaces[i].labels;
-                                        sel.matches(|k| l.get(k).map(String::as_str))
+                                    .filter_map(|i| match self.namespaces[i].selected_by(sel) {
+                                        Some(true) => Some((i, false)),
+                                        Some(false) => None,
+                                        None => Some((i, true)),
                                     })
                                     .collect(),
                             };
-                            for ns in namespaces {
+                            for (ns, unsure) in namespaces {
                                 for &c in &by_namespace[ns] {
                                     let l = &self.classes[c].labels;
                                     if pod
                                         .as_ref()
                                         .is_none_or(|s| s.matches(|k| l.get(k).map(String::as_str)))
                                     {
-                                        peers.set(c);
+                                        if unsure {
+                                            maybe.set(c);
+                                        } else {
+                                            peers.set(c);
+                                        }
                                     }
                                 }
                             }
@@ -475,6 +507,7 @@ impl<'a> Network<'a> {
             policy,
             direction,
             rule: rule.index,
+            maybe: maybe.minus(&peers),
             peers,
             external,
             fixed_ports,
@@ -510,13 +543,21 @@ impl<'a> Network<'a> {
 
     /// What a class's rules of one direction allow toward/from a peer class; `dst` is the
     /// class whose ports named ports resolve on.
-    fn side_conns(&self, direction: Direction, subject: usize, peer: usize, dst: usize) -> ConnSet {
+    /// With `possible`, rules count that may match depending on unknown namespace labels.
+    fn side_conns(
+        &self,
+        direction: Direction,
+        subject: usize,
+        peer: usize,
+        dst: usize,
+        possible: bool,
+    ) -> ConnSet {
         if self.admin_rules[direction as usize][subject].is_empty() {
-            return self.np_side_conns(direction, subject, peer, dst);
+            return self.np_side_conns(direction, subject, peer, dst, possible);
         }
         let np = self.rules[direction as usize][subject]
             .as_ref()
-            .map(|_| self.np_side_conns(direction, subject, peer, dst));
+            .map(|_| self.np_side_conns(direction, subject, peer, dst, possible));
         self.tiered(direction, subject, peer, dst, np.as_ref(), false)
             .0
     }
@@ -528,6 +569,7 @@ impl<'a> Network<'a> {
         subject: usize,
         peer: usize,
         dst: usize,
+        possible: bool,
     ) -> ConnSet {
         let Some(rules) = &self.rules[direction as usize][subject] else {
             return ConnSet::all();
@@ -535,7 +577,7 @@ impl<'a> Network<'a> {
         let mut out = ConnSet::none();
         for &r in rules {
             let rule = &self.compiled[r];
-            if !rule.peers.get(peer) {
+            if !(rule.peers.get(peer) || possible && rule.maybe.get(peer)) {
                 continue;
             }
             match &rule.fixed_ports {
@@ -563,12 +605,54 @@ impl<'a> Network<'a> {
 
     /// The connections allowed from one class to another (pods of different workloads).
     pub fn class_connections(&self, src: usize, dst: usize) -> ConnSet {
-        let egress = self.side_conns(Direction::Egress, src, dst, dst);
+        let egress = self.side_conns(Direction::Egress, src, dst, dst, false);
         if egress.is_empty() {
             return egress;
         }
-        let ingress = self.side_conns(Direction::Ingress, dst, src, dst);
+        let ingress = self.side_conns(Direction::Ingress, dst, src, dst, false);
         egress.intersect(&ingress)
+    }
+
+    /// What more than [`Network::class_connections`] may be allowed from one class to
+    /// another depending on labels of namespaces the inputs hold no Namespace object for,
+    /// and which namespaces those are; `None` when the inputs decide.
+    pub fn class_uncertainty(&self, src: usize, dst: usize) -> Option<Uncertainty> {
+        if !self.unsure {
+            return None;
+        }
+        let side = |direction, subject, peer| {
+            let known = self.side_conns(direction, subject, peer, dst, false);
+            let possible = self.side_conns(direction, subject, peer, dst, true);
+            let unsure = possible != known;
+            (known, possible, unsure)
+        };
+        let (ek, ep, eu) = side(Direction::Egress, src, dst);
+        let (ik, ip, iu) = side(Direction::Ingress, dst, src);
+        let possible = ep.intersect(&ip);
+        if possible == ek.intersect(&ik) {
+            return None;
+        }
+        let mut namespaces = Vec::new();
+        if eu {
+            namespaces.push(self.namespaces[self.classes[dst].namespace].name.clone());
+        }
+        if iu {
+            namespaces.push(self.namespaces[self.classes[src].namespace].name.clone());
+        }
+        namespaces.sort();
+        namespaces.dedup();
+        Some(Uncertainty {
+            possible,
+            namespaces,
+        })
+    }
+
+    /// [`Network::class_uncertainty`] between two workloads (none for allowed self traffic).
+    pub fn uncertainty(&self, src: usize, dst: usize) -> Option<Uncertainty> {
+        if src == dst && self.options.allow_self {
+            return None;
+        }
+        self.class_uncertainty(self.workloads[src].class, self.workloads[dst].class)
     }
 
     /// The connections allowed from one workload to another.
@@ -607,6 +691,16 @@ impl<'a> Network<'a> {
         };
         for &r in rules {
             let rule = &self.compiled[r];
+            if rule.maybe.get(peer) {
+                let conns = self.rule_ports(rule, dst);
+                if !conns.is_empty() {
+                    side.maybe_allows.push(Allow {
+                        policy: rule.policy,
+                        rule: rule.rule,
+                        conns,
+                    });
+                }
+            }
             if !rule.peers.get(peer) {
                 continue;
             }
@@ -658,14 +752,22 @@ impl<'a> Network<'a> {
             None => "any port".to_string(),
         };
         let allowed = !v.conns.intersect(&wanted).is_empty();
+        let unsure = if allowed {
+            None
+        } else {
+            self.uncertainty(src, dst)
+                .filter(|u| !u.possible.intersect(&wanted).is_empty())
+        };
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{} -> {} ({what}): {}",
-            s.id(),
-            d.id(),
-            if allowed { "ALLOWED" } else { "DENIED" }
-        );
+        let answer = match &unsure {
+            _ if allowed => "ALLOWED".to_string(),
+            Some(u) => format!(
+                "UNKNOWN, depends on the labels of namespace {} (the inputs hold no Namespace object for it; only its name label is known)",
+                u.namespaces.join(", namespace ")
+            ),
+            None => "DENIED".to_string(),
+        };
+        let _ = writeln!(out, "{} -> {} ({what}): {answer}", s.id(), d.id());
         if v.self_traffic {
             let _ = writeln!(out, "  self traffic is allowed (option allow_self)");
             return (allowed, out);
@@ -750,11 +852,34 @@ impl<'a> Network<'a> {
                     a.conns
                 );
             }
+            for a in side
+                .maybe_allows
+                .iter()
+                .filter(|a| !a.conns.intersect(&wanted).is_empty())
+            {
+                let _ = writeln!(
+                    out,
+                    "    {np}possibly allowed by {} spec.{}[{}] if namespace {} has the labels its namespaceSelector asks for: {}",
+                    self.policies[a.policy].id(),
+                    direction.field(),
+                    a.rule,
+                    peer.namespace,
+                    a.conns
+                );
+            }
             if tiered {
                 self.explain_tiers(&mut out, side, direction, &wanted, Tier::Baseline);
             }
         }
         let _ = writeln!(out, "  allowed connections: {}", v.conns);
+        if let Some(u) = self.uncertainty(src, dst) {
+            let _ = writeln!(
+                out,
+                "  possibly allowed connections (depending on the labels of namespace {}): {}",
+                u.namespaces.join(", "),
+                u.possible
+            );
+        }
         (allowed, out)
     }
 

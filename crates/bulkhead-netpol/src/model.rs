@@ -50,6 +50,36 @@ pub struct Namespace<'a> {
     pub object: Option<&'a Object>,
 }
 
+impl Namespace<'_> {
+    /// Whether the inputs hold this namespace's `Namespace` object, so that its labels are
+    /// known; otherwise only `kubernetes.io/metadata.name` is.
+    pub fn labels_known(&self) -> bool {
+        self.object.is_some()
+    }
+
+    /// Whether a `namespaceSelector` selects this namespace: `Some` when what the inputs
+    /// know decides it, `None` when it depends on labels of a namespace the inputs do not
+    /// define (the name label passes, and the selector tests other labels).
+    pub fn selected_by(&self, selector: &LabelSelector) -> Option<bool> {
+        let get = |k: &str| self.labels.get(k).map(String::as_str);
+        if self.labels_known() {
+            return Some(selector.matches(get));
+        }
+        let (by_name, others): (Vec<_>, Vec<_>) = selector
+            .requirements
+            .iter()
+            .cloned()
+            .partition(|r| r.key == NAMESPACE_NAME_LABEL);
+        let by_name = LabelSelector {
+            requirements: by_name,
+        };
+        if !by_name.matches(get) {
+            return Some(false);
+        }
+        others.is_empty().then_some(true)
+    }
+}
+
 /// A container port a named port can resolve to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ContainerPort {

@@ -159,3 +159,43 @@ fn a_pod_dump_keeps_its_pods_and_says_how_they_were_grouped() {
     let (out, _) = run(&["matrix", &fixture("pod_dump.yaml"), "--format", "csv"]);
     assert!(out.contains("shop/web,shop/db,\"all\""), "{out}");
 }
+
+#[test]
+fn unknown_namespace_labels_are_not_denied() {
+    // Namespace "batch" has no Namespace object: whether its pods carry team=shop is unknown.
+    let f = fixture("unknown_namespace.yaml");
+    let (out, code) = run(&["explain", "batch/job", "shop/db:5432", &f]);
+    assert_eq!(code, 0, "possibly allowed is not denied: {out}");
+    assert!(
+        out.contains("UNKNOWN, depends on the labels of namespace batch"),
+        "{out}"
+    );
+    let (out, _) = run(&["matrix", &f]);
+    assert!(
+        out.contains("batch/job -> shop/db: none; possibly TCP 5432 (depends on the labels of namespace batch)"),
+        "{out}"
+    );
+    let (out, _) = run(&["matrix", &f, "--format", "csv", "--port", "5432"]);
+    assert!(
+        out.contains(
+            "batch/job,shop/db,\"X; possibly . (depends on the labels of namespace batch)\""
+        ),
+        "{out}"
+    );
+    let (out, _) = run(&["matrix", &f, "--format", "json"]);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let conn = doc["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["source"] == "batch/job" && c["destination"] == "shop/db")
+        .unwrap();
+    assert_eq!(conn["allowed"], "none");
+    assert_eq!(conn["possiblyAllowed"], "TCP 5432");
+    assert_eq!(conn["dependsOnNamespaces"], serde_json::json!(["batch"]));
+    let (out, _) = run(&["matrix", &f, "--format", "summary"]);
+    assert!(
+        out.contains("  depending on unknown namespace labels: 2\n"),
+        "{out}"
+    );
+}

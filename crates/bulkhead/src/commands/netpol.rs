@@ -7,7 +7,7 @@ use std::io::Write as _;
 
 use bulkhead_model::{discover, load_inputs, Inventory, Limits};
 use bulkhead_netpol::exposure::exposures;
-use bulkhead_netpol::{ConnSet, Network, Options, Protocol};
+use bulkhead_netpol::{ConnSet, Network, Options, Protocol, Uncertainty};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
@@ -24,7 +24,7 @@ pub enum NetpolCommand {
     /// Workload-to-workload reachability.
     Matrix(MatrixArgs),
     /// Whether one workload can reach another, by which rule, or why not
-    /// (exit 0 allowed, 1 denied).
+    /// (exit 0 allowed or possibly allowed, 1 denied).
     Explain(ExplainArgs),
     /// What is reachable from outside the cluster, and through what.
     Exposure(ExposureArgs),
@@ -182,6 +182,38 @@ fn cell(conns: &ConnSet, probe: Option<(Protocol, u16)>) -> String {
     }
 }
 
+/// A cell's text with what else may be allowed depending on unknown namespace labels.
+fn cell_with(
+    conns: &ConnSet,
+    unsure: Option<&Uncertainty>,
+    probe: Option<(Protocol, u16)>,
+) -> String {
+    match unsure {
+        Some(u) if !same_cell(conns, &u.possible, probe) => format!(
+            "{}; possibly {} ({})",
+            cell(conns, probe),
+            cell(&u.possible, probe),
+            depends(u)
+        ),
+        _ => cell(conns, probe),
+    }
+}
+
+/// Whether two connection sets look the same in a cell.
+fn same_cell(a: &ConnSet, b: &ConnSet, probe: Option<(Protocol, u16)>) -> bool {
+    match probe {
+        Some((p, port)) => a.contains(p, port) == b.contains(p, port),
+        None => a == b,
+    }
+}
+
+fn depends(u: &Uncertainty) -> String {
+    format!(
+        "depends on the labels of namespace {}",
+        u.namespaces.join(", ")
+    )
+}
+
 fn matrix(args: &MatrixArgs) -> Result<u8, String> {
     let inventory = load(&args.paths)?;
     let network = Network::build(&inventory, args.semantics.options());
@@ -191,11 +223,21 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
     if args.format == MatrixFormat::Summary {
         let started = std::time::Instant::now();
         let m = network.matrix();
-        let (mut all, mut none, mut partial) = (0u64, 0u64, 0u64);
+        let (mut all, mut none, mut partial, mut unsure) = (0u64, 0u64, 0u64, 0u64);
         for (sc, s) in network.classes.iter().enumerate() {
             for (dc, d) in network.classes.iter().enumerate() {
                 let c = m.get(sc, dc);
                 let pairs = (s.workloads.len() * d.workloads.len()) as u64;
+                if let Some(u) = network.class_uncertainty(sc, dc) {
+                    let selves = if sc == dc && network.options.allow_self {
+                        s.workloads.len() as u64
+                    } else {
+                        0
+                    };
+                    if !same_cell(c, &u.possible, probe) {
+                        unsure += pairs - selves;
+                    }
+                }
                 let allowed = match probe {
                     Some((p, port)) => {
                         if c.contains(p, port) {
@@ -217,7 +259,7 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
         }
         let grouping = grouping_summary(&network);
         return Ok(print(&(format!(
-            "workloads: {n}\nnamespaces: {}\npolicies: {}\nequivalence classes: {}\npairs: {}\n  allowed: {all}\n  denied: {none}\n  partly allowed: {partial}\ndistinct connection sets: {}\nmatrix time: {:.3}s\n",
+            "workloads: {n}\nnamespaces: {}\npolicies: {}\nequivalence classes: {}\npairs: {}\n  allowed: {all}\n  denied: {none}\n  partly allowed: {partial}\n  depending on unknown namespace labels: {unsure}\ndistinct connection sets: {}\nmatrix time: {:.3}s\n",
             network.namespaces.len(),
             network.policies.len(),
             network.classes.len(),
@@ -229,6 +271,10 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
     let cells: Vec<Vec<ConnSet>> = (0..n)
         .map(|s| (0..n).map(|d| network.connections(s, d)).collect())
         .collect();
+    // What else may be allowed depending on labels of namespaces the inputs do not define.
+    let unsure: Vec<Vec<Option<Uncertainty>>> = (0..n)
+        .map(|s| (0..n).map(|d| network.uncertainty(s, d)).collect())
+        .collect();
     let mut out = String::new();
     match args.format {
         MatrixFormat::Text => {
@@ -239,7 +285,7 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
                 match probe {
                     Some((p, port)) =>
                         format!("reachability on {} {port} (. allowed, X denied)", p.name()),
-                    None => "reachability (. all ports, X none, ~ some: listed below)".into(),
+                    None => "reachability (. all ports, X none, ~ some, ? depends on unknown namespace labels: listed below)".into(),
                 }
             );
             let _ = writeln!(
@@ -254,6 +300,18 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
                     .iter()
                     .enumerate()
                     .map(|(j, c)| {
+                        if let Some(u) = unsure[i][j]
+                            .as_ref()
+                            .filter(|u| !same_cell(c, &u.possible, probe))
+                        {
+                            partial.push(format!(
+                                "{} -> {}: {}",
+                                ids[i],
+                                ids[j],
+                                cell_with(c, Some(u), probe)
+                            ));
+                            return format!("{:>3}", "?");
+                        }
                         let m = match probe {
                             Some(_) => cell(c, probe),
                             None if c.is_all() => ".".into(),
@@ -276,7 +334,8 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
             let _ = writeln!(out, "source,destination,allowed");
             for (i, row) in cells.iter().enumerate() {
                 for (j, c) in row.iter().enumerate() {
-                    let _ = writeln!(out, "{},{},\"{}\"", ids[i], ids[j], cell(c, probe));
+                    let text = cell_with(c, unsure[i][j].as_ref(), probe);
+                    let _ = writeln!(out, "{},{},\"{text}\"", ids[i], ids[j]);
                 }
             }
         }
@@ -284,7 +343,11 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
             let _ = writeln!(out, "| from \\ to | {} |", ids.join(" | "));
             let _ = writeln!(out, "|---|{}", "---|".repeat(n));
             for (i, row) in cells.iter().enumerate() {
-                let r: Vec<String> = row.iter().map(|c| cell(c, probe)).collect();
+                let r: Vec<String> = row
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| cell_with(c, unsure[i][j].as_ref(), probe))
+                    .collect();
                 let _ = writeln!(out, "| {} | {} |", ids[i], r.join(" | "));
             }
         }
@@ -315,8 +378,19 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
                         Some((p, port)) => json!(c.contains(p, port)),
                         None => json!(c.to_string()),
                     };
-                    connections
-                        .push(json!({"source": ids[i], "destination": ids[j], "allowed": allowed}));
+                    let mut entry =
+                        json!({"source": ids[i], "destination": ids[j], "allowed": allowed});
+                    if let Some(u) = unsure[i][j]
+                        .as_ref()
+                        .filter(|u| !same_cell(c, &u.possible, probe))
+                    {
+                        entry["possiblyAllowed"] = match probe {
+                            Some((p, port)) => json!(u.possible.contains(p, port)),
+                            None => json!(u.possible.to_string()),
+                        };
+                        entry["dependsOnNamespaces"] = json!(u.namespaces);
+                    }
+                    connections.push(entry);
                 }
             }
             let doc = json!({
@@ -333,7 +407,23 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
             }
             for (i, row) in cells.iter().enumerate() {
                 for (j, c) in row.iter().enumerate() {
-                    if i == j || c.is_empty() {
+                    if i == j {
+                        continue;
+                    }
+                    if let Some(u) = unsure[i][j]
+                        .as_ref()
+                        .filter(|u| !same_cell(c, &u.possible, probe))
+                    {
+                        let _ = writeln!(
+                            out,
+                            "  \"{}\" -> \"{}\" [label=\"{}\", style=dashed];",
+                            ids[i],
+                            ids[j],
+                            cell_with(c, Some(u), probe)
+                        );
+                        continue;
+                    }
+                    if c.is_empty() {
                         continue;
                     }
                     if let Some((p, port)) = probe {
@@ -428,9 +518,23 @@ fn explain(args: &ExplainArgs) -> Result<u8, String> {
     };
     let s = find(&network, &args.src)?;
     let d = find(&network, dst)?;
-    let (allowed, text) = network.explain(s, d, port.map(|p| (args.protocol, p)));
+    let probe = port.map(|p| (args.protocol, p));
+    let (allowed, text) = network.explain(s, d, probe);
     print(&text);
-    Ok(if allowed { EXIT_OK } else { EXIT_FINDINGS })
+    // Possibly allowed (depending on labels of namespaces the inputs do not define) is not
+    // denied: exit 1 only when no labelling of those namespaces would allow it.
+    let wanted = match probe {
+        Some((p, n)) => ConnSet::port(p, n),
+        None => ConnSet::all(),
+    };
+    let possibly = network
+        .uncertainty(s, d)
+        .is_some_and(|u| !u.possible.intersect(&wanted).is_empty());
+    Ok(if allowed || possibly {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
 }
 
 fn exposure(args: &ExposureArgs) -> Result<u8, String> {
