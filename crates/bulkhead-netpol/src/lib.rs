@@ -20,6 +20,7 @@ pub mod admin;
 pub mod cidr;
 pub mod connset;
 pub mod exposure;
+pub mod external;
 pub mod model;
 pub mod pods;
 
@@ -31,6 +32,7 @@ use bulkhead_model::Inventory;
 pub use admin::{is_admin_policy, read_admin_policy, Action, AdminPolicy, Tier};
 pub use cidr::Cidr;
 pub use connset::{ConnSet, Protocol};
+pub use external::ExternalPeer;
 pub use model::{
     is_network_policy, read_policy, workload_pod, Class, ContainerPort, Direction, Labels,
     Namespace, Options, Peer, Policy, PortSpec, PortValue, Rule, Workload, NAMESPACE_NAME_LABEL,
@@ -154,6 +156,9 @@ pub struct Network<'a> {
     pub workloads: Vec<Workload<'a>>,
     pub classes: Vec<Class>,
     pub policies: Vec<Policy<'a>>,
+    /// Addresses outside the cluster, as the disjoint ranges the policies' ipBlocks tell
+    /// apart (see [`external`]).
+    pub externals: Vec<ExternalPeer>,
     /// Cluster-scoped policies in evaluation order: admin tier by priority, then baseline.
     pub admin: Vec<AdminPolicy<'a>>,
     /// Per direction, per class: the compiled admin/baseline rules that select it, in
@@ -208,12 +213,25 @@ impl<'a> Network<'a> {
             .map(|(i, n)| (n.name.clone(), i))
             .collect();
         let classes = model::classify(&mut workloads, &namespace_index, &keys);
+        let blocks: Vec<Cidr> = policies
+            .iter()
+            .flat_map(|p| p.ingress.iter().chain(&p.egress))
+            .flat_map(|r| r.peers.iter().flatten())
+            .flat_map(|peer| match peer {
+                Peer::IpBlock { cidr, except } => std::iter::once(*cidr)
+                    .chain(except.iter().copied())
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let externals = external::external_peers(blocks);
         let mut network = Network {
             options,
             namespaces,
             workloads,
             classes,
             policies,
+            externals,
             admin,
             admin_rules: [Vec::new(), Vec::new()],
             admin_compiled: Vec::new(),
@@ -940,6 +958,203 @@ impl<'a> Network<'a> {
             });
         }
         (conns, allows)
+    }
+
+    /// The external range holding an address.
+    pub fn external_of_ip(&self, ip: std::net::IpAddr) -> Option<usize> {
+        self.externals.iter().position(|e| e.contains_ip(ip))
+    }
+
+    /// The external ranges sharing addresses with a block.
+    pub fn externals_overlapping(&self, cidr: &Cidr) -> Vec<usize> {
+        (0..self.externals.len())
+            .filter(|&e| self.externals[e].overlaps(cidr))
+            .collect()
+    }
+
+    /// One side of a connection between a workload's class and an external range: the
+    /// workload's egress toward it or its ingress from it. Cluster-scoped tiers do not take
+    /// part (their `networks` peers are not modelled).
+    fn external_side(&self, direction: Direction, class: usize, external: usize) -> Side {
+        let d = direction as usize;
+        let exempt = (!self.options.isolate_host_network && self.classes[class].host_network)
+            .then_some("hostNetwork pods are not isolated by NetworkPolicy (option)");
+        let Some(rules) = &self.rules[d][class] else {
+            return Side {
+                conns: ConnSet::all(),
+                exempt,
+                ..Side::default()
+            };
+        };
+        let range = &self.externals[external];
+        let mut side = Side {
+            isolated_by: self.isolating[d][class].clone(),
+            ..Side::default()
+        };
+        for &r in rules {
+            let rule = &self.compiled[r];
+            let written = &self.policies[rule.policy].rules(direction)[rule.rule];
+            let admits = match &written.peers {
+                None => true,
+                Some(peers) => peers.iter().any(|p| match p {
+                    Peer::IpBlock { cidr, except } => range.admitted_by(cidr, except),
+                    _ => false,
+                }),
+            };
+            if !admits {
+                continue;
+            }
+            // Named ports resolve on the destination: an external one has none known.
+            let conns = match direction {
+                Direction::Egress => match &rule.fixed_ports {
+                    Some(p) => p.clone(),
+                    None => resolve_ports(written.ports.as_deref().unwrap_or(&[]), &[]),
+                },
+                Direction::Ingress => self.rule_ports(rule, class),
+            };
+            if conns.is_empty() {
+                continue;
+            }
+            side.conns.union_with(&conns);
+            side.allows.push(Allow {
+                policy: rule.policy,
+                rule: rule.rule,
+                conns,
+            });
+        }
+        side
+    }
+
+    /// What a workload may send to an external range (nothing isolates the outside).
+    pub fn to_external(&self, workload: usize, external: usize) -> ConnSet {
+        self.external_side(Direction::Egress, self.workloads[workload].class, external)
+            .conns
+    }
+
+    /// What an external range may send to a workload.
+    pub fn from_external(&self, external: usize, workload: usize) -> ConnSet {
+        self.external_side(Direction::Ingress, self.workloads[workload].class, external)
+            .conns
+    }
+
+    /// [`Network::explain`] for a workload sending to an external range.
+    pub fn explain_external_egress(
+        &self,
+        workload: usize,
+        external: usize,
+        port: Option<(Protocol, u16)>,
+    ) -> (bool, String) {
+        let w = &self.workloads[workload];
+        let side = self.external_side(Direction::Egress, w.class, external);
+        let e = self.externals[external].id();
+        self.explain_one_side(&w.id(), &e, Direction::Egress, &w.id(), &e, &side, port)
+    }
+
+    /// [`Network::explain`] for an external range sending to a workload.
+    pub fn explain_external_ingress(
+        &self,
+        external: usize,
+        workload: usize,
+        port: Option<(Protocol, u16)>,
+    ) -> (bool, String) {
+        let w = &self.workloads[workload];
+        let side = self.external_side(Direction::Ingress, w.class, external);
+        let e = self.externals[external].id();
+        self.explain_one_side(&e, &w.id(), Direction::Ingress, &w.id(), &e, &side, port)
+    }
+
+    /// The explanation of a connection with one end outside the cluster, where only the
+    /// workload's side (`subject`, facing `peer`) is subject to policy.
+    #[allow(clippy::too_many_arguments)]
+    fn explain_one_side(
+        &self,
+        src: &str,
+        dst: &str,
+        direction: Direction,
+        subject: &str,
+        peer: &str,
+        side: &Side,
+        port: Option<(Protocol, u16)>,
+    ) -> (bool, String) {
+        let (wanted, what) = match port {
+            Some((proto, p)) => (ConnSet::port(proto, p), format!("{} {p}", proto.name())),
+            None => (ConnSet::all(), "any port".to_string()),
+        };
+        let allowed = !side.conns.intersect(&wanted).is_empty();
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{src} -> {dst} ({what}): {}",
+            if allowed { "ALLOWED" } else { "DENIED" }
+        );
+        let _ = writeln!(
+            out,
+            "  {peer} is outside the cluster: no policy applies to its side"
+        );
+        let _ = write!(
+            out,
+            "  {} of {subject}: ",
+            if direction == Direction::Egress {
+                "egress"
+            } else {
+                "ingress"
+            }
+        );
+        if side.isolated_by.is_empty() {
+            match side.exempt {
+                Some(why) => {
+                    let _ = writeln!(out, "not isolated ({why})");
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "not isolated (no policy with {} selects it): everything allowed",
+                        direction.name()
+                    );
+                }
+            }
+        } else {
+            let names: Vec<String> = side
+                .isolated_by
+                .iter()
+                .map(|&p| self.policies[p].id())
+                .collect();
+            let _ = writeln!(out, "isolated by {}", names.join(", "));
+            let relevant: Vec<&Allow> = side
+                .allows
+                .iter()
+                .filter(|a| !a.conns.intersect(&wanted).is_empty())
+                .collect();
+            if relevant.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    no {} rule of these policies allows {} {peer} ({what}){}",
+                    direction.field(),
+                    if direction == Direction::Egress {
+                        "to"
+                    } else {
+                        "from"
+                    },
+                    if side.allows.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (allowed: {})", side.conns)
+                    }
+                );
+            }
+            for a in relevant {
+                let _ = writeln!(
+                    out,
+                    "    allowed by {} spec.{}[{}]: {}",
+                    self.policies[a.policy].id(),
+                    direction.field(),
+                    a.rule,
+                    a.conns
+                );
+            }
+        }
+        let _ = writeln!(out, "  allowed connections: {}", side.conns);
+        (allowed, out)
     }
 
     /// The workload-to-workload matrix, each cell an index into the returned table of
