@@ -1044,10 +1044,28 @@ impl<'a> Network<'a> {
         external: usize,
         port: Option<(Protocol, u16)>,
     ) -> (bool, String) {
-        let w = &self.workloads[workload];
-        let side = self.external_side(Direction::Egress, w.class, external);
         let e = self.externals[external].id();
-        self.explain_one_side(&w.id(), &e, Direction::Egress, &w.id(), &e, &side, port)
+        self.explain_external(workload, external, &e, Direction::Egress, port)
+    }
+
+    /// A connection between a workload and an external range, the range named `label`
+    /// (an address or block inside it, say): `Egress` from the workload, or `Ingress` to it.
+    pub fn explain_external(
+        &self,
+        workload: usize,
+        external: usize,
+        label: &str,
+        direction: Direction,
+        port: Option<(Protocol, u16)>,
+    ) -> (bool, String) {
+        let w = &self.workloads[workload];
+        let side = self.external_side(direction, w.class, external);
+        let id = w.id();
+        let (src, dst) = match direction {
+            Direction::Egress => (id.as_str(), label),
+            Direction::Ingress => (label, id.as_str()),
+        };
+        self.explain_one_side(src, dst, direction, &id, label, &side, port)
     }
 
     /// [`Network::explain`] for an external range sending to a workload.
@@ -1057,10 +1075,8 @@ impl<'a> Network<'a> {
         workload: usize,
         port: Option<(Protocol, u16)>,
     ) -> (bool, String) {
-        let w = &self.workloads[workload];
-        let side = self.external_side(Direction::Ingress, w.class, external);
         let e = self.externals[external].id();
-        self.explain_one_side(&e, &w.id(), Direction::Ingress, &w.id(), &e, &side, port)
+        self.explain_external(workload, external, &e, Direction::Ingress, port)
     }
 
     /// The explanation of a connection with one end outside the cluster, where only the

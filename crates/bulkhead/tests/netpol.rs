@@ -199,3 +199,89 @@ fn unknown_namespace_labels_are_not_denied() {
         "{out}"
     );
 }
+
+#[test]
+fn external_ranges_are_peers_in_every_matrix_format() {
+    let f = fixture("external.yaml");
+    let (out, _) = run(&["matrix", &f, "--format", "csv"]);
+    assert!(
+        out.contains("shop/web,0.0.0.0/0 except 10.0.0.0/8, 203.0.113.0/24,\"TCP 443\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("203.0.113.0/24,shop/web,\"TCP 8080\""),
+        "{out}"
+    );
+    assert!(out.contains("shop/web,2001:db8::/32,\"all\""), "{out}");
+    let (out, _) = run(&["matrix", &f]);
+    assert!(out.contains("shop/web -> 10.20.0.0/16: TCP 5432"), "{out}");
+    let (out, _) = run(&["matrix", &f, "--format", "md"]);
+    assert!(out.contains("| 10.20.0.0/16 |"), "{out}");
+    let (out, _) = run(&["matrix", &f, "--format", "dot"]);
+    assert!(
+        out.contains("\"shop/web\" -> \"10.20.0.0/16\" [label=\"TCP 5432\"];"),
+        "{out}"
+    );
+    let (out, _) = run(&["matrix", &f, "--format", "json"]);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["externals"][2]["id"], "10.20.0.0/16");
+    assert_eq!(doc["externals"][2]["public"], false);
+    let (out, _) = run(&["matrix", &f, "--format", "summary"]);
+    assert!(out.contains("external address ranges: 6\n"), "{out}");
+}
+
+#[test]
+fn explain_accepts_addresses_and_blocks() {
+    let f = fixture("external.yaml");
+    let (out, code) = run(&["explain", "shop/web", "8.8.8.8:443", &f]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.starts_with("shop/web -> 8.8.8.8 (in 0.0.0.0/0 except 10.0.0.0/8, 203.0.113.0/24) (TCP 443): ALLOWED"),
+        "{out}"
+    );
+    let (out, code) = run(&["explain", "10.1.2.3", "shop/web:8080", &f]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("DENIED"), "{out}");
+    // A block across ranges: each range is explained, allowed only if all are.
+    let (out, code) = run(&["explain", "shop/web", "10.0.0.0/8:5432", &f]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("-> 10.20.0.0/16 (TCP 5432): ALLOWED"), "{out}");
+    assert!(
+        out.contains("-> 10.0.0.0/8 except 10.20.0.0/16 (TCP 5432): DENIED"),
+        "{out}"
+    );
+    let (out, code) = run(&["explain", "2001:db8::1", "shop/db", &f]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn exposure_reports_egress_to_public_addresses() {
+    let (out, _) = run(&["exposure", &fixture("external.yaml")]);
+    assert!(
+        out.contains(
+            "PUBLIC EGRESS  shop/web -> 0.0.0.0/0 except 10.0.0.0/8, 203.0.113.0/24: TCP 443"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("PUBLIC EGRESS  shop/db -> ::/0 except 2001:db8::/32: all"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("shop/web -> 10.20.0.0/16"),
+        "not public: {out}"
+    );
+    let (out, _) = run(&["exposure", &fixture("external.yaml"), "--format", "json"]);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let web = doc["publicEgress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["workload"] == "shop/web")
+        .unwrap();
+    assert_eq!(
+        web["ranges"][0]["range"],
+        "0.0.0.0/0 except 10.0.0.0/8, 203.0.113.0/24"
+    );
+    assert_eq!(web["ranges"][0]["allowed"], "TCP 443");
+}

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use bulkhead_model::{discover, load_inputs, Inventory, Limits};
-use bulkhead_netpol::exposure::exposures;
-use bulkhead_netpol::{ConnSet, Network, Options, Protocol, Uncertainty};
+use bulkhead_netpol::exposure::{exposures, public_egress};
+use bulkhead_netpol::{Cidr, ConnSet, Direction, Network, Options, Protocol, Uncertainty};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
@@ -26,7 +26,8 @@ pub enum NetpolCommand {
     /// Whether one workload can reach another, by which rule, or why not
     /// (exit 0 allowed or possibly allowed, 1 denied).
     Explain(ExplainArgs),
-    /// What is reachable from outside the cluster, and through what.
+    /// What is reachable from outside the cluster, and through what; what each workload may
+    /// send to public addresses.
     Exposure(ExposureArgs),
     /// Connections added and removed between two versions of the manifests.
     Diff(DiffArgs),
@@ -86,9 +87,11 @@ pub struct MatrixArgs {
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
-    /// The source workload, `namespace/name` (or `namespace/Kind/name`).
+    /// The source: a workload, `namespace/name` (or `namespace/Kind/name`), or an address or
+    /// CIDR outside the cluster (`203.0.113.7`, `10.0.0.0/8`).
     pub src: String,
-    /// The destination workload, `namespace/name[:PORT]`.
+    /// The destination, `namespace/name[:PORT]`, `ADDRESS[:PORT]` or `CIDR[:PORT]`
+    /// (`[IPv6]:PORT` with a port).
     pub dst: String,
     /// Files, directories, globs, or `-` for standard input.
     #[arg(required = true)]
@@ -259,21 +262,44 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
         }
         let grouping = grouping_summary(&network);
         return Ok(print(&(format!(
-            "workloads: {n}\nnamespaces: {}\npolicies: {}\nequivalence classes: {}\npairs: {}\n  allowed: {all}\n  denied: {none}\n  partly allowed: {partial}\n  depending on unknown namespace labels: {unsure}\ndistinct connection sets: {}\nmatrix time: {:.3}s\n",
+            "workloads: {n}\nnamespaces: {}\npolicies: {}\nequivalence classes: {}\npairs: {}\n  allowed: {all}\n  denied: {none}\n  partly allowed: {partial}\n  depending on unknown namespace labels: {unsure}\ndistinct connection sets: {}\nexternal address ranges: {}\nmatrix time: {:.3}s\n",
             network.namespaces.len(),
             network.policies.len(),
             network.classes.len(),
             (n as u64) * (n as u64),
             m.table.len(),
+            network.externals.len(),
             started.elapsed().as_secs_f64()
         ) + &grouping)));
     }
-    let cells: Vec<Vec<ConnSet>> = (0..n)
-        .map(|s| (0..n).map(|d| network.connections(s, d)).collect())
+    // Workloads first, then the external address ranges; nothing is said between two
+    // external ranges (`None`).
+    let total = n + network.externals.len();
+    let mut ids = ids;
+    ids.extend(network.externals.iter().map(|e| e.id()));
+    let cells: Vec<Vec<Option<ConnSet>>> = (0..total)
+        .map(|s| {
+            (0..total)
+                .map(|d| match (s < n, d < n) {
+                    (true, true) => Some(network.connections(s, d)),
+                    (true, false) => Some(network.to_external(s, d - n)),
+                    (false, true) => Some(network.from_external(s - n, d)),
+                    (false, false) => None,
+                })
+                .collect()
+        })
         .collect();
     // What else may be allowed depending on labels of namespaces the inputs do not define.
-    let unsure: Vec<Vec<Option<Uncertainty>>> = (0..n)
-        .map(|s| (0..n).map(|d| network.uncertainty(s, d)).collect())
+    let unsure: Vec<Vec<Option<Uncertainty>>> = (0..total)
+        .map(|s| {
+            (0..total)
+                .map(|d| {
+                    (s < n && d < n)
+                        .then(|| network.uncertainty(s, d))
+                        .flatten()
+                })
+                .collect()
+        })
         .collect();
     let mut out = String::new();
     match args.format {
@@ -292,7 +318,9 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
                 out,
                 "{:width$}  {}",
                 "",
-                (0..n).map(|j| format!("{:>3}", j + 1)).collect::<String>()
+                (0..total)
+                    .map(|j| format!("{:>3}", j + 1))
+                    .collect::<String>()
             );
             let mut partial = Vec::new();
             for (i, row) in cells.iter().enumerate() {
@@ -300,6 +328,9 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
                     .iter()
                     .enumerate()
                     .map(|(j, c)| {
+                        let Some(c) = c else {
+                            return format!("{:>3}", "-");
+                        };
                         if let Some(u) = unsure[i][j]
                             .as_ref()
                             .filter(|u| !same_cell(c, &u.possible, probe))
@@ -334,6 +365,7 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
             let _ = writeln!(out, "source,destination,allowed");
             for (i, row) in cells.iter().enumerate() {
                 for (j, c) in row.iter().enumerate() {
+                    let Some(c) = c else { continue };
                     let text = cell_with(c, unsure[i][j].as_ref(), probe);
                     let _ = writeln!(out, "{},{},\"{text}\"", ids[i], ids[j]);
                 }
@@ -341,12 +373,15 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
         }
         MatrixFormat::Md => {
             let _ = writeln!(out, "| from \\ to | {} |", ids.join(" | "));
-            let _ = writeln!(out, "|---|{}", "---|".repeat(n));
+            let _ = writeln!(out, "|---|{}", "---|".repeat(total));
             for (i, row) in cells.iter().enumerate() {
                 let r: Vec<String> = row
                     .iter()
                     .enumerate()
-                    .map(|(j, c)| cell_with(c, unsure[i][j].as_ref(), probe))
+                    .map(|(j, c)| match c {
+                        Some(c) => cell_with(c, unsure[i][j].as_ref(), probe),
+                        None => "-".into(),
+                    })
                     .collect();
                 let _ = writeln!(out, "| {} | {} |", ids[i], r.join(" | "));
             }
@@ -374,6 +409,7 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
             let mut connections = Vec::new();
             for (i, row) in cells.iter().enumerate() {
                 for (j, c) in row.iter().enumerate() {
+                    let Some(c) = c else { continue };
                     let allowed = match probe {
                         Some((p, port)) => json!(c.contains(p, port)),
                         None => json!(c.to_string()),
@@ -396,20 +432,24 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
             let doc = json!({
                 "port": probe.map(|(p, port)| json!({"protocol": p.name(), "port": port})),
                 "workloads": workloads,
+                "externals": network.externals.iter().map(|e| json!({
+                    "id": e.id(), "public": e.is_public(),
+                })).collect::<Vec<_>>(),
                 "connections": connections,
             });
             out = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n";
         }
         MatrixFormat::Dot => {
             let _ = writeln!(out, "digraph reachability {{\n  rankdir=LR;");
-            for id in &ids {
-                let _ = writeln!(out, "  \"{id}\";");
+            for (i, id) in ids.iter().enumerate() {
+                let shape = if i < n { "" } else { " [shape=box]" };
+                let _ = writeln!(out, "  \"{id}\"{shape};");
             }
             for (i, row) in cells.iter().enumerate() {
                 for (j, c) in row.iter().enumerate() {
-                    if i == j {
+                    let Some(c) = c.as_ref().filter(|_| i != j) else {
                         continue;
-                    }
+                    };
                     if let Some(u) = unsure[i][j]
                         .as_ref()
                         .filter(|u| !same_cell(c, &u.possible, probe))
@@ -503,47 +543,108 @@ fn find(network: &Network<'_>, reference: &str) -> Result<usize, String> {
     })
 }
 
+/// One end of a connection to explain: a workload, or addresses outside the cluster.
+enum End {
+    Workload(usize),
+    /// An address or block as written, and the external ranges it touches.
+    Addresses(String, Vec<usize>),
+}
+
+fn end(network: &Network<'_>, reference: &str) -> Result<End, String> {
+    let block = match reference.parse::<std::net::IpAddr>() {
+        Ok(ip) => Some(Cidr::of_ip(ip)),
+        Err(_) => Cidr::parse(reference),
+    };
+    match block {
+        Some(b) => Ok(End::Addresses(
+            reference.to_string(),
+            network.externals_overlapping(&b),
+        )),
+        None => find(network, reference).map(End::Workload),
+    }
+}
+
+/// Splits `DEST[:PORT]`, where DEST may be an IPv6 address (`[2001:db8::1]:443` with a port).
+fn split_port(dst: &str) -> Result<(&str, Option<u16>), String> {
+    let bad = |p: &str| format!("bad port {p:?} in {dst}");
+    if let Some(rest) = dst.strip_prefix('[') {
+        let (addr, tail) = rest
+            .split_once(']')
+            .ok_or_else(|| format!("missing ] in {dst}"))?;
+        return match tail.strip_prefix(':') {
+            Some(p) => Ok((addr, Some(p.parse().map_err(|_| bad(p))?))),
+            None if tail.is_empty() => Ok((addr, None)),
+            None => Err(format!("unexpected {tail:?} after ] in {dst}")),
+        };
+    }
+    if dst.parse::<std::net::IpAddr>().is_ok() || (dst.contains("::") && Cidr::parse(dst).is_some())
+    {
+        return Ok((dst, None));
+    }
+    match dst.rsplit_once(':') {
+        Some((d, p)) => Ok((d, Some(p.parse().map_err(|_| bad(p))?))),
+        None => Ok((dst, None)),
+    }
+}
+
 fn explain(args: &ExplainArgs) -> Result<u8, String> {
     let inventory = load(&args.paths)?;
     let network = Network::build(&inventory, args.semantics.options());
-    let (dst, port) = match args.dst.rsplit_once(':') {
-        Some((d, p)) => (
-            d,
-            Some(
-                p.parse::<u16>()
-                    .map_err(|_| format!("bad port {p:?} in {}", args.dst))?,
-            ),
-        ),
-        None => (args.dst.as_str(), None),
-    };
-    let s = find(&network, &args.src)?;
-    let d = find(&network, dst)?;
+    let (dst, port) = split_port(&args.dst)?;
     let probe = port.map(|p| (args.protocol, p));
-    let (allowed, text) = network.explain(s, d, probe);
-    print(&text);
-    // Possibly allowed (depending on labels of namespaces the inputs do not define) is not
-    // denied: exit 1 only when no labelling of those namespaces would allow it.
-    let wanted = match probe {
-        Some((p, n)) => ConnSet::port(p, n),
-        None => ConnSet::all(),
+    let (workload, addresses, direction) = match (end(&network, &args.src)?, end(&network, dst)?) {
+        (End::Workload(s), End::Workload(d)) => {
+            let (allowed, text) = network.explain(s, d, probe);
+            print(&text);
+            // Possibly allowed (depending on labels of namespaces the inputs do not define)
+            // is not denied: exit 1 only when no labelling of those namespaces allows it.
+            let wanted = match probe {
+                Some((p, n)) => ConnSet::port(p, n),
+                None => ConnSet::all(),
+            };
+            let possibly = network
+                .uncertainty(s, d)
+                .is_some_and(|u| !u.possible.intersect(&wanted).is_empty());
+            return Ok(if allowed || possibly {
+                EXIT_OK
+            } else {
+                EXIT_FINDINGS
+            });
+        }
+        (End::Workload(w), End::Addresses(text, ranges)) => (w, (text, ranges), Direction::Egress),
+        (End::Addresses(text, ranges), End::Workload(w)) => (w, (text, ranges), Direction::Ingress),
+        (End::Addresses(..), End::Addresses(..)) => {
+            return Err("one end of the connection must be a workload".into())
+        }
     };
-    let possibly = network
-        .uncertainty(s, d)
-        .is_some_and(|u| !u.possible.intersect(&wanted).is_empty());
-    Ok(if allowed || possibly {
-        EXIT_OK
-    } else {
-        EXIT_FINDINGS
-    })
+    let (text, ranges) = addresses;
+    let mut all = true;
+    let mut out = String::new();
+    for &r in &ranges {
+        let id = network.externals[r].id();
+        // An address, or a block inside one range, is named with the range it is in.
+        let label = if ranges.len() == 1 && text != id {
+            format!("{text} (in {id})")
+        } else {
+            id
+        };
+        let (allowed, explanation) =
+            network.explain_external(workload, r, &label, direction, probe);
+        all &= allowed;
+        out.push_str(&explanation);
+    }
+    print(&out);
+    Ok(if all { EXIT_OK } else { EXIT_FINDINGS })
 }
 
 fn exposure(args: &ExposureArgs) -> Result<u8, String> {
     let inventory = load(&args.paths)?;
     let network = Network::build(&inventory, args.semantics.options());
     let list = exposures(&network, inventory.objects());
+    let egress = public_egress(&network);
     let out = match args.format {
         ListFormat::Json => {
-            serde_json::to_string_pretty(&json!({ "exposures": list }))
+            serde_json::to_string_pretty(&json!({ "exposures": list, "publicEgress": egress }))
                 .map_err(|e| e.to_string())?
                 + "\n"
         }
@@ -562,6 +663,18 @@ fn exposure(args: &ExposureArgs) -> Result<u8, String> {
                     e.ports,
                     e.allowed
                 );
+            }
+            for w in &egress {
+                if w.ranges.is_empty() {
+                    let _ = writeln!(out, "no public egress  {}", w.workload);
+                }
+                for r in &w.ranges {
+                    let _ = writeln!(
+                        out,
+                        "PUBLIC EGRESS  {} -> {}: {}",
+                        w.workload, r.range, r.allowed
+                    );
+                }
             }
             out
         }
