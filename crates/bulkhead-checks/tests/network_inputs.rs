@@ -125,3 +125,42 @@ spec:
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].severity, Severity::Medium);
 }
+
+#[test]
+fn a_workload_selected_only_by_a_cilium_policy_is_selected() {
+    let cilium = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  ingress: [{fromEndpoints: [{matchLabels: {app: db}}]}]
+"#;
+    let db_policy = r#"
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  policyTypes: [Ingress]
+"#;
+    let findings = scan(
+        "BHN012",
+        &[
+            ("a/apps.yaml", TWO_DEPLOYMENTS),
+            ("a/np.yaml", db_policy),
+            ("a/cnp.yaml", cilium),
+        ],
+    );
+    assert!(
+        findings.is_empty(),
+        "{:?}",
+        findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+    );
+    // Without the Cilium policy, web is reported.
+    let findings = scan(
+        "BHN012",
+        &[("a/apps.yaml", TWO_DEPLOYMENTS), ("a/np.yaml", db_policy)],
+    );
+    assert_eq!(findings.len(), 1);
+}

@@ -18,6 +18,7 @@
 
 pub mod admin;
 pub mod cidr;
+pub mod cilium;
 pub mod connset;
 pub mod exposure;
 pub mod external;
@@ -31,6 +32,7 @@ use bulkhead_model::Inventory;
 
 pub use admin::{is_admin_policy, read_admin_policy, Action, AdminPolicy, Tier};
 pub use cidr::Cidr;
+pub use cilium::{is_cilium_policy, read_cilium_policy};
 pub use connset::{ConnSet, Protocol};
 pub use external::ExternalPeer;
 pub use model::{
@@ -66,6 +68,8 @@ struct CompiledRule {
     policy: usize,
     direction: Direction,
     rule: usize,
+    /// A deny rule (Cilium `ingressDeny`/`egressDeny`).
+    deny: bool,
     peers: Bits,
     /// Classes the rule may match, depending on labels of namespaces the inputs do not
     /// define (never set for classes in `peers`).
@@ -123,6 +127,8 @@ pub struct Side {
     pub isolated_by: Vec<usize>,
     /// Rules that allow (part of) the connection.
     pub allows: Vec<Allow>,
+    /// Deny rules that take (part of) it away, whatever is allowed (Cilium).
+    pub denies: Vec<Allow>,
     /// Rules that would allow (part of) it if the peer's namespace, which the inputs hold
     /// no Namespace object for, has the labels their namespaceSelector asks for.
     pub maybe_allows: Vec<Allow>,
@@ -171,6 +177,8 @@ pub struct Network<'a> {
     rules: [Vec<Option<Vec<usize>>>; 2],
     /// Per direction, per class: the isolating policies.
     isolating: [Vec<Vec<usize>>; 2],
+    /// Per direction, per class: the compiled deny rules of the policies selecting it.
+    denies: [Vec<Vec<usize>>; 2],
     compiled: Vec<CompiledRule>,
     /// Whether some rule's peers depend on labels of namespaces the inputs do not define.
     unsure: bool,
@@ -181,8 +189,15 @@ impl<'a> Network<'a> {
         let policies: Vec<Policy<'a>> = inventory
             .objects()
             .iter()
-            .filter(|o| is_network_policy(o))
-            .map(read_policy)
+            .flat_map(|o| {
+                if is_network_policy(o) {
+                    vec![read_policy(o)]
+                } else if is_cilium_policy(o) {
+                    read_cilium_policy(o)
+                } else {
+                    Vec::new()
+                }
+            })
             .collect();
         let mut admin: Vec<AdminPolicy<'a>> = inventory
             .objects()
@@ -204,7 +219,12 @@ impl<'a> Network<'a> {
         let referenced = workloads
             .iter()
             .map(|w| w.namespace.clone())
-            .chain(policies.iter().map(|p| p.namespace.clone()))
+            .chain(
+                policies
+                    .iter()
+                    .map(|p| p.namespace.clone())
+                    .filter(|n| !n.is_empty()),
+            )
             .chain(inventory.namespaces().into_iter().map(str::to_string));
         let namespaces = model::read_namespaces(inventory, referenced);
         let namespace_index: HashMap<String, usize> = namespaces
@@ -215,7 +235,13 @@ impl<'a> Network<'a> {
         let classes = model::classify(&mut workloads, &namespace_index, &keys);
         let blocks: Vec<Cidr> = policies
             .iter()
-            .flat_map(|p| p.ingress.iter().chain(&p.egress))
+            .flat_map(|p| {
+                p.ingress
+                    .iter()
+                    .chain(&p.egress)
+                    .chain(&p.ingress_deny)
+                    .chain(&p.egress_deny)
+            })
             .flat_map(|r| r.peers.iter().flatten())
             .flat_map(|peer| match peer {
                 Peer::IpBlock { cidr, except } => std::iter::once(*cidr)
@@ -238,6 +264,7 @@ impl<'a> Network<'a> {
             namespace_index,
             rules: [Vec::new(), Vec::new()],
             isolating: [Vec::new(), Vec::new()],
+            denies: [Vec::new(), Vec::new()],
             compiled: Vec::new(),
             unsure: false,
         };
@@ -251,19 +278,26 @@ impl<'a> Network<'a> {
         let n = self.classes.len();
         self.rules = [vec![None; n], vec![None; n]];
         self.isolating = [vec![Vec::new(); n], vec![Vec::new(); n]];
+        self.denies = [vec![Vec::new(); n], vec![Vec::new(); n]];
         // Classes by namespace, so selectors only look where they can match.
         let mut by_namespace: Vec<Vec<usize>> = vec![Vec::new(); self.namespaces.len()];
         for (i, c) in self.classes.iter().enumerate() {
             by_namespace[c.namespace].push(i);
         }
         for (p, policy) in self.policies.iter().enumerate() {
-            let Some(&ns) = self.namespace_index.get(&policy.namespace) else {
-                continue;
+            let ns = self.namespace_index.get(&policy.namespace).copied();
+            // The namespaces whose pods the policy selects: its own, or (cluster-wide
+            // policies) those its namespace selector definitely selects.
+            let subject_namespaces: Vec<usize> = match &policy.subject_namespaces {
+                None => ns.into_iter().collect(),
+                Some(sel) => (0..self.namespaces.len())
+                    .filter(|&i| self.namespaces[i].selected_by(sel) == Some(true))
+                    .collect(),
             };
             let selected: Vec<usize> = match &policy.pod_selector {
-                Some(sel) => by_namespace[ns]
+                Some(sel) => subject_namespaces
                     .iter()
-                    .copied()
+                    .flat_map(|&ns| by_namespace[ns].iter().copied())
                     .filter(|&c| {
                         let labels = &self.classes[c].labels;
                         sel.matches(|k| labels.get(k).map(String::as_str))
@@ -273,13 +307,24 @@ impl<'a> Network<'a> {
                 None => Vec::new(),
             };
             for direction in [Direction::Ingress, Direction::Egress] {
+                let d = direction as usize;
+                // Deny rules apply whether or not the policy isolates.
+                let mut denies = Vec::new();
+                for rule in policy.denies(direction) {
+                    let compiled = self.compile_rule(p, direction, ns, (rule, true), &by_namespace);
+                    self.compiled.push(compiled);
+                    denies.push(self.compiled.len() - 1);
+                }
+                for &c in &selected {
+                    self.denies[d][c].extend(denies.iter().copied());
+                }
                 if !policy.isolates(direction) {
                     continue;
                 }
-                let d = direction as usize;
                 let mut ids = Vec::new();
                 for rule in policy.rules(direction) {
-                    let compiled = self.compile_rule(p, direction, ns, rule, &by_namespace);
+                    let compiled =
+                        self.compile_rule(p, direction, ns, (rule, false), &by_namespace);
                     self.compiled.push(compiled);
                     ids.push(self.compiled.len() - 1);
                 }
@@ -450,8 +495,8 @@ impl<'a> Network<'a> {
         &self,
         policy: usize,
         direction: Direction,
-        policy_ns: usize,
-        rule: &Rule,
+        policy_ns: Option<usize>,
+        (rule, deny): (&Rule, bool),
         by_namespace: &[Vec<usize>],
     ) -> CompiledRule {
         let mut peers = Bits::new(self.classes.len());
@@ -470,7 +515,7 @@ impl<'a> Network<'a> {
                         Peer::Pods { pod, namespace } => {
                             // (namespace, whether it is only possibly selected)
                             let namespaces: Vec<(usize, bool)> = match namespace {
-                                None => vec![(policy_ns, false)],
+                                None => policy_ns.map(|ns| (ns, false)).into_iter().collect(),
                                 Some(sel) => (0..self.namespaces.len())
                                     .filter_map(|i| match self.namespaces[i].selected_by(sel) {
                                         Some(true) => Some((i, false)),
@@ -525,6 +570,7 @@ impl<'a> Network<'a> {
             policy,
             direction,
             rule: rule.index,
+            deny,
             maybe: maybe.minus(&peers),
             peers,
             external,
@@ -589,6 +635,22 @@ impl<'a> Network<'a> {
         dst: usize,
         possible: bool,
     ) -> ConnSet {
+        let allowed = self.np_allowed(direction, subject, peer, dst, possible);
+        if self.denies[direction as usize][subject].is_empty() {
+            return allowed;
+        }
+        self.apply_denies(direction, subject, peer, dst, possible, allowed)
+    }
+
+    /// What the allow rules of the NetworkPolicy tier allow on one side.
+    fn np_allowed(
+        &self,
+        direction: Direction,
+        subject: usize,
+        peer: usize,
+        dst: usize,
+        possible: bool,
+    ) -> ConnSet {
         let Some(rules) = &self.rules[direction as usize][subject] else {
             return ConnSet::all();
         };
@@ -609,12 +671,42 @@ impl<'a> Network<'a> {
         out
     }
 
+    /// The rule as the policy wrote it.
+    fn written(&self, rule: &CompiledRule) -> &Rule {
+        let policy = &self.policies[rule.policy];
+        if rule.deny {
+            &policy.denies(rule.direction)[rule.rule]
+        } else {
+            &policy.rules(rule.direction)[rule.rule]
+        }
+    }
+
+    /// What the deny rules selecting `subject` take away from `conns` toward `peer`; with
+    /// `possible`, deny rules that only may match (unknown namespace labels) are not counted.
+    fn apply_denies(
+        &self,
+        direction: Direction,
+        subject: usize,
+        peer: usize,
+        dst: usize,
+        possible: bool,
+        conns: ConnSet,
+    ) -> ConnSet {
+        let mut out = conns;
+        for &r in &self.denies[direction as usize][subject] {
+            let rule = &self.compiled[r];
+            if rule.peers.get(peer) || !possible && rule.maybe.get(peer) {
+                out = out.minus(&self.rule_ports(rule, dst));
+            }
+        }
+        out
+    }
+
     fn rule_ports(&self, rule: &CompiledRule, dst_class: usize) -> ConnSet {
         if let Some(p) = &rule.fixed_ports {
             return p.clone();
         }
-        let policy = &self.policies[rule.policy];
-        let r = &policy.rules(rule.direction)[rule.rule];
+        let r = self.written(rule);
         resolve_ports(
             r.ports.as_deref().unwrap_or(&[]),
             &self.classes[dst_class].ports,
@@ -693,6 +785,27 @@ impl<'a> Network<'a> {
     }
 
     fn np_side(&self, direction: Direction, subject: usize, peer: usize, dst: usize) -> Side {
+        let mut side = self.np_allow_side(direction, subject, peer, dst);
+        for &r in &self.denies[direction as usize][subject] {
+            let rule = &self.compiled[r];
+            if !(rule.peers.get(peer) || rule.maybe.get(peer)) {
+                continue;
+            }
+            let conns = self.rule_ports(rule, dst).intersect(&side.conns);
+            if conns.is_empty() {
+                continue;
+            }
+            side.conns = side.conns.minus(&conns);
+            side.denies.push(Allow {
+                policy: rule.policy,
+                rule: rule.rule,
+                conns,
+            });
+        }
+        side
+    }
+
+    fn np_allow_side(&self, direction: Direction, subject: usize, peer: usize, dst: usize) -> Side {
         let d = direction as usize;
         let exempt = (!self.options.isolate_host_network && self.classes[subject].host_network)
             .then_some("hostNetwork pods are not isolated by NetworkPolicy (option)");
@@ -818,6 +931,7 @@ impl<'a> Network<'a> {
                         );
                     }
                 }
+                self.explain_denies(&mut out, side, direction, &wanted);
                 continue;
             }
             let names: Vec<String> = side
@@ -863,8 +977,9 @@ impl<'a> Network<'a> {
             for a in relevant {
                 let _ = writeln!(
                     out,
-                    "    {np}allowed by {} spec.{}[{}]: {}",
+                    "    {np}allowed by {} {}.{}[{}]: {}",
                     self.policies[a.policy].id(),
+                    self.policies[a.policy].spec_path,
                     direction.field(),
                     a.rule,
                     a.conns
@@ -877,8 +992,9 @@ impl<'a> Network<'a> {
             {
                 let _ = writeln!(
                     out,
-                    "    {np}possibly allowed by {} spec.{}[{}] if namespace {} has the labels its namespaceSelector asks for: {}",
+                    "    {np}possibly allowed by {} {}.{}[{}] if namespace {} has the labels its namespaceSelector asks for: {}",
                     self.policies[a.policy].id(),
+                    self.policies[a.policy].spec_path,
                     direction.field(),
                     a.rule,
                     peer.namespace,
@@ -888,6 +1004,7 @@ impl<'a> Network<'a> {
             if tiered {
                 self.explain_tiers(&mut out, side, direction, &wanted, Tier::Baseline);
             }
+            self.explain_denies(&mut out, side, direction, &wanted);
         }
         let _ = writeln!(out, "  allowed connections: {}", v.conns);
         if let Some(u) = self.uncertainty(src, dst) {
@@ -899,6 +1016,32 @@ impl<'a> Network<'a> {
             );
         }
         (allowed, out)
+    }
+
+    /// The lines of the deny rules that take away part of `wanted`.
+    fn explain_denies(
+        &self,
+        out: &mut String,
+        side: &Side,
+        direction: Direction,
+        wanted: &ConnSet,
+    ) {
+        for d in side
+            .denies
+            .iter()
+            .filter(|d| !d.conns.intersect(wanted).is_empty())
+        {
+            let policy = &self.policies[d.policy];
+            let _ = writeln!(
+                out,
+                "    denied by {} {}.{}[{}] (deny rules win over allows): {}",
+                policy.id(),
+                policy.spec_path,
+                Policy::field(direction, true),
+                d.rule,
+                d.conns
+            );
+        }
     }
 
     /// The lines of one tier's decisions that touch `wanted`; after the baseline tier, also
@@ -980,11 +1123,13 @@ impl<'a> Network<'a> {
         let exempt = (!self.options.isolate_host_network && self.classes[class].host_network)
             .then_some("hostNetwork pods are not isolated by NetworkPolicy (option)");
         let Some(rules) = &self.rules[d][class] else {
-            return Side {
+            let mut side = Side {
                 conns: ConnSet::all(),
                 exempt,
                 ..Side::default()
             };
+            self.external_denies(direction, class, external, &mut side);
+            return side;
         };
         let range = &self.externals[external];
         let mut side = Side {
@@ -1022,7 +1167,52 @@ impl<'a> Network<'a> {
                 conns,
             });
         }
+        self.external_denies(direction, class, external, &mut side);
         side
+    }
+
+    /// Takes what deny rules forbid toward an external range out of a side.
+    fn external_denies(
+        &self,
+        direction: Direction,
+        class: usize,
+        external: usize,
+        side: &mut Side,
+    ) {
+        let range = &self.externals[external];
+        for &r in &self.denies[direction as usize][class] {
+            let rule = &self.compiled[r];
+            let admits = match &self.written(rule).peers {
+                None => true,
+                Some(peers) => peers.iter().any(|p| match p {
+                    Peer::IpBlock { cidr, except } => range.admitted_by(cidr, except),
+                    _ => false,
+                }),
+            };
+            if !admits {
+                continue;
+            }
+            let conns = match direction {
+                Direction::Egress => {
+                    resolve_ports(self.written(rule).ports.as_deref().unwrap_or(&[]), &[])
+                }
+                Direction::Ingress => self.rule_ports(rule, class),
+            };
+            let conns = match &self.written(rule).ports {
+                None => ConnSet::all(),
+                Some(_) => conns,
+            }
+            .intersect(&side.conns);
+            if conns.is_empty() {
+                continue;
+            }
+            side.conns = side.conns.minus(&conns);
+            side.denies.push(Allow {
+                policy: rule.policy,
+                rule: rule.rule,
+                conns,
+            });
+        }
     }
 
     /// What a workload may send to an external range (nothing isolates the outside).
@@ -1161,14 +1351,16 @@ impl<'a> Network<'a> {
             for a in relevant {
                 let _ = writeln!(
                     out,
-                    "    allowed by {} spec.{}[{}]: {}",
+                    "    allowed by {} {}.{}[{}]: {}",
                     self.policies[a.policy].id(),
+                    self.policies[a.policy].spec_path,
                     direction.field(),
                     a.rule,
                     a.conns
                 );
             }
         }
+        self.explain_denies(&mut out, side, direction, &wanted);
         let _ = writeln!(out, "  allowed connections: {}", side.conns);
         (allowed, out)
     }

@@ -202,24 +202,61 @@ pub struct Rule {
     pub ports: Option<Vec<PortSpec>>,
 }
 
-/// A `networking.k8s.io/v1` NetworkPolicy.
+/// A `networking.k8s.io/v1` NetworkPolicy, or one rule set of a CiliumNetworkPolicy or
+/// CiliumClusterwideNetworkPolicy read into the same shape (see [`crate::cilium`]).
 #[derive(Clone, Debug)]
 pub struct Policy<'a> {
     pub object: &'a Object,
+    /// The policy's namespace (empty for a cluster-wide policy).
     pub namespace: String,
     pub name: String,
     /// `None` when the selector is invalid (the policy then selects nothing).
     pub pod_selector: Option<LabelSelector>,
+    /// The namespaces whose pods `pod_selector` selects, by their labels; `None`: the
+    /// policy's own namespace (NetworkPolicy, CiliumNetworkPolicy).
+    pub subject_namespaces: Option<LabelSelector>,
     pub isolates: [bool; 2],
     pub ingress: Vec<Rule>,
     pub egress: Vec<Rule>,
+    /// Deny rules (Cilium `ingressDeny`/`egressDeny`): they win over every allow.
+    pub ingress_deny: Vec<Rule>,
+    pub egress_deny: Vec<Rule>,
+    /// Where the rules sit, for messages: `spec`, or `specs[1]` for a Cilium rule list.
+    pub spec_path: String,
     /// Things that made parts of the policy match nothing.
     pub problems: Vec<String>,
 }
 
 impl Policy<'_> {
+    /// `namespace/name` for a NetworkPolicy; other kinds are prefixed with their kind.
     pub fn id(&self) -> String {
-        format!("{}/{}", self.namespace, self.name)
+        let base = if self.namespace.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}/{}", self.namespace, self.name)
+        };
+        if is_network_policy(self.object) {
+            base
+        } else {
+            format!("{}/{base}", self.object.kind)
+        }
+    }
+
+    /// The deny rules of a direction (always empty for NetworkPolicy).
+    pub fn denies(&self, direction: Direction) -> &[Rule] {
+        match direction {
+            Direction::Ingress => &self.ingress_deny,
+            Direction::Egress => &self.egress_deny,
+        }
+    }
+
+    /// The field of a direction's rules, deny rules or not: `ingress`, `egressDeny`...
+    pub fn field(direction: Direction, deny: bool) -> String {
+        if deny {
+            format!("{}Deny", direction.field())
+        } else {
+            direction.field().to_string()
+        }
     }
 
     pub fn isolates(&self, direction: Direction) -> bool {
@@ -476,9 +513,13 @@ pub fn read_policy(object: &Object) -> Policy<'_> {
         namespace: namespace_of(object),
         name: object.name.clone(),
         pod_selector,
+        subject_namespaces: None,
         isolates,
         ingress,
         egress,
+        ingress_deny: Vec::new(),
+        egress_deny: Vec::new(),
+        spec_path: "spec".into(),
         problems,
     }
 }
@@ -523,7 +564,13 @@ pub(crate) fn referenced_keys(policies: &[Policy<'_>]) -> BTreeSet<String> {
         if let Some(s) = &p.pod_selector {
             add(s);
         }
-        for rule in p.ingress.iter().chain(&p.egress) {
+        for rule in p
+            .ingress
+            .iter()
+            .chain(&p.egress)
+            .chain(&p.ingress_deny)
+            .chain(&p.egress_deny)
+        {
             for peer in rule.peers.iter().flatten() {
                 if let Peer::Pods { pod: Some(s), .. } = peer {
                     add(s);
