@@ -165,6 +165,29 @@ fn load(paths: &[String]) -> Result<Inventory, String> {
     Ok(Inventory::new(loaded.objects))
 }
 
+/// Builds the network and says on stderr what parts of the policies it could not model
+/// (invalid peers, Cilium fields outside L3/L4), so that nothing is left out silently.
+fn build<'a>(inventory: &'a Inventory, semantics: &SemanticsArgs) -> Network<'a> {
+    let network = Network::build(inventory, semantics.options());
+    for policy in &network.policies {
+        let mut problems = policy.problems.clone();
+        problems.sort();
+        problems.dedup();
+        for problem in problems {
+            let name = if policy.namespace.is_empty() {
+                policy.name.clone()
+            } else {
+                format!("{}/{}", policy.namespace, policy.name)
+            };
+            eprintln!(
+                "bulkhead: note: {}: {} {name} {}: {problem}",
+                policy.object.origin.file.path, policy.object.kind, policy.spec_path
+            );
+        }
+    }
+    network
+}
+
 fn print(text: &str) -> u8 {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth reporting.
@@ -219,7 +242,7 @@ fn depends(u: &Uncertainty) -> String {
 
 fn matrix(args: &MatrixArgs) -> Result<u8, String> {
     let inventory = load(&args.paths)?;
-    let network = Network::build(&inventory, args.semantics.options());
+    let network = build(&inventory, &args.semantics);
     let probe = args.port.map(|p| (args.protocol, p));
     let n = network.workloads.len();
     let ids: Vec<String> = network.workloads.iter().map(|w| w.id()).collect();
@@ -589,7 +612,7 @@ fn split_port(dst: &str) -> Result<(&str, Option<u16>), String> {
 
 fn explain(args: &ExplainArgs) -> Result<u8, String> {
     let inventory = load(&args.paths)?;
-    let network = Network::build(&inventory, args.semantics.options());
+    let network = build(&inventory, &args.semantics);
     let (dst, port) = split_port(&args.dst)?;
     let probe = port.map(|p| (args.protocol, p));
     let (workload, addresses, direction) = match (end(&network, &args.src)?, end(&network, dst)?) {
@@ -639,7 +662,7 @@ fn explain(args: &ExplainArgs) -> Result<u8, String> {
 
 fn exposure(args: &ExposureArgs) -> Result<u8, String> {
     let inventory = load(&args.paths)?;
-    let network = Network::build(&inventory, args.semantics.options());
+    let network = build(&inventory, &args.semantics);
     let list = exposures(&network, inventory.objects());
     let egress = public_egress(&network);
     let out = match args.format {
