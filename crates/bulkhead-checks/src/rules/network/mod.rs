@@ -11,6 +11,7 @@ pub mod linkerd_default_allow;
 pub mod load_balancer_source_ranges;
 pub mod missing_default_deny_egress;
 pub mod missing_default_deny_ingress;
+pub mod peer_depends_on_unknown_namespace;
 pub mod peer_matches_nothing;
 pub mod policy_selects_nothing;
 pub mod service_external_ips;
@@ -38,4 +39,5 @@ pub static CHECKS: &[&Check] = &[
     &ingress_plain_http_allowed::INGRESS_PLAIN_HTTP_ALLOWED,
     &linkerd_default_allow::LINKERD_DEFAULT_ALLOW,
     &peer_matches_nothing::PEER_MATCHES_NOTHING,
+    &peer_depends_on_unknown_namespace::PEER_DEPENDS_ON_UNKNOWN_NAMESPACE,
 ];
