@@ -121,3 +121,33 @@ spec:
     assert_eq!(network.connections(db, client), ConnSet::none());
     assert!(network.selected_by_any(client));
 }
+
+#[test]
+fn what_is_not_modelled_is_recorded() {
+    let text = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: out, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  egress:
+  - toFQDNs: [{matchName: api.example.com}]
+    toPorts: [{ports: [{port: "443"}], rules: {http: [{method: GET}]}}]
+  - toEntities: [kube-apiserver]
+"#;
+    let inventory = load(text);
+    let network = network_of(&inventory);
+    let mut problems = network.policies[0].problems.clone();
+    problems.sort();
+    assert_eq!(
+        problems,
+        [
+            "L7 rules not modelled: their ports count as allowed",
+            "entity kube-apiserver not modelled (matches nothing)",
+            "toFQDNs not modelled (matches nothing)",
+        ]
+    );
+    // An FQDN rule with ports is not a ports-only rule: it admits no address it cannot name.
+    let rule = &network.policies[0].egress[0];
+    assert!(rule.peers.as_ref().is_some_and(Vec::is_empty));
+}

@@ -705,15 +705,21 @@ fn exposure(args: &ExposureArgs) -> Result<u8, String> {
     Ok(print(&out))
 }
 
+/// Every workload pair, and every workload with every external range, in both directions.
 fn all_pairs(network: &Network<'_>) -> BTreeMap<(String, String), ConnSet> {
     let n = network.workloads.len();
     let mut out = BTreeMap::new();
     for s in 0..n {
+        let id = network.workloads[s].id();
         for d in 0..n {
             out.insert(
-                (network.workloads[s].id(), network.workloads[d].id()),
+                (id.clone(), network.workloads[d].id()),
                 network.connections(s, d),
             );
+        }
+        for (e, range) in network.externals.iter().enumerate() {
+            out.insert((id.clone(), range.id()), network.to_external(s, e));
+            out.insert((range.id(), id.clone()), network.from_external(e, s));
         }
     }
     out
