@@ -232,7 +232,12 @@ impl<'a> Network<'a> {
             .enumerate()
             .map(|(i, n)| (n.name.clone(), i))
             .collect();
-        let classes = model::classify(&mut workloads, &namespace_index, &keys);
+        let classes = model::classify(
+            &mut workloads,
+            &namespace_index,
+            &keys,
+            options.ipblock_matches_pods,
+        );
         let blocks: Vec<Cidr> = policies
             .iter()
             .flat_map(|p| {

@@ -583,10 +583,13 @@ pub(crate) fn referenced_keys(policies: &[Policy<'_>]) -> BTreeSet<String> {
 
 /// Groups workloads into classes; returns the classes and sets each workload's class. Only
 /// the label keys in `keys` count (see [`referenced_keys`]); a class keeps those labels.
+/// Pod addresses tell pods apart only `with_ips` (when ipBlocks match pods): otherwise every
+/// replica of a pod dump, each with its own address, would be a class of its own.
 pub(crate) fn classify(
     workloads: &mut [Workload<'_>],
     namespace_index: &HashMap<String, usize>,
     keys: &BTreeSet<String>,
+    with_ips: bool,
 ) -> Vec<Class> {
     type Key = (usize, Labels, Vec<ContainerPort>, bool, Vec<IpAddr>);
     let mut index: HashMap<Key, usize> = HashMap::new();
@@ -604,7 +607,7 @@ pub(crate) fn classify(
             labels.clone(),
             w.ports.clone(),
             w.host_network,
-            w.ips.clone(),
+            if with_ips { w.ips.clone() } else { Vec::new() },
         );
         let class = *index.entry(key).or_insert_with(|| {
             classes.push(Class {

@@ -129,3 +129,26 @@ spec: {containers: [{name: c, image: i:1}]}
     let network = Network::build(&inventory, Options::default());
     assert_eq!(listing(&network), ["ReplicaSet shop/web-7c9d5 pods=1"]);
 }
+
+#[test]
+fn replicas_with_their_own_addresses_share_a_class() {
+    // Pod addresses tell pods apart only when ipBlocks match pods (an option): the replicas
+    // of a dump, each with its own podIP, are one class for policies otherwise.
+    let inventory = load(&["pod_dump.yaml"]);
+    let network = Network::build(&inventory, Options::default());
+    let web = network.find_workload("shop/web").unwrap();
+    let db = network.find_workload("shop/db").unwrap();
+    assert_eq!(network.workloads[web].ips.len(), 2);
+    // web (two addresses) and debug (none) differ in labels and ports; db has no address.
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: n, labels: {app: x}}\nspec: {containers: [{name: c, image: i:1}]}\nstatus: {podIP: 10.0.0.1}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: n, labels: {app: x}}\nspec: {containers: [{name: c, image: i:1}]}\nstatus: {podIP: 10.0.0.2}\n";
+    let loaded = load_text("two.yaml", text, &Limits::default());
+    let two = Inventory::new(loaded.objects);
+    let network_two = Network::build(&two, Options::default());
+    assert_eq!(network_two.classes.len(), 1);
+    let by_ip = Options {
+        ipblock_matches_pods: true,
+        ..Options::default()
+    };
+    assert_eq!(Network::build(&two, by_ip).classes.len(), 2);
+    assert_ne!(network.workloads[web].class, network.workloads[db].class);
+}
