@@ -4,7 +4,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 /// An address block: the address as a 128-bit number (IPv4 mapped), its family and prefix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Cidr {
     v6: bool,
     bits: u128,
@@ -56,6 +56,69 @@ impl Cidr {
     /// Whether the block covers every address of its family (`0.0.0.0/0`, `::/0`).
     pub fn is_everything(&self) -> bool {
         self.prefix == 0
+    }
+
+    /// The whole address space of one family.
+    pub fn everything(v6: bool) -> Cidr {
+        Cidr {
+            v6,
+            bits: 0,
+            prefix: 0,
+        }
+    }
+
+    pub fn is_v6(&self) -> bool {
+        self.v6
+    }
+
+    pub fn prefix(&self) -> u8 {
+        self.prefix
+    }
+
+    /// The block with its host bits cleared (`10.1.2.3/8` is `10.0.0.0/8`).
+    pub fn network(&self) -> Cidr {
+        Cidr {
+            bits: self.bits & self.mask(),
+            ..*self
+        }
+    }
+
+    /// Whether every address of `other` is in this block.
+    pub fn contains(&self, other: &Cidr) -> bool {
+        self.v6 == other.v6
+            && self.prefix <= other.prefix
+            && other.bits & self.mask() == self.bits & self.mask()
+    }
+
+    /// Whether the two blocks share an address (for CIDRs: one contains the other).
+    pub fn overlaps(&self, other: &Cidr) -> bool {
+        self.contains(other) || other.contains(self)
+    }
+
+    /// The number of addresses as a power of two: `2^host_bits`.
+    pub fn host_bits(&self) -> u8 {
+        self.width() - self.prefix
+    }
+
+    /// The key blocks sort by: family, address, then larger blocks first.
+    pub fn sort_key(&self) -> (bool, u128, u8) {
+        (self.v6, self.bits & self.mask(), self.prefix)
+    }
+
+    /// A single address as a block (`/32` or `/128`).
+    pub fn of_ip(ip: IpAddr) -> Cidr {
+        match ip {
+            IpAddr::V4(a) => Cidr {
+                v6: false,
+                bits: u128::from(u32::from(a)),
+                prefix: 32,
+            },
+            IpAddr::V6(a) => Cidr {
+                v6: true,
+                bits: u128::from(a),
+                prefix: 128,
+            },
+        }
     }
 }
 

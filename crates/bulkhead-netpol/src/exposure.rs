@@ -199,3 +199,55 @@ pub fn exposures(network: &Network<'_>, objects: &[Object]) -> Vec<Exposure> {
     }
     out
 }
+
+/// What a workload may send to one external range.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RangeEgress {
+    /// The range, as [`crate::ExternalPeer::id`] names it.
+    pub range: String,
+    pub allowed: String,
+}
+
+/// A workload's egress to internet (public) addresses.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicEgress {
+    pub workload: String,
+    /// Everything it may send to some public address.
+    pub allowed: String,
+    /// Per public range, what it may send there (ranges it may not reach are left out).
+    pub ranges: Vec<RangeEgress>,
+}
+
+/// Every workload's egress to the external ranges that hold public addresses.
+pub fn public_egress(network: &Network<'_>) -> Vec<PublicEgress> {
+    let public: Vec<usize> = (0..network.externals.len())
+        .filter(|&e| network.externals[e].is_public())
+        .collect();
+    network
+        .workloads
+        .iter()
+        .enumerate()
+        .map(|(w, workload)| {
+            let mut all = ConnSet::none();
+            let mut ranges = Vec::new();
+            for &e in &public {
+                let conns = network.to_external(w, e);
+                if conns.is_empty() {
+                    continue;
+                }
+                all.union_with(&conns);
+                ranges.push(RangeEgress {
+                    range: network.externals[e].id(),
+                    allowed: conns.to_string(),
+                });
+            }
+            PublicEgress {
+                workload: workload.id(),
+                allowed: all.to_string(),
+                ranges,
+            }
+        })
+        .collect()
+}

@@ -18,10 +18,13 @@
 
 pub mod admin;
 pub mod cidr;
+pub mod cilium;
 pub mod connset;
 pub mod exposure;
+pub mod external;
 pub mod model;
 pub mod routes;
+pub mod pods;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -30,7 +33,9 @@ use bulkhead_model::Inventory;
 
 pub use admin::{is_admin_policy, read_admin_policy, Action, AdminPolicy, Tier};
 pub use cidr::Cidr;
+pub use cilium::{is_cilium_policy, read_cilium_policy};
 pub use connset::{ConnSet, Protocol};
+pub use external::ExternalPeer;
 pub use model::{
     is_network_policy, read_policy, workload_pod, Class, ContainerPort, Direction, Labels,
     Namespace, Options, Peer, Policy, PortSpec, PortValue, Rule, Workload, NAMESPACE_NAME_LABEL,
@@ -50,6 +55,12 @@ impl Bits {
     fn get(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
+    fn minus(&self, other: &Bits) -> Bits {
+        Bits(self.0.iter().zip(&other.0).map(|(a, b)| a & !b).collect())
+    }
+    fn any(&self) -> bool {
+        self.0.iter().any(|&w| w != 0)
+    }
 }
 
 /// A rule with the classes its peers match, precomputed.
@@ -58,7 +69,12 @@ struct CompiledRule {
     policy: usize,
     direction: Direction,
     rule: usize,
+    /// A deny rule (Cilium `ingressDeny`/`egressDeny`).
+    deny: bool,
     peers: Bits,
+    /// Classes the rule may match, depending on labels of namespaces the inputs do not
+    /// define (never set for classes in `peers`).
+    maybe: Bits,
     /// Whether the rule admits cluster-external addresses (no peers, or an ipBlock).
     external: bool,
     /// The ports when they do not depend on the destination (no named port).
@@ -88,6 +104,15 @@ pub struct TierDecision {
     pub conns: ConnSet,
 }
 
+/// Connections that may be allowed depending on labels the inputs do not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Uncertainty {
+    /// Everything that may be allowed (a superset of what is known to be allowed).
+    pub possible: ConnSet,
+    /// The namespaces whose labels decide, which the inputs hold no Namespace object for.
+    pub namespaces: Vec<String>,
+}
+
 /// A rule that allows part of a connection.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Allow {
@@ -103,6 +128,11 @@ pub struct Side {
     pub isolated_by: Vec<usize>,
     /// Rules that allow (part of) the connection.
     pub allows: Vec<Allow>,
+    /// Deny rules that take (part of) it away, whatever is allowed (Cilium).
+    pub denies: Vec<Allow>,
+    /// Rules that would allow (part of) it if the peer's namespace, which the inputs hold
+    /// no Namespace object for, has the labels their namespaceSelector asks for.
+    pub maybe_allows: Vec<Allow>,
     /// What this side allows.
     pub conns: ConnSet,
     /// Why policies do not apply to this end, when they do not.
@@ -133,6 +163,9 @@ pub struct Network<'a> {
     pub workloads: Vec<Workload<'a>>,
     pub classes: Vec<Class>,
     pub policies: Vec<Policy<'a>>,
+    /// Addresses outside the cluster, as the disjoint ranges the policies' ipBlocks tell
+    /// apart (see [`external`]).
+    pub externals: Vec<ExternalPeer>,
     /// Cluster-scoped policies in evaluation order: admin tier by priority, then baseline.
     pub admin: Vec<AdminPolicy<'a>>,
     /// Per direction, per class: the compiled admin/baseline rules that select it, in
@@ -145,21 +178,27 @@ pub struct Network<'a> {
     rules: [Vec<Option<Vec<usize>>>; 2],
     /// Per direction, per class: the isolating policies.
     isolating: [Vec<Vec<usize>>; 2],
+    /// Per direction, per class: the compiled deny rules of the policies selecting it.
+    denies: [Vec<Vec<usize>>; 2],
     compiled: Vec<CompiledRule>,
+    /// Whether some rule's peers depend on labels of namespaces the inputs do not define.
+    unsure: bool,
 }
 
 impl<'a> Network<'a> {
     pub fn build(inventory: &'a Inventory, options: Options) -> Network<'a> {
-        let mut workloads: Vec<Workload<'a>> = inventory
-            .objects()
-            .iter()
-            .filter_map(|o| Some(model::read_workload(o, &model::workload_pod(o)?)))
-            .collect();
         let policies: Vec<Policy<'a>> = inventory
             .objects()
             .iter()
-            .filter(|o| is_network_policy(o))
-            .map(read_policy)
+            .flat_map(|o| {
+                if is_network_policy(o) {
+                    vec![read_policy(o)]
+                } else if is_cilium_policy(o) {
+                    read_cilium_policy(o)
+                } else {
+                    Vec::new()
+                }
+            })
             .collect();
         let mut admin: Vec<AdminPolicy<'a>> = inventory
             .objects()
@@ -175,10 +214,18 @@ impl<'a> Network<'a> {
                 &b.object.name,
             ))
         });
+        let mut keys = model::referenced_keys(&policies);
+        keys.extend(admin::referenced_keys(&admin));
+        let mut workloads = pods::read_workloads(inventory, &keys);
         let referenced = workloads
             .iter()
             .map(|w| w.namespace.clone())
-            .chain(policies.iter().map(|p| p.namespace.clone()))
+            .chain(
+                policies
+                    .iter()
+                    .map(|p| p.namespace.clone())
+                    .filter(|n| !n.is_empty()),
+            )
             .chain(inventory.namespaces().into_iter().map(str::to_string));
         let namespaces = model::read_namespaces(inventory, referenced);
         let namespace_index: HashMap<String, usize> = namespaces
@@ -186,24 +233,49 @@ impl<'a> Network<'a> {
             .enumerate()
             .map(|(i, n)| (n.name.clone(), i))
             .collect();
-        let mut keys = model::referenced_keys(&policies);
-        keys.extend(admin::referenced_keys(&admin));
-        let classes = model::classify(&mut workloads, &namespace_index, &keys);
+        let classes = model::classify(
+            &mut workloads,
+            &namespace_index,
+            &keys,
+            options.ipblock_matches_pods,
+        );
+        let blocks: Vec<Cidr> = policies
+            .iter()
+            .flat_map(|p| {
+                p.ingress
+                    .iter()
+                    .chain(&p.egress)
+                    .chain(&p.ingress_deny)
+                    .chain(&p.egress_deny)
+            })
+            .flat_map(|r| r.peers.iter().flatten())
+            .flat_map(|peer| match peer {
+                Peer::IpBlock { cidr, except } => std::iter::once(*cidr)
+                    .chain(except.iter().copied())
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let externals = external::external_peers(blocks);
         let mut network = Network {
             options,
             namespaces,
             workloads,
             classes,
             policies,
+            externals,
             admin,
             admin_rules: [Vec::new(), Vec::new()],
             admin_compiled: Vec::new(),
             namespace_index,
             rules: [Vec::new(), Vec::new()],
             isolating: [Vec::new(), Vec::new()],
+            denies: [Vec::new(), Vec::new()],
             compiled: Vec::new(),
+            unsure: false,
         };
         network.compile();
+        network.unsure = network.compiled.iter().any(|r| r.maybe.any());
         network.compile_admin();
         network
     }
@@ -212,19 +284,26 @@ impl<'a> Network<'a> {
         let n = self.classes.len();
         self.rules = [vec![None; n], vec![None; n]];
         self.isolating = [vec![Vec::new(); n], vec![Vec::new(); n]];
+        self.denies = [vec![Vec::new(); n], vec![Vec::new(); n]];
         // Classes by namespace, so selectors only look where they can match.
         let mut by_namespace: Vec<Vec<usize>> = vec![Vec::new(); self.namespaces.len()];
         for (i, c) in self.classes.iter().enumerate() {
             by_namespace[c.namespace].push(i);
         }
         for (p, policy) in self.policies.iter().enumerate() {
-            let Some(&ns) = self.namespace_index.get(&policy.namespace) else {
-                continue;
+            let ns = self.namespace_index.get(&policy.namespace).copied();
+            // The namespaces whose pods the policy selects: its own, or (cluster-wide
+            // policies) those its namespace selector definitely selects.
+            let subject_namespaces: Vec<usize> = match &policy.subject_namespaces {
+                None => ns.into_iter().collect(),
+                Some(sel) => (0..self.namespaces.len())
+                    .filter(|&i| self.namespaces[i].selected_by(sel) == Some(true))
+                    .collect(),
             };
             let selected: Vec<usize> = match &policy.pod_selector {
-                Some(sel) => by_namespace[ns]
+                Some(sel) => subject_namespaces
                     .iter()
-                    .copied()
+                    .flat_map(|&ns| by_namespace[ns].iter().copied())
                     .filter(|&c| {
                         let labels = &self.classes[c].labels;
                         sel.matches(|k| labels.get(k).map(String::as_str))
@@ -234,13 +313,24 @@ impl<'a> Network<'a> {
                 None => Vec::new(),
             };
             for direction in [Direction::Ingress, Direction::Egress] {
+                let d = direction as usize;
+                // Deny rules apply whether or not the policy isolates.
+                let mut denies = Vec::new();
+                for rule in policy.denies(direction) {
+                    let compiled = self.compile_rule(p, direction, ns, (rule, true), &by_namespace);
+                    self.compiled.push(compiled);
+                    denies.push(self.compiled.len() - 1);
+                }
+                for &c in &selected {
+                    self.denies[d][c].extend(denies.iter().copied());
+                }
                 if !policy.isolates(direction) {
                     continue;
                 }
-                let d = direction as usize;
                 let mut ids = Vec::new();
                 for rule in policy.rules(direction) {
-                    let compiled = self.compile_rule(p, direction, ns, rule, &by_namespace);
+                    let compiled =
+                        self.compile_rule(p, direction, ns, (rule, false), &by_namespace);
                     self.compiled.push(compiled);
                     ids.push(self.compiled.len() - 1);
                 }
@@ -411,11 +501,12 @@ impl<'a> Network<'a> {
         &self,
         policy: usize,
         direction: Direction,
-        policy_ns: usize,
-        rule: &Rule,
+        policy_ns: Option<usize>,
+        (rule, deny): (&Rule, bool),
         by_namespace: &[Vec<usize>],
     ) -> CompiledRule {
         let mut peers = Bits::new(self.classes.len());
+        let mut maybe = Bits::new(self.classes.len());
         let mut external = false;
         match &rule.peers {
             None => {
@@ -428,23 +519,29 @@ impl<'a> Network<'a> {
                 for peer in list {
                     match peer {
                         Peer::Pods { pod, namespace } => {
-                            let namespaces: Vec<usize> = match namespace {
-                                None => vec![policy_ns],
+                            // (namespace, whether it is only possibly selected)
+                            let namespaces: Vec<(usize, bool)> = match namespace {
+                                None => policy_ns.map(|ns| (ns, false)).into_iter().collect(),
                                 Some(sel) => (0..self.namespaces.len())
-                                    .filter(|&i| {
-                                        let l = &self.namespaces[i].labels;
-                                        sel.matches(|k| l.get(k).map(String::as_str))
+                                    .filter_map(|i| match self.namespaces[i].selected_by(sel) {
+                                        Some(true) => Some((i, false)),
+                                        Some(false) => None,
+                                        None => Some((i, true)),
                                     })
                                     .collect(),
                             };
-                            for ns in namespaces {
+                            for (ns, unsure) in namespaces {
                                 for &c in &by_namespace[ns] {
                                     let l = &self.classes[c].labels;
                                     if pod
                                         .as_ref()
                                         .is_none_or(|s| s.matches(|k| l.get(k).map(String::as_str)))
                                     {
-                                        peers.set(c);
+                                        if unsure {
+                                            maybe.set(c);
+                                        } else {
+                                            peers.set(c);
+                                        }
                                     }
                                 }
                             }
@@ -479,6 +576,8 @@ impl<'a> Network<'a> {
             policy,
             direction,
             rule: rule.index,
+            deny,
+            maybe: maybe.minus(&peers),
             peers,
             external,
             fixed_ports,
@@ -514,13 +613,21 @@ impl<'a> Network<'a> {
 
     /// What a class's rules of one direction allow toward/from a peer class; `dst` is the
     /// class whose ports named ports resolve on.
-    fn side_conns(&self, direction: Direction, subject: usize, peer: usize, dst: usize) -> ConnSet {
+    /// With `possible`, rules count that may match depending on unknown namespace labels.
+    fn side_conns(
+        &self,
+        direction: Direction,
+        subject: usize,
+        peer: usize,
+        dst: usize,
+        possible: bool,
+    ) -> ConnSet {
         if self.admin_rules[direction as usize][subject].is_empty() {
-            return self.np_side_conns(direction, subject, peer, dst);
+            return self.np_side_conns(direction, subject, peer, dst, possible);
         }
         let np = self.rules[direction as usize][subject]
             .as_ref()
-            .map(|_| self.np_side_conns(direction, subject, peer, dst));
+            .map(|_| self.np_side_conns(direction, subject, peer, dst, possible));
         self.tiered(direction, subject, peer, dst, np.as_ref(), false)
             .0
     }
@@ -532,6 +639,23 @@ impl<'a> Network<'a> {
         subject: usize,
         peer: usize,
         dst: usize,
+        possible: bool,
+    ) -> ConnSet {
+        let allowed = self.np_allowed(direction, subject, peer, dst, possible);
+        if self.denies[direction as usize][subject].is_empty() {
+            return allowed;
+        }
+        self.apply_denies(direction, subject, peer, dst, possible, allowed)
+    }
+
+    /// What the allow rules of the NetworkPolicy tier allow on one side.
+    fn np_allowed(
+        &self,
+        direction: Direction,
+        subject: usize,
+        peer: usize,
+        dst: usize,
+        possible: bool,
     ) -> ConnSet {
         let Some(rules) = &self.rules[direction as usize][subject] else {
             return ConnSet::all();
@@ -539,7 +663,7 @@ impl<'a> Network<'a> {
         let mut out = ConnSet::none();
         for &r in rules {
             let rule = &self.compiled[r];
-            if !rule.peers.get(peer) {
+            if !(rule.peers.get(peer) || possible && rule.maybe.get(peer)) {
                 continue;
             }
             match &rule.fixed_ports {
@@ -553,12 +677,42 @@ impl<'a> Network<'a> {
         out
     }
 
+    /// The rule as the policy wrote it.
+    fn written(&self, rule: &CompiledRule) -> &Rule {
+        let policy = &self.policies[rule.policy];
+        if rule.deny {
+            &policy.denies(rule.direction)[rule.rule]
+        } else {
+            &policy.rules(rule.direction)[rule.rule]
+        }
+    }
+
+    /// What the deny rules selecting `subject` take away from `conns` toward `peer`; with
+    /// `possible`, deny rules that only may match (unknown namespace labels) are not counted.
+    fn apply_denies(
+        &self,
+        direction: Direction,
+        subject: usize,
+        peer: usize,
+        dst: usize,
+        possible: bool,
+        conns: ConnSet,
+    ) -> ConnSet {
+        let mut out = conns;
+        for &r in &self.denies[direction as usize][subject] {
+            let rule = &self.compiled[r];
+            if rule.peers.get(peer) || !possible && rule.maybe.get(peer) {
+                out = out.minus(&self.rule_ports(rule, dst));
+            }
+        }
+        out
+    }
+
     fn rule_ports(&self, rule: &CompiledRule, dst_class: usize) -> ConnSet {
         if let Some(p) = &rule.fixed_ports {
             return p.clone();
         }
-        let policy = &self.policies[rule.policy];
-        let r = &policy.rules(rule.direction)[rule.rule];
+        let r = self.written(rule);
         resolve_ports(
             r.ports.as_deref().unwrap_or(&[]),
             &self.classes[dst_class].ports,
@@ -567,12 +721,54 @@ impl<'a> Network<'a> {
 
     /// The connections allowed from one class to another (pods of different workloads).
     pub fn class_connections(&self, src: usize, dst: usize) -> ConnSet {
-        let egress = self.side_conns(Direction::Egress, src, dst, dst);
+        let egress = self.side_conns(Direction::Egress, src, dst, dst, false);
         if egress.is_empty() {
             return egress;
         }
-        let ingress = self.side_conns(Direction::Ingress, dst, src, dst);
+        let ingress = self.side_conns(Direction::Ingress, dst, src, dst, false);
         egress.intersect(&ingress)
+    }
+
+    /// What more than [`Network::class_connections`] may be allowed from one class to
+    /// another depending on labels of namespaces the inputs hold no Namespace object for,
+    /// and which namespaces those are; `None` when the inputs decide.
+    pub fn class_uncertainty(&self, src: usize, dst: usize) -> Option<Uncertainty> {
+        if !self.unsure {
+            return None;
+        }
+        let side = |direction, subject, peer| {
+            let known = self.side_conns(direction, subject, peer, dst, false);
+            let possible = self.side_conns(direction, subject, peer, dst, true);
+            let unsure = possible != known;
+            (known, possible, unsure)
+        };
+        let (ek, ep, eu) = side(Direction::Egress, src, dst);
+        let (ik, ip, iu) = side(Direction::Ingress, dst, src);
+        let possible = ep.intersect(&ip);
+        if possible == ek.intersect(&ik) {
+            return None;
+        }
+        let mut namespaces = Vec::new();
+        if eu {
+            namespaces.push(self.namespaces[self.classes[dst].namespace].name.clone());
+        }
+        if iu {
+            namespaces.push(self.namespaces[self.classes[src].namespace].name.clone());
+        }
+        namespaces.sort();
+        namespaces.dedup();
+        Some(Uncertainty {
+            possible,
+            namespaces,
+        })
+    }
+
+    /// [`Network::class_uncertainty`] between two workloads (none for allowed self traffic).
+    pub fn uncertainty(&self, src: usize, dst: usize) -> Option<Uncertainty> {
+        if src == dst && self.options.allow_self {
+            return None;
+        }
+        self.class_uncertainty(self.workloads[src].class, self.workloads[dst].class)
     }
 
     /// The connections allowed from one workload to another.
@@ -595,6 +791,27 @@ impl<'a> Network<'a> {
     }
 
     fn np_side(&self, direction: Direction, subject: usize, peer: usize, dst: usize) -> Side {
+        let mut side = self.np_allow_side(direction, subject, peer, dst);
+        for &r in &self.denies[direction as usize][subject] {
+            let rule = &self.compiled[r];
+            if !(rule.peers.get(peer) || rule.maybe.get(peer)) {
+                continue;
+            }
+            let conns = self.rule_ports(rule, dst).intersect(&side.conns);
+            if conns.is_empty() {
+                continue;
+            }
+            side.conns = side.conns.minus(&conns);
+            side.denies.push(Allow {
+                policy: rule.policy,
+                rule: rule.rule,
+                conns,
+            });
+        }
+        side
+    }
+
+    fn np_allow_side(&self, direction: Direction, subject: usize, peer: usize, dst: usize) -> Side {
         let d = direction as usize;
         let exempt = (!self.options.isolate_host_network && self.classes[subject].host_network)
             .then_some("hostNetwork pods are not isolated by NetworkPolicy (option)");
@@ -611,6 +828,16 @@ impl<'a> Network<'a> {
         };
         for &r in rules {
             let rule = &self.compiled[r];
+            if rule.maybe.get(peer) {
+                let conns = self.rule_ports(rule, dst);
+                if !conns.is_empty() {
+                    side.maybe_allows.push(Allow {
+                        policy: rule.policy,
+                        rule: rule.rule,
+                        conns,
+                    });
+                }
+            }
             if !rule.peers.get(peer) {
                 continue;
             }
@@ -662,14 +889,22 @@ impl<'a> Network<'a> {
             None => "any port".to_string(),
         };
         let allowed = !v.conns.intersect(&wanted).is_empty();
+        let unsure = if allowed {
+            None
+        } else {
+            self.uncertainty(src, dst)
+                .filter(|u| !u.possible.intersect(&wanted).is_empty())
+        };
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{} -> {} ({what}): {}",
-            s.id(),
-            d.id(),
-            if allowed { "ALLOWED" } else { "DENIED" }
-        );
+        let answer = match &unsure {
+            _ if allowed => "ALLOWED".to_string(),
+            Some(u) => format!(
+                "UNKNOWN, depends on the labels of namespace {} (the inputs hold no Namespace object for it; only its name label is known)",
+                u.namespaces.join(", namespace ")
+            ),
+            None => "DENIED".to_string(),
+        };
+        let _ = writeln!(out, "{} -> {} ({what}): {answer}", s.id(), d.id());
         if v.self_traffic {
             let _ = writeln!(out, "  self traffic is allowed (option allow_self)");
             return (allowed, out);
@@ -702,6 +937,7 @@ impl<'a> Network<'a> {
                         );
                     }
                 }
+                self.explain_denies(&mut out, side, direction, &wanted);
                 continue;
             }
             let names: Vec<String> = side
@@ -747,19 +983,71 @@ impl<'a> Network<'a> {
             for a in relevant {
                 let _ = writeln!(
                     out,
-                    "    {np}allowed by {} spec.{}[{}]: {}",
+                    "    {np}allowed by {} {}.{}[{}]: {}",
                     self.policies[a.policy].id(),
+                    self.policies[a.policy].spec_path,
                     direction.field(),
                     a.rule,
+                    a.conns
+                );
+            }
+            for a in side
+                .maybe_allows
+                .iter()
+                .filter(|a| !a.conns.intersect(&wanted).is_empty())
+            {
+                let _ = writeln!(
+                    out,
+                    "    {np}possibly allowed by {} {}.{}[{}] if namespace {} has the labels its namespaceSelector asks for: {}",
+                    self.policies[a.policy].id(),
+                    self.policies[a.policy].spec_path,
+                    direction.field(),
+                    a.rule,
+                    peer.namespace,
                     a.conns
                 );
             }
             if tiered {
                 self.explain_tiers(&mut out, side, direction, &wanted, Tier::Baseline);
             }
+            self.explain_denies(&mut out, side, direction, &wanted);
         }
         let _ = writeln!(out, "  allowed connections: {}", v.conns);
+        if let Some(u) = self.uncertainty(src, dst) {
+            let _ = writeln!(
+                out,
+                "  possibly allowed connections (depending on the labels of namespace {}): {}",
+                u.namespaces.join(", "),
+                u.possible
+            );
+        }
         (allowed, out)
+    }
+
+    /// The lines of the deny rules that take away part of `wanted`.
+    fn explain_denies(
+        &self,
+        out: &mut String,
+        side: &Side,
+        direction: Direction,
+        wanted: &ConnSet,
+    ) {
+        for d in side
+            .denies
+            .iter()
+            .filter(|d| !d.conns.intersect(wanted).is_empty())
+        {
+            let policy = &self.policies[d.policy];
+            let _ = writeln!(
+                out,
+                "    denied by {} {}.{}[{}] (deny rules win over allows): {}",
+                policy.id(),
+                policy.spec_path,
+                Policy::field(direction, true),
+                d.rule,
+                d.conns
+            );
+        }
     }
 
     /// The lines of one tier's decisions that touch `wanted`; after the baseline tier, also
@@ -819,6 +1107,268 @@ impl<'a> Network<'a> {
             });
         }
         (conns, allows)
+    }
+
+    /// The external range holding an address.
+    pub fn external_of_ip(&self, ip: std::net::IpAddr) -> Option<usize> {
+        self.externals.iter().position(|e| e.contains_ip(ip))
+    }
+
+    /// The external ranges sharing addresses with a block.
+    pub fn externals_overlapping(&self, cidr: &Cidr) -> Vec<usize> {
+        (0..self.externals.len())
+            .filter(|&e| self.externals[e].overlaps(cidr))
+            .collect()
+    }
+
+    /// One side of a connection between a workload's class and an external range: the
+    /// workload's egress toward it or its ingress from it. Cluster-scoped tiers do not take
+    /// part (their `networks` peers are not modelled).
+    fn external_side(&self, direction: Direction, class: usize, external: usize) -> Side {
+        let d = direction as usize;
+        let exempt = (!self.options.isolate_host_network && self.classes[class].host_network)
+            .then_some("hostNetwork pods are not isolated by NetworkPolicy (option)");
+        let Some(rules) = &self.rules[d][class] else {
+            let mut side = Side {
+                conns: ConnSet::all(),
+                exempt,
+                ..Side::default()
+            };
+            self.external_denies(direction, class, external, &mut side);
+            return side;
+        };
+        let range = &self.externals[external];
+        let mut side = Side {
+            isolated_by: self.isolating[d][class].clone(),
+            ..Side::default()
+        };
+        for &r in rules {
+            let rule = &self.compiled[r];
+            let written = &self.policies[rule.policy].rules(direction)[rule.rule];
+            let admits = match &written.peers {
+                None => true,
+                Some(peers) => peers.iter().any(|p| match p {
+                    Peer::IpBlock { cidr, except } => range.admitted_by(cidr, except),
+                    _ => false,
+                }),
+            };
+            if !admits {
+                continue;
+            }
+            // Named ports resolve on the destination: an external one has none known.
+            let conns = match direction {
+                Direction::Egress => match &rule.fixed_ports {
+                    Some(p) => p.clone(),
+                    None => resolve_ports(written.ports.as_deref().unwrap_or(&[]), &[]),
+                },
+                Direction::Ingress => self.rule_ports(rule, class),
+            };
+            if conns.is_empty() {
+                continue;
+            }
+            side.conns.union_with(&conns);
+            side.allows.push(Allow {
+                policy: rule.policy,
+                rule: rule.rule,
+                conns,
+            });
+        }
+        self.external_denies(direction, class, external, &mut side);
+        side
+    }
+
+    /// Takes what deny rules forbid toward an external range out of a side.
+    fn external_denies(
+        &self,
+        direction: Direction,
+        class: usize,
+        external: usize,
+        side: &mut Side,
+    ) {
+        let range = &self.externals[external];
+        for &r in &self.denies[direction as usize][class] {
+            let rule = &self.compiled[r];
+            let admits = match &self.written(rule).peers {
+                None => true,
+                Some(peers) => peers.iter().any(|p| match p {
+                    Peer::IpBlock { cidr, except } => range.admitted_by(cidr, except),
+                    _ => false,
+                }),
+            };
+            if !admits {
+                continue;
+            }
+            let conns = match direction {
+                Direction::Egress => {
+                    resolve_ports(self.written(rule).ports.as_deref().unwrap_or(&[]), &[])
+                }
+                Direction::Ingress => self.rule_ports(rule, class),
+            };
+            let conns = match &self.written(rule).ports {
+                None => ConnSet::all(),
+                Some(_) => conns,
+            }
+            .intersect(&side.conns);
+            if conns.is_empty() {
+                continue;
+            }
+            side.conns = side.conns.minus(&conns);
+            side.denies.push(Allow {
+                policy: rule.policy,
+                rule: rule.rule,
+                conns,
+            });
+        }
+    }
+
+    /// What a workload may send to an external range (nothing isolates the outside).
+    pub fn to_external(&self, workload: usize, external: usize) -> ConnSet {
+        self.external_side(Direction::Egress, self.workloads[workload].class, external)
+            .conns
+    }
+
+    /// What an external range may send to a workload.
+    pub fn from_external(&self, external: usize, workload: usize) -> ConnSet {
+        self.external_side(Direction::Ingress, self.workloads[workload].class, external)
+            .conns
+    }
+
+    /// [`Network::explain`] for a workload sending to an external range.
+    pub fn explain_external_egress(
+        &self,
+        workload: usize,
+        external: usize,
+        port: Option<(Protocol, u16)>,
+    ) -> (bool, String) {
+        let e = self.externals[external].id();
+        self.explain_external(workload, external, &e, Direction::Egress, port)
+    }
+
+    /// A connection between a workload and an external range, the range named `label`
+    /// (an address or block inside it, say): `Egress` from the workload, or `Ingress` to it.
+    pub fn explain_external(
+        &self,
+        workload: usize,
+        external: usize,
+        label: &str,
+        direction: Direction,
+        port: Option<(Protocol, u16)>,
+    ) -> (bool, String) {
+        let w = &self.workloads[workload];
+        let side = self.external_side(direction, w.class, external);
+        let id = w.id();
+        let (src, dst) = match direction {
+            Direction::Egress => (id.as_str(), label),
+            Direction::Ingress => (label, id.as_str()),
+        };
+        self.explain_one_side(src, dst, direction, &id, label, &side, port)
+    }
+
+    /// [`Network::explain`] for an external range sending to a workload.
+    pub fn explain_external_ingress(
+        &self,
+        external: usize,
+        workload: usize,
+        port: Option<(Protocol, u16)>,
+    ) -> (bool, String) {
+        let e = self.externals[external].id();
+        self.explain_external(workload, external, &e, Direction::Ingress, port)
+    }
+
+    /// The explanation of a connection with one end outside the cluster, where only the
+    /// workload's side (`subject`, facing `peer`) is subject to policy.
+    #[allow(clippy::too_many_arguments)]
+    fn explain_one_side(
+        &self,
+        src: &str,
+        dst: &str,
+        direction: Direction,
+        subject: &str,
+        peer: &str,
+        side: &Side,
+        port: Option<(Protocol, u16)>,
+    ) -> (bool, String) {
+        let (wanted, what) = match port {
+            Some((proto, p)) => (ConnSet::port(proto, p), format!("{} {p}", proto.name())),
+            None => (ConnSet::all(), "any port".to_string()),
+        };
+        let allowed = !side.conns.intersect(&wanted).is_empty();
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{src} -> {dst} ({what}): {}",
+            if allowed { "ALLOWED" } else { "DENIED" }
+        );
+        let _ = writeln!(
+            out,
+            "  {peer} is outside the cluster: no policy applies to its side"
+        );
+        let _ = write!(
+            out,
+            "  {} of {subject}: ",
+            if direction == Direction::Egress {
+                "egress"
+            } else {
+                "ingress"
+            }
+        );
+        if side.isolated_by.is_empty() {
+            match side.exempt {
+                Some(why) => {
+                    let _ = writeln!(out, "not isolated ({why})");
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "not isolated (no policy with {} selects it): everything allowed",
+                        direction.name()
+                    );
+                }
+            }
+        } else {
+            let names: Vec<String> = side
+                .isolated_by
+                .iter()
+                .map(|&p| self.policies[p].id())
+                .collect();
+            let _ = writeln!(out, "isolated by {}", names.join(", "));
+            let relevant: Vec<&Allow> = side
+                .allows
+                .iter()
+                .filter(|a| !a.conns.intersect(&wanted).is_empty())
+                .collect();
+            if relevant.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    no {} rule of these policies allows {} {peer} ({what}){}",
+                    direction.field(),
+                    if direction == Direction::Egress {
+                        "to"
+                    } else {
+                        "from"
+                    },
+                    if side.allows.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (allowed: {})", side.conns)
+                    }
+                );
+            }
+            for a in relevant {
+                let _ = writeln!(
+                    out,
+                    "    allowed by {} {}.{}[{}]: {}",
+                    self.policies[a.policy].id(),
+                    self.policies[a.policy].spec_path,
+                    direction.field(),
+                    a.rule,
+                    a.conns
+                );
+            }
+        }
+        self.explain_denies(&mut out, side, direction, &wanted);
+        let _ = writeln!(out, "  allowed connections: {}", side.conns);
+        (allowed, out)
     }
 
     /// The workload-to-workload matrix, each cell an index into the returned table of

@@ -50,6 +50,36 @@ pub struct Namespace<'a> {
     pub object: Option<&'a Object>,
 }
 
+impl Namespace<'_> {
+    /// Whether the inputs hold this namespace's `Namespace` object, so that its labels are
+    /// known; otherwise only `kubernetes.io/metadata.name` is.
+    pub fn labels_known(&self) -> bool {
+        self.object.is_some()
+    }
+
+    /// Whether a `namespaceSelector` selects this namespace: `Some` when what the inputs
+    /// know decides it, `None` when it depends on labels of a namespace the inputs do not
+    /// define (the name label passes, and the selector tests other labels).
+    pub fn selected_by(&self, selector: &LabelSelector) -> Option<bool> {
+        let get = |k: &str| self.labels.get(k).map(String::as_str);
+        if self.labels_known() {
+            return Some(selector.matches(get));
+        }
+        let (by_name, others): (Vec<_>, Vec<_>) = selector
+            .requirements
+            .iter()
+            .cloned()
+            .partition(|r| r.key == NAMESPACE_NAME_LABEL);
+        let by_name = LabelSelector {
+            requirements: by_name,
+        };
+        if !by_name.matches(get) {
+            return Some(false);
+        }
+        others.is_empty().then_some(true)
+    }
+}
+
 /// A container port a named port can resolve to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ContainerPort {
@@ -72,6 +102,11 @@ pub struct Workload<'a> {
     pub ips: Vec<IpAddr>,
     /// Its equivalence class.
     pub class: usize,
+    /// The pods it stands for when it is a group of pods whose controller is absent (see
+    /// [`crate::pods`]); empty when it is one object of the inputs.
+    pub pods: Vec<&'a Object>,
+    /// How a Pod came to stand for an absent owner, or for itself instead of it.
+    pub grouping: Option<String>,
 }
 
 impl Workload<'_> {
@@ -167,24 +202,61 @@ pub struct Rule {
     pub ports: Option<Vec<PortSpec>>,
 }
 
-/// A `networking.k8s.io/v1` NetworkPolicy.
+/// A `networking.k8s.io/v1` NetworkPolicy, or one rule set of a CiliumNetworkPolicy or
+/// CiliumClusterwideNetworkPolicy read into the same shape (see [`crate::cilium`]).
 #[derive(Clone, Debug)]
 pub struct Policy<'a> {
     pub object: &'a Object,
+    /// The policy's namespace (empty for a cluster-wide policy).
     pub namespace: String,
     pub name: String,
     /// `None` when the selector is invalid (the policy then selects nothing).
     pub pod_selector: Option<LabelSelector>,
+    /// The namespaces whose pods `pod_selector` selects, by their labels; `None`: the
+    /// policy's own namespace (NetworkPolicy, CiliumNetworkPolicy).
+    pub subject_namespaces: Option<LabelSelector>,
     pub isolates: [bool; 2],
     pub ingress: Vec<Rule>,
     pub egress: Vec<Rule>,
+    /// Deny rules (Cilium `ingressDeny`/`egressDeny`): they win over every allow.
+    pub ingress_deny: Vec<Rule>,
+    pub egress_deny: Vec<Rule>,
+    /// Where the rules sit, for messages: `spec`, or `specs[1]` for a Cilium rule list.
+    pub spec_path: String,
     /// Things that made parts of the policy match nothing.
     pub problems: Vec<String>,
 }
 
 impl Policy<'_> {
+    /// `namespace/name` for a NetworkPolicy; other kinds are prefixed with their kind.
     pub fn id(&self) -> String {
-        format!("{}/{}", self.namespace, self.name)
+        let base = if self.namespace.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}/{}", self.namespace, self.name)
+        };
+        if is_network_policy(self.object) {
+            base
+        } else {
+            format!("{}/{base}", self.object.kind)
+        }
+    }
+
+    /// The deny rules of a direction (always empty for NetworkPolicy).
+    pub fn denies(&self, direction: Direction) -> &[Rule] {
+        match direction {
+            Direction::Ingress => &self.ingress_deny,
+            Direction::Egress => &self.egress_deny,
+        }
+    }
+
+    /// The field of a direction's rules, deny rules or not: `ingress`, `egressDeny`...
+    pub fn field(direction: Direction, deny: bool) -> String {
+        if deny {
+            format!("{}Deny", direction.field())
+        } else {
+            direction.field().to_string()
+        }
     }
 
     pub fn isolates(&self, direction: Direction) -> bool {
@@ -212,20 +284,10 @@ pub fn namespace_of(object: &Object) -> String {
         .unwrap_or_else(|| "default".to_string())
 }
 
-/// The pods an object stands for, if it runs pods: every workload kind with a pod template
-/// and plain Pods, except objects a controller owns (their owner stands for them).
+/// The pod spec of an object that runs pods: every workload kind with a pod template, and
+/// plain Pods. Which object stands for which pods in the network is [`crate::pods`]' rule.
 pub fn workload_pod(object: &Object) -> Option<PodSpec<'_>> {
     if object.kind == "PodTemplate" {
-        return None;
-    }
-    let owned = object
-        .metadata()
-        .and_then(|m| m.get("ownerReferences"))
-        .map(Node::as_seq)
-        .unwrap_or(&[])
-        .iter()
-        .any(|r| r.get("controller").and_then(Node::as_bool) == Some(true));
-    if owned {
         return None;
     }
     PodSpec::of(object)
@@ -295,6 +357,8 @@ pub(crate) fn read_workload<'a>(object: &'a Object, pod: &PodSpec<'a>) -> Worklo
         host_network: pod.get("hostNetwork").and_then(Node::as_bool) == Some(true),
         ips,
         class: 0,
+        pods: Vec::new(),
+        grouping: None,
     }
 }
 
@@ -449,9 +513,13 @@ pub fn read_policy(object: &Object) -> Policy<'_> {
         namespace: namespace_of(object),
         name: object.name.clone(),
         pod_selector,
+        subject_namespaces: None,
         isolates,
         ingress,
         egress,
+        ingress_deny: Vec::new(),
+        egress_deny: Vec::new(),
+        spec_path: "spec".into(),
         problems,
     }
 }
@@ -496,7 +564,13 @@ pub(crate) fn referenced_keys(policies: &[Policy<'_>]) -> BTreeSet<String> {
         if let Some(s) = &p.pod_selector {
             add(s);
         }
-        for rule in p.ingress.iter().chain(&p.egress) {
+        for rule in p
+            .ingress
+            .iter()
+            .chain(&p.egress)
+            .chain(&p.ingress_deny)
+            .chain(&p.egress_deny)
+        {
             for peer in rule.peers.iter().flatten() {
                 if let Peer::Pods { pod: Some(s), .. } = peer {
                     add(s);
@@ -509,10 +583,13 @@ pub(crate) fn referenced_keys(policies: &[Policy<'_>]) -> BTreeSet<String> {
 
 /// Groups workloads into classes; returns the classes and sets each workload's class. Only
 /// the label keys in `keys` count (see [`referenced_keys`]); a class keeps those labels.
+/// Pod addresses tell pods apart only `with_ips` (when ipBlocks match pods): otherwise every
+/// replica of a pod dump, each with its own address, would be a class of its own.
 pub(crate) fn classify(
     workloads: &mut [Workload<'_>],
     namespace_index: &HashMap<String, usize>,
     keys: &BTreeSet<String>,
+    with_ips: bool,
 ) -> Vec<Class> {
     type Key = (usize, Labels, Vec<ContainerPort>, bool, Vec<IpAddr>);
     let mut index: HashMap<Key, usize> = HashMap::new();
@@ -530,7 +607,7 @@ pub(crate) fn classify(
             labels.clone(),
             w.ports.clone(),
             w.host_network,
-            w.ips.clone(),
+            if with_ips { w.ips.clone() } else { Vec::new() },
         );
         let class = *index.entry(key).or_insert_with(|| {
             classes.push(Class {

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use bulkhead_model::{discover, load_inputs, Inventory, Limits};
-use bulkhead_netpol::exposure::exposures;
-use bulkhead_netpol::{ConnSet, Network, Options, Protocol};
+use bulkhead_netpol::exposure::{exposures, public_egress};
+use bulkhead_netpol::{Cidr, ConnSet, Direction, Network, Options, Protocol, Uncertainty};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
@@ -24,9 +24,10 @@ pub enum NetpolCommand {
     /// Workload-to-workload reachability.
     Matrix(MatrixArgs),
     /// Whether one workload can reach another, by which rule, or why not
-    /// (exit 0 allowed, 1 denied).
+    /// (exit 0 allowed or possibly allowed, 1 denied).
     Explain(ExplainArgs),
-    /// What is reachable from outside the cluster, and through what.
+    /// What is reachable from outside the cluster, and through what; what each workload may
+    /// send to public addresses.
     Exposure(ExposureArgs),
     /// Connections added and removed between two versions of the manifests.
     Diff(DiffArgs),
@@ -86,9 +87,11 @@ pub struct MatrixArgs {
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
-    /// The source workload, `namespace/name` (or `namespace/Kind/name`).
+    /// The source: a workload, `namespace/name` (or `namespace/Kind/name`), or an address or
+    /// CIDR outside the cluster (`203.0.113.7`, `10.0.0.0/8`).
     pub src: String,
-    /// The destination workload, `namespace/name[:PORT]`.
+    /// The destination, `namespace/name[:PORT]`, `ADDRESS[:PORT]` or `CIDR[:PORT]`
+    /// (`[IPv6]:PORT` with a port).
     pub dst: String,
     /// Files, directories, globs, or `-` for standard input.
     #[arg(required = true)]
@@ -162,6 +165,29 @@ fn load(paths: &[String]) -> Result<Inventory, String> {
     Ok(Inventory::new(loaded.objects))
 }
 
+/// Builds the network and says on stderr what parts of the policies it could not model
+/// (invalid peers, Cilium fields outside L3/L4), so that nothing is left out silently.
+fn build<'a>(inventory: &'a Inventory, semantics: &SemanticsArgs) -> Network<'a> {
+    let network = Network::build(inventory, semantics.options());
+    for policy in &network.policies {
+        let mut problems = policy.problems.clone();
+        problems.sort();
+        problems.dedup();
+        for problem in problems {
+            let name = if policy.namespace.is_empty() {
+                policy.name.clone()
+            } else {
+                format!("{}/{}", policy.namespace, policy.name)
+            };
+            eprintln!(
+                "bulkhead: note: {}: {} {name} {}: {problem}",
+                policy.object.origin.file.path, policy.object.kind, policy.spec_path
+            );
+        }
+    }
+    network
+}
+
 fn print(text: &str) -> u8 {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth reporting.
@@ -182,20 +208,62 @@ fn cell(conns: &ConnSet, probe: Option<(Protocol, u16)>) -> String {
     }
 }
 
+/// A cell's text with what else may be allowed depending on unknown namespace labels.
+fn cell_with(
+    conns: &ConnSet,
+    unsure: Option<&Uncertainty>,
+    probe: Option<(Protocol, u16)>,
+) -> String {
+    match unsure {
+        Some(u) if !same_cell(conns, &u.possible, probe) => format!(
+            "{}; possibly {} ({})",
+            cell(conns, probe),
+            cell(&u.possible, probe),
+            depends(u)
+        ),
+        _ => cell(conns, probe),
+    }
+}
+
+/// Whether two connection sets look the same in a cell.
+fn same_cell(a: &ConnSet, b: &ConnSet, probe: Option<(Protocol, u16)>) -> bool {
+    match probe {
+        Some((p, port)) => a.contains(p, port) == b.contains(p, port),
+        None => a == b,
+    }
+}
+
+fn depends(u: &Uncertainty) -> String {
+    format!(
+        "depends on the labels of namespace {}",
+        u.namespaces.join(", ")
+    )
+}
+
 fn matrix(args: &MatrixArgs) -> Result<u8, String> {
     let inventory = load(&args.paths)?;
-    let network = Network::build(&inventory, args.semantics.options());
+    let network = build(&inventory, &args.semantics);
     let probe = args.port.map(|p| (args.protocol, p));
     let n = network.workloads.len();
     let ids: Vec<String> = network.workloads.iter().map(|w| w.id()).collect();
     if args.format == MatrixFormat::Summary {
         let started = std::time::Instant::now();
         let m = network.matrix();
-        let (mut all, mut none, mut partial) = (0u64, 0u64, 0u64);
+        let (mut all, mut none, mut partial, mut unsure) = (0u64, 0u64, 0u64, 0u64);
         for (sc, s) in network.classes.iter().enumerate() {
             for (dc, d) in network.classes.iter().enumerate() {
                 let c = m.get(sc, dc);
                 let pairs = (s.workloads.len() * d.workloads.len()) as u64;
+                if let Some(u) = network.class_uncertainty(sc, dc) {
+                    let selves = if sc == dc && network.options.allow_self {
+                        s.workloads.len() as u64
+                    } else {
+                        0
+                    };
+                    if !same_cell(c, &u.possible, probe) {
+                        unsure += pairs - selves;
+                    }
+                }
                 let allowed = match probe {
                     Some((p, port)) => {
                         if c.contains(p, port) {
@@ -215,18 +283,46 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
                 }
             }
         }
-        return Ok(print(&format!(
-            "workloads: {n}\nnamespaces: {}\npolicies: {}\nequivalence classes: {}\npairs: {}\n  allowed: {all}\n  denied: {none}\n  partly allowed: {partial}\ndistinct connection sets: {}\nmatrix time: {:.3}s\n",
+        let grouping = grouping_summary(&network);
+        return Ok(print(&(format!(
+            "workloads: {n}\nnamespaces: {}\npolicies: {}\nequivalence classes: {}\npairs: {}\n  allowed: {all}\n  denied: {none}\n  partly allowed: {partial}\n  depending on unknown namespace labels: {unsure}\ndistinct connection sets: {}\nexternal address ranges: {}\nmatrix time: {:.3}s\n",
             network.namespaces.len(),
             network.policies.len(),
             network.classes.len(),
             (n as u64) * (n as u64),
             m.table.len(),
+            network.externals.len(),
             started.elapsed().as_secs_f64()
-        )));
+        ) + &grouping)));
     }
-    let cells: Vec<Vec<ConnSet>> = (0..n)
-        .map(|s| (0..n).map(|d| network.connections(s, d)).collect())
+    // Workloads first, then the external address ranges; nothing is said between two
+    // external ranges (`None`).
+    let total = n + network.externals.len();
+    let mut ids = ids;
+    ids.extend(network.externals.iter().map(|e| e.id()));
+    let cells: Vec<Vec<Option<ConnSet>>> = (0..total)
+        .map(|s| {
+            (0..total)
+                .map(|d| match (s < n, d < n) {
+                    (true, true) => Some(network.connections(s, d)),
+                    (true, false) => Some(network.to_external(s, d - n)),
+                    (false, true) => Some(network.from_external(s - n, d)),
+                    (false, false) => None,
+                })
+                .collect()
+        })
+        .collect();
+    // What else may be allowed depending on labels of namespaces the inputs do not define.
+    let unsure: Vec<Vec<Option<Uncertainty>>> = (0..total)
+        .map(|s| {
+            (0..total)
+                .map(|d| {
+                    (s < n && d < n)
+                        .then(|| network.uncertainty(s, d))
+                        .flatten()
+                })
+                .collect()
+        })
         .collect();
     let mut out = String::new();
     match args.format {
@@ -238,14 +334,16 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
                 match probe {
                     Some((p, port)) =>
                         format!("reachability on {} {port} (. allowed, X denied)", p.name()),
-                    None => "reachability (. all ports, X none, ~ some: listed below)".into(),
+                    None => "reachability (. all ports, X none, ~ some, ? depends on unknown namespace labels: listed below)".into(),
                 }
             );
             let _ = writeln!(
                 out,
                 "{:width$}  {}",
                 "",
-                (0..n).map(|j| format!("{:>3}", j + 1)).collect::<String>()
+                (0..total)
+                    .map(|j| format!("{:>3}", j + 1))
+                    .collect::<String>()
             );
             let mut partial = Vec::new();
             for (i, row) in cells.iter().enumerate() {
@@ -253,6 +351,21 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
                     .iter()
                     .enumerate()
                     .map(|(j, c)| {
+                        let Some(c) = c else {
+                            return format!("{:>3}", "-");
+                        };
+                        if let Some(u) = unsure[i][j]
+                            .as_ref()
+                            .filter(|u| !same_cell(c, &u.possible, probe))
+                        {
+                            partial.push(format!(
+                                "{} -> {}: {}",
+                                ids[i],
+                                ids[j],
+                                cell_with(c, Some(u), probe)
+                            ));
+                            return format!("{:>3}", "?");
+                        }
                         let m = match probe {
                             Some(_) => cell(c, probe),
                             None if c.is_all() => ".".into(),
@@ -275,15 +388,24 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
             let _ = writeln!(out, "source,destination,allowed");
             for (i, row) in cells.iter().enumerate() {
                 for (j, c) in row.iter().enumerate() {
-                    let _ = writeln!(out, "{},{},\"{}\"", ids[i], ids[j], cell(c, probe));
+                    let Some(c) = c else { continue };
+                    let text = cell_with(c, unsure[i][j].as_ref(), probe);
+                    let _ = writeln!(out, "{},{},\"{text}\"", ids[i], ids[j]);
                 }
             }
         }
         MatrixFormat::Md => {
             let _ = writeln!(out, "| from \\ to | {} |", ids.join(" | "));
-            let _ = writeln!(out, "|---|{}", "---|".repeat(n));
+            let _ = writeln!(out, "|---|{}", "---|".repeat(total));
             for (i, row) in cells.iter().enumerate() {
-                let r: Vec<String> = row.iter().map(|c| cell(c, probe)).collect();
+                let r: Vec<String> = row
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| match c {
+                        Some(c) => cell_with(c, unsure[i][j].as_ref(), probe),
+                        None => "-".into(),
+                    })
+                    .collect();
                 let _ = writeln!(out, "| {} | {} |", ids[i], r.join(" | "));
             }
         }
@@ -310,29 +432,61 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
             let mut connections = Vec::new();
             for (i, row) in cells.iter().enumerate() {
                 for (j, c) in row.iter().enumerate() {
+                    let Some(c) = c else { continue };
                     let allowed = match probe {
                         Some((p, port)) => json!(c.contains(p, port)),
                         None => json!(c.to_string()),
                     };
-                    connections
-                        .push(json!({"source": ids[i], "destination": ids[j], "allowed": allowed}));
+                    let mut entry =
+                        json!({"source": ids[i], "destination": ids[j], "allowed": allowed});
+                    if let Some(u) = unsure[i][j]
+                        .as_ref()
+                        .filter(|u| !same_cell(c, &u.possible, probe))
+                    {
+                        entry["possiblyAllowed"] = match probe {
+                            Some((p, port)) => json!(u.possible.contains(p, port)),
+                            None => json!(u.possible.to_string()),
+                        };
+                        entry["dependsOnNamespaces"] = json!(u.namespaces);
+                    }
+                    connections.push(entry);
                 }
             }
             let doc = json!({
                 "port": probe.map(|(p, port)| json!({"protocol": p.name(), "port": port})),
                 "workloads": workloads,
+                "externals": network.externals.iter().map(|e| json!({
+                    "id": e.id(), "public": e.is_public(),
+                })).collect::<Vec<_>>(),
                 "connections": connections,
             });
             out = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n";
         }
         MatrixFormat::Dot => {
             let _ = writeln!(out, "digraph reachability {{\n  rankdir=LR;");
-            for id in &ids {
-                let _ = writeln!(out, "  \"{id}\";");
+            for (i, id) in ids.iter().enumerate() {
+                let shape = if i < n { "" } else { " [shape=box]" };
+                let _ = writeln!(out, "  \"{id}\"{shape};");
             }
             for (i, row) in cells.iter().enumerate() {
                 for (j, c) in row.iter().enumerate() {
-                    if i == j || c.is_empty() {
+                    let Some(c) = c.as_ref().filter(|_| i != j) else {
+                        continue;
+                    };
+                    if let Some(u) = unsure[i][j]
+                        .as_ref()
+                        .filter(|u| !same_cell(c, &u.possible, probe))
+                    {
+                        let _ = writeln!(
+                            out,
+                            "  \"{}\" -> \"{}\" [label=\"{}\", style=dashed];",
+                            ids[i],
+                            ids[j],
+                            cell_with(c, Some(u), probe)
+                        );
+                        continue;
+                    }
+                    if c.is_empty() {
                         continue;
                     }
                     if let Some((p, port)) = probe {
@@ -350,39 +504,170 @@ fn matrix(args: &MatrixArgs) -> Result<u8, String> {
     Ok(print(&out))
 }
 
+/// How many lines of a summary list are printed before "and N more".
+const SUMMARY_LIST: usize = 20;
+
+/// How Pods whose controller is absent from the inputs were counted: grouped under that
+/// owner's name, or standing for themselves (with why).
+fn grouping_summary(network: &Network<'_>) -> String {
+    let grouped: Vec<_> = network
+        .workloads
+        .iter()
+        .filter(|w| !w.pods.is_empty())
+        .collect();
+    let alone: Vec<_> = network
+        .workloads
+        .iter()
+        .filter(|w| w.pods.is_empty() && w.grouping.is_some())
+        .collect();
+    if grouped.is_empty() && alone.is_empty() {
+        return String::new();
+    }
+    let pods: usize = grouped.iter().map(|w| w.pods.len()).sum();
+    let mut out = format!(
+        "pods grouped under an absent owner: {pods} pods in {} workloads\n",
+        grouped.len()
+    );
+    for w in grouped.iter().take(SUMMARY_LIST) {
+        let _ = writeln!(
+            out,
+            "  {}: {} ({} pod{})",
+            w.id(),
+            w.grouping.as_deref().unwrap_or_default(),
+            w.pods.len(),
+            if w.pods.len() == 1 { "" } else { "s" }
+        );
+    }
+    if grouped.len() > SUMMARY_LIST {
+        let _ = writeln!(out, "  ... and {} more", grouped.len() - SUMMARY_LIST);
+    }
+    let _ = writeln!(
+        out,
+        "pods standing for themselves instead of an absent owner: {}",
+        alone.len()
+    );
+    for w in alone.iter().take(SUMMARY_LIST) {
+        let _ = writeln!(
+            out,
+            "  {}: {}",
+            w.id(),
+            w.grouping.as_deref().unwrap_or_default()
+        );
+    }
+    if alone.len() > SUMMARY_LIST {
+        let _ = writeln!(out, "  ... and {} more", alone.len() - SUMMARY_LIST);
+    }
+    out
+}
+
 fn find(network: &Network<'_>, reference: &str) -> Result<usize, String> {
     network.find_workload(reference).ok_or_else(|| {
         format!("no workload {reference} in the inputs (name workloads as namespace/name)")
     })
 }
 
+/// One end of a connection to explain: a workload, or addresses outside the cluster.
+enum End {
+    Workload(usize),
+    /// An address or block as written, and the external ranges it touches.
+    Addresses(String, Vec<usize>),
+}
+
+fn end(network: &Network<'_>, reference: &str) -> Result<End, String> {
+    let block = match reference.parse::<std::net::IpAddr>() {
+        Ok(ip) => Some(Cidr::of_ip(ip)),
+        Err(_) => Cidr::parse(reference),
+    };
+    match block {
+        Some(b) => Ok(End::Addresses(
+            reference.to_string(),
+            network.externals_overlapping(&b),
+        )),
+        None => find(network, reference).map(End::Workload),
+    }
+}
+
+/// Splits `DEST[:PORT]`, where DEST may be an IPv6 address (`[2001:db8::1]:443` with a port).
+fn split_port(dst: &str) -> Result<(&str, Option<u16>), String> {
+    let bad = |p: &str| format!("bad port {p:?} in {dst}");
+    if let Some(rest) = dst.strip_prefix('[') {
+        let (addr, tail) = rest
+            .split_once(']')
+            .ok_or_else(|| format!("missing ] in {dst}"))?;
+        return match tail.strip_prefix(':') {
+            Some(p) => Ok((addr, Some(p.parse().map_err(|_| bad(p))?))),
+            None if tail.is_empty() => Ok((addr, None)),
+            None => Err(format!("unexpected {tail:?} after ] in {dst}")),
+        };
+    }
+    if dst.parse::<std::net::IpAddr>().is_ok() || (dst.contains("::") && Cidr::parse(dst).is_some())
+    {
+        return Ok((dst, None));
+    }
+    match dst.rsplit_once(':') {
+        Some((d, p)) => Ok((d, Some(p.parse().map_err(|_| bad(p))?))),
+        None => Ok((dst, None)),
+    }
+}
+
 fn explain(args: &ExplainArgs) -> Result<u8, String> {
     let inventory = load(&args.paths)?;
-    let network = Network::build(&inventory, args.semantics.options());
-    let (dst, port) = match args.dst.rsplit_once(':') {
-        Some((d, p)) => (
-            d,
-            Some(
-                p.parse::<u16>()
-                    .map_err(|_| format!("bad port {p:?} in {}", args.dst))?,
-            ),
-        ),
-        None => (args.dst.as_str(), None),
+    let network = build(&inventory, &args.semantics);
+    let (dst, port) = split_port(&args.dst)?;
+    let probe = port.map(|p| (args.protocol, p));
+    let (workload, addresses, direction) = match (end(&network, &args.src)?, end(&network, dst)?) {
+        (End::Workload(s), End::Workload(d)) => {
+            let (allowed, text) = network.explain(s, d, probe);
+            print(&text);
+            // Possibly allowed (depending on labels of namespaces the inputs do not define)
+            // is not denied: exit 1 only when no labelling of those namespaces allows it.
+            let wanted = match probe {
+                Some((p, n)) => ConnSet::port(p, n),
+                None => ConnSet::all(),
+            };
+            let possibly = network
+                .uncertainty(s, d)
+                .is_some_and(|u| !u.possible.intersect(&wanted).is_empty());
+            return Ok(if allowed || possibly {
+                EXIT_OK
+            } else {
+                EXIT_FINDINGS
+            });
+        }
+        (End::Workload(w), End::Addresses(text, ranges)) => (w, (text, ranges), Direction::Egress),
+        (End::Addresses(text, ranges), End::Workload(w)) => (w, (text, ranges), Direction::Ingress),
+        (End::Addresses(..), End::Addresses(..)) => {
+            return Err("one end of the connection must be a workload".into())
+        }
     };
-    let s = find(&network, &args.src)?;
-    let d = find(&network, dst)?;
-    let (allowed, text) = network.explain(s, d, port.map(|p| (args.protocol, p)));
-    print(&text);
-    Ok(if allowed { EXIT_OK } else { EXIT_FINDINGS })
+    let (text, ranges) = addresses;
+    let mut all = true;
+    let mut out = String::new();
+    for &r in &ranges {
+        let id = network.externals[r].id();
+        // An address, or a block inside one range, is named with the range it is in.
+        let label = if ranges.len() == 1 && text != id {
+            format!("{text} (in {id})")
+        } else {
+            id
+        };
+        let (allowed, explanation) =
+            network.explain_external(workload, r, &label, direction, probe);
+        all &= allowed;
+        out.push_str(&explanation);
+    }
+    print(&out);
+    Ok(if all { EXIT_OK } else { EXIT_FINDINGS })
 }
 
 fn exposure(args: &ExposureArgs) -> Result<u8, String> {
     let inventory = load(&args.paths)?;
-    let network = Network::build(&inventory, args.semantics.options());
+    let network = build(&inventory, &args.semantics);
     let list = exposures(&network, inventory.objects());
+    let egress = public_egress(&network);
     let out = match args.format {
         ListFormat::Json => {
-            serde_json::to_string_pretty(&json!({ "exposures": list }))
+            serde_json::to_string_pretty(&json!({ "exposures": list, "publicEgress": egress }))
                 .map_err(|e| e.to_string())?
                 + "\n"
         }
@@ -402,21 +687,39 @@ fn exposure(args: &ExposureArgs) -> Result<u8, String> {
                     e.allowed
                 );
             }
+            for w in &egress {
+                if w.ranges.is_empty() {
+                    let _ = writeln!(out, "no public egress  {}", w.workload);
+                }
+                for r in &w.ranges {
+                    let _ = writeln!(
+                        out,
+                        "PUBLIC EGRESS  {} -> {}: {}",
+                        w.workload, r.range, r.allowed
+                    );
+                }
+            }
             out
         }
     };
     Ok(print(&out))
 }
 
+/// Every workload pair, and every workload with every external range, in both directions.
 fn all_pairs(network: &Network<'_>) -> BTreeMap<(String, String), ConnSet> {
     let n = network.workloads.len();
     let mut out = BTreeMap::new();
     for s in 0..n {
+        let id = network.workloads[s].id();
         for d in 0..n {
             out.insert(
-                (network.workloads[s].id(), network.workloads[d].id()),
+                (id.clone(), network.workloads[d].id()),
                 network.connections(s, d),
             );
+        }
+        for (e, range) in network.externals.iter().enumerate() {
+            out.insert((id.clone(), range.id()), network.to_external(s, e));
+            out.insert((range.id(), id.clone()), network.from_external(e, s));
         }
     }
     out

@@ -8,7 +8,9 @@ declare_check! {
     /// ## What it checks
     /// Namespaces that hold workloads and NetworkPolicies of the scan but no default-deny
     /// egress policy: a NetworkPolicy with an empty `podSelector` and `Egress` among its
-    /// policy types. Namespaces without any policy in the scan are not judged.
+    /// policy types. Namespaces without any policy in the scan are not judged. When every
+    /// workload of the namespace is isolated for egress by its own policies, the finding is
+    /// info: nothing is open today, only workloads added later would be.
     ///
     /// ## Why it matters
     /// Without egress isolation a compromised pod can reach every service of the cluster, the
@@ -50,5 +52,10 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    report_missing_default_deny(cx, sink, Direction::Egress);
+    report_missing_default_deny(
+        cx,
+        sink,
+        Direction::Egress,
+        MISSING_DEFAULT_DENY_EGRESS.severity,
+    );
 }

@@ -12,7 +12,9 @@ declare_check! {
     /// Namespaces that hold workloads and NetworkPolicies of the scan but no default-deny
     /// ingress policy: a NetworkPolicy with an empty `podSelector` and `Ingress` among its
     /// policy types. Namespaces without any policy in the scan are not judged (their policies
-    /// may live elsewhere); `bulkhead netpol matrix` shows them wide open.
+    /// may live elsewhere); `bulkhead netpol matrix` shows them wide open. When every
+    /// workload of the namespace is isolated for ingress by its own policies, the finding is
+    /// info: nothing is open today, only workloads added later would be.
     ///
     /// ## Why it matters
     /// Kubernetes allows all traffic to a pod that no policy selects. Without a namespace-wide
@@ -56,14 +58,21 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    report_missing_default_deny(cx, sink, Direction::Ingress);
+    report_missing_default_deny(
+        cx,
+        sink,
+        Direction::Ingress,
+        MISSING_DEFAULT_DENY_INGRESS.severity,
+    );
 }
 
-/// Shared with BHN002: namespaces with workloads and no default deny in `direction`.
+/// Shared with BHN002: namespaces with workloads and no default deny in `direction`, at
+/// `default_severity` (info when no workload of the namespace is left open).
 pub(crate) fn report_missing_default_deny(
     cx: &Context<'_>,
     sink: &mut Sink<'_>,
     direction: Direction,
+    default_severity: Severity,
 ) {
     if !scan_has_policies(cx.inventory) {
         return;
@@ -101,9 +110,17 @@ pub(crate) fn report_missing_default_deny(
             .enumerate()
             .filter(|(i, w)| w.namespace == ns && network.isolated_by(*i, direction).is_empty())
             .count();
-        sink.report(
+        // A namespace whose workloads are all isolated by their own policies is only missing
+        // the safety net for workloads added later: worth knowing, not a hole today.
+        let severity = if open == 0 {
+            Severity::Info
+        } else {
+            default_severity
+        };
+        sink.report_with(
             object,
             pointer,
+            severity,
             format!(
                 "namespace \"{ns}\" has no default-deny {} policy; {open} workload(s) in it {}",
                 direction.field(),

@@ -12,6 +12,7 @@ pub mod load_balancer_source_ranges;
 pub mod missing_default_deny_egress;
 pub mod missing_default_deny_ingress;
 pub mod node_port_service;
+pub mod peer_depends_on_unknown_namespace;
 pub mod peer_matches_nothing;
 pub mod policy_selects_nothing;
 pub mod route_exposed_workload;
@@ -44,4 +45,5 @@ pub static CHECKS: &[&Check] = &[
     &node_port_service::NODE_PORT_SERVICE,
     &ssh_port::SSH_PORT,
     &route_exposed_workload::ROUTE_EXPOSED_WORKLOAD,
+    &peer_depends_on_unknown_namespace::PEER_DEPENDS_ON_UNKNOWN_NAMESPACE,
 ];

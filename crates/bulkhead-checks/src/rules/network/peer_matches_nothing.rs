@@ -103,7 +103,12 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             .push(i);
     }
     let mut operated: HashMap<String, bool> = HashMap::new();
-    for policy in &network.policies {
+    // NetworkPolicies only: Cilium policies share the engine's shape, not these pointers.
+    for policy in network
+        .policies
+        .iter()
+        .filter(|p| bulkhead_netpol::is_network_policy(p.object))
+    {
         for direction in [Direction::Ingress, Direction::Egress] {
             if !policy.isolates(direction) {
                 continue;
