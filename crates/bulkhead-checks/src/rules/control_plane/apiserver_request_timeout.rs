@@ -33,9 +33,8 @@ declare_check! {
     ///
     /// ## References
     /// - https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/
-    /// - CIS Kubernetes Benchmark v1.12, 1.2.20 (manual; 1.2.26 in v1.6.0). Not mapped to the
-    ///   control: a manual control is a person's judgment, and a clean run of this check would
-    ///   report it passed.
+    /// - CIS Kubernetes Benchmark v1.12, 1.2.20 (manual; 1.2.26 in v1.6.0). A finding makes the
+    ///   control WARN; a clean run leaves it MANUAL with this check as evidence, never PASS.
     /// - MITRE ATT&CK T1499 (Endpoint Denial of Service)
     pub static APISERVER_REQUEST_TIMEOUT = Check {
         id: "BHC090",
@@ -44,7 +43,7 @@ declare_check! {
         family: Family::ControlPlane,
         remediation: "remove --request-timeout from the API server (default 60s) or lower it to what the slowest clients need",
         compliance: Compliance {
-            cis: &[],
+            cis: &["1.2.20"],
             pss: &[],
             nsa: &["Network separation and hardening: control plane hardening"],
             mitre: &["T1499"],

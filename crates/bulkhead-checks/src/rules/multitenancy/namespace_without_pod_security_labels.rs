@@ -44,8 +44,8 @@ declare_check! {
     /// - https://kubernetes.io/docs/concepts/security/pod-security-admission/
     /// - https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-namespace-labels/
     /// - CIS Kubernetes Benchmark v1.12, 5.2.1 (at least one active policy control mechanism; a
-    ///   manual control about the cluster's admission policy, so not mapped: labels on the
-    ///   scanned Namespaces cannot show that it passes)
+    ///   manual control about the cluster's admission policy: a finding makes it WARN, a clean
+    ///   run leaves it MANUAL with this check as evidence, never PASS)
     /// - NSA-CISA Kubernetes Hardening Guidance, "Pod security enforcement"
     pub static NAMESPACE_WITHOUT_POD_SECURITY_LABELS = Check {
         id: "BHM003",
@@ -54,7 +54,7 @@ declare_check! {
         family: Family::Multitenancy,
         remediation: "label the Namespace with pod-security.kubernetes.io/enforce: restricted (or baseline; privileged only for system namespaces that need it)",
         compliance: Compliance {
-            cis: &[],
+            cis: &["5.2.1"],
             pss: &[],
             nsa: &["Pod security: pod security enforcement"],
             mitre: &[],
