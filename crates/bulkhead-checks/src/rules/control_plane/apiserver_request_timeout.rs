@@ -1,3 +1,4 @@
+use bulkhead_node::duration::parse_duration;
 use bulkhead_node::Component;
 
 use super::expect::{setting, Setting};
@@ -54,52 +55,13 @@ declare_check! {
 
 const DEFAULT_SECONDS: f64 = 60.0;
 
-/// A Go `time.ParseDuration` value in seconds (`1m30s`, `300ms`, `2h`); `None` when it is
-/// not one. A bare `0` is zero, as in Go.
-pub(crate) fn go_duration_seconds(text: &str) -> Option<f64> {
-    let text = text.trim();
-    let (negative, mut rest) = match text.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    if rest == "0" {
-        return Some(0.0);
-    }
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total = 0.0;
-    while !rest.is_empty() {
-        let number_end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let number: f64 = rest[..number_end].parse().ok()?;
-        rest = &rest[number_end..];
-        let unit_end = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_end] {
-            "ns" => 1e-9,
-            "us" | "µs" | "μs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        rest = &rest[unit_end..];
-        total += number * scale;
-    }
-    Some(if negative { -total } else { total })
-}
-
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     for line in cx.command_lines(Component::ApiServer) {
         let Setting::Written(arg) = setting(line, "request-timeout") else {
             continue;
         };
         let text = arg.text().trim();
-        let problem = match go_duration_seconds(text) {
+        let problem = match parse_duration(text) {
             None => format!("`{text}` is not a duration, so kube-apiserver refuses to start"),
             Some(s) if s <= 0.0 => format!(
                 "`{text}` is not a positive duration, so requests are not bounded as intended"
@@ -115,7 +77,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::go_duration_seconds as d;
+    use bulkhead_node::duration::parse_duration as d;
 
     #[test]
     fn go_durations() {
