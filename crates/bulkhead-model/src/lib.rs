@@ -17,6 +17,7 @@ pub mod podspec;
 pub mod selector;
 pub mod source;
 pub mod span;
+pub mod typing;
 pub mod yaml;
 
 pub use discover::{discover, Discovery, Input};

@@ -681,7 +681,11 @@ fn tag_right_after_a_flow_scalar_is_an_error_not_a_parser_panic() {
     // A tag ended by `,` in a flow collection is valid YAML (an empty tagged node), as in libyaml.
     let loaded = load(&format!("{}data:\n  k: [!!str, x]\n", config_map("empty")));
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
-    let items = loaded.objects[0].root.path(&["data", "k"]).unwrap().as_seq();
+    let items = loaded.objects[0]
+        .root
+        .path(&["data", "k"])
+        .unwrap()
+        .as_seq();
     let items: Vec<_> = items.iter().map(|n| n.value.clone()).collect();
     assert_eq!(items, [Value::Str("".into()), Value::Str("x".into())]);
 }

@@ -16,7 +16,11 @@ fn guarded_panics_are_silent_and_others_are_not() {
     assert_eq!(quietly(|| 7), Some(7));
     let caught: Option<()> = quietly(|| panic!("a parser bug"));
     assert_eq!(caught, None);
-    assert_eq!(REPORTED.load(Ordering::SeqCst), 0, "the guarded panic was reported");
+    assert_eq!(
+        REPORTED.load(Ordering::SeqCst),
+        0,
+        "the guarded panic was reported"
+    );
 
     // Nested guards, and a thread of its own: still silent.
     let nested = quietly(|| quietly(|| -> u8 { panic!("inner") }));

@@ -75,18 +75,16 @@ struct Builder<'a> {
 /// A panic inside the parser (a bug in it, not a property of the input) becomes an error on
 /// this document instead of ending the scan, and prints nothing ([`guard::quietly`]).
 pub fn parse_chunk(text: &str, base: usize, limits: &Limits) -> ChunkResult {
-    guard::quietly(|| parse_chunk_unguarded(text, base, limits)).unwrap_or_else(|| {
-        ChunkResult {
-            documents: Vec::new(),
-            problems: vec![Problem {
-                span: Span::new(base as u32, base as u32),
-                message:
-                    "the YAML parser failed on this document (an internal error; please report it)"
-                        .into(),
-                fatal: true,
-                related: None,
-            }],
-        }
+    guard::quietly(|| parse_chunk_unguarded(text, base, limits)).unwrap_or_else(|| ChunkResult {
+        documents: Vec::new(),
+        problems: vec![Problem {
+            span: Span::new(base as u32, base as u32),
+            message:
+                "the YAML parser failed on this document (an internal error; please report it)"
+                    .into(),
+            fatal: true,
+            related: None,
+        }],
     })
 }
 
