@@ -14,7 +14,7 @@ use bulkhead_checks::pss::Level;
 use bulkhead_checks::rules::workload::PSS_CHECKS;
 use bulkhead_checks::{run_checks, Finding};
 use bulkhead_model::{
-    discover, load_inputs, Input, Inventory, Limits, LoadError, LoadStats, Loaded,
+    discover, load_inputs, schema, Input, Inventory, Limits, LoadError, LoadStats, Loaded,
 };
 
 use crate::baseline::{self, Baseline};
@@ -100,8 +100,10 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
     })
 }
 
-/// Reads the sources and drops what the settings exclude (paths, namespaces, kinds).
+/// Reads the sources, drops what the settings exclude (paths, namespaces, kinds), and checks
+/// the objects read from manifests against the API schema of the target Kubernetes version.
 pub fn load(sources: Sources, settings: &Settings, limits: &Limits) -> Loaded {
+    let read = !matches!(sources, Sources::Loaded(_));
     let mut loaded = match sources {
         Sources::Paths(paths) => {
             let mut discovery = discover(&paths);
@@ -124,6 +126,10 @@ pub fn load(sources: Sources, settings: &Settings, limits: &Limits) -> Loaded {
                 .as_ref()
                 .is_some_and(|ns| settings.exclude_namespaces.contains(ns))
     });
+    if read {
+        let violations = schema::validate(&mut loaded.objects, settings.options.kubernetes_version);
+        loaded.errors.extend(violations);
+    }
     loaded
 }
 

@@ -14,6 +14,7 @@ pub mod load;
 pub mod node;
 pub mod object;
 pub mod podspec;
+pub mod schema;
 pub mod selector;
 pub mod source;
 pub mod span;
