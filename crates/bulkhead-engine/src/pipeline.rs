@@ -14,7 +14,7 @@ use bulkhead_checks::pss::Level;
 use bulkhead_checks::rules::workload::PSS_CHECKS;
 use bulkhead_checks::{run_checks, Finding};
 use bulkhead_model::{
-    discover, load_inputs, schema, Input, Inventory, Limits, LoadError, LoadStats, Loaded,
+    discover, identity, load_inputs, schema, Input, Inventory, Limits, LoadError, LoadStats, Loaded,
 };
 
 use crate::baseline::{self, Baseline};
@@ -80,6 +80,7 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
         stats,
     } = loaded;
     let inventory = Inventory::new(objects);
+    errors.extend(inventory.duplicate_warnings());
     errors.extend(inline::validate(&inventory));
     let mut findings = check(&inventory, settings);
     if let Some(path) = &request.write_baseline {
@@ -112,6 +113,7 @@ pub fn load(sources: Sources, settings: &Settings, limits: &Limits) -> Loaded {
                 _ => true,
             });
             let mut loaded = load_inputs(&discovery.inputs, limits);
+            identity::assign_roots(&mut loaded.objects, &paths);
             discovery.errors.append(&mut loaded.errors);
             loaded.errors = discovery.errors;
             loaded

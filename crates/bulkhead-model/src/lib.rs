@@ -8,6 +8,7 @@
 
 pub mod discover;
 pub mod document;
+pub mod identity;
 pub mod inventory;
 pub mod limits;
 pub mod load;

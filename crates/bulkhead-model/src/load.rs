@@ -199,6 +199,7 @@ pub fn load_source(file: Arc<SourceFile>, limits: &Limits) -> Loaded {
                 document,
                 pointer,
                 helm_source: helm_source.clone(),
+                root: 0,
             };
             flatten(root, origin, &mut loaded);
         }

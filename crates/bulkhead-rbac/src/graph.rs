@@ -398,7 +398,7 @@ impl Rbac<'_> {
                 accounts.insert((ns.clone(), w.service_account.clone()));
             }
         }
-        for b in &self.bindings {
+        for b in self.bindings.iter().filter(|b| !b.shadowed) {
             namespaces.extend(b.namespace.clone());
             for (s, _) in &b.subjects {
                 if let Subject::ServiceAccount {
@@ -481,6 +481,7 @@ impl Rbac<'_> {
         let bound_groups: BTreeSet<String> = self
             .bindings
             .iter()
+            .filter(|b| !b.shadowed)
             .flat_map(|b| b.subjects.iter())
             .filter_map(|(s, _)| match s {
                 Subject::Group { name } => Some(name.clone()),
@@ -503,7 +504,7 @@ impl Rbac<'_> {
             .filter(|&i| matches!(g.nodes[i], NodeKind::Identity { .. }))
             .collect();
         let mut users: BTreeSet<Subject> = BTreeSet::new();
-        for b in &self.bindings {
+        for b in self.bindings.iter().filter(|b| !b.shadowed) {
             for (s, _) in &b.subjects {
                 if matches!(s, Subject::User { .. }) {
                     users.insert(s.clone());
@@ -537,7 +538,7 @@ impl Rbac<'_> {
             }
         }
         let all_namespaces: Vec<String> = namespaces.iter().cloned().collect();
-        for binding in &self.bindings {
+        for binding in self.bindings.iter().filter(|b| !b.shadowed) {
             let Some(role) = self.role_of(binding) else {
                 continue;
             };

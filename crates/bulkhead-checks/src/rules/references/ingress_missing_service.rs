@@ -65,7 +65,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         }
         let services = services.len();
         for (pointer, name) in backends(ingress) {
-            if cx.inventory.get("Service", namespace, name).is_none() {
+            if cx.inventory.find_beside("Service", ingress, name).is_none() {
                 sink.report(
                     ingress,
                     &pointer,
