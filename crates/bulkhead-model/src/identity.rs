@@ -58,8 +58,14 @@ fn components(path: &str) -> Vec<String> {
 }
 
 /// The identity `kubectl apply` uses, within the object's root: `None` for objects without
-/// a `metadata.name` (a `generateName` object is a new one each time).
+/// a `metadata.name` (a `generateName` object is a new one each time) and for the tool's own
+/// kinds.
 pub(crate) fn identity(object: &Object) -> Option<(u32, &str, &str, Option<&str>, &str)> {
+    // The tool's own kinds (`node.bulkhead.dev`: a node's processes and files) are facts read
+    // from a machine, never applied.
+    if object.group().ends_with("bulkhead.dev") {
+        return None;
+    }
     let name = object
         .metadata()?
         .get("name")?

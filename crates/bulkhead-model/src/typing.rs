@@ -69,12 +69,7 @@ pub fn quote_string_fields(root: &mut Node, kind: &str, file: &SourceFile) -> Ve
                     metadata_fields(metadata, &format!("{prefix}.metadata"), &mut quote);
                 }
             }
-            let pod = if kind == "Pod" {
-                Some(template)
-            } else {
-                get_mut(template, "spec")
-            };
-            if let Some(pod) = pod {
+            if let Some(pod) = get_mut(template, "spec") {
                 pod_fields(pod, spec, &mut quote);
             }
         }

@@ -91,3 +91,20 @@ fn container_and_config_strings_are_typed_too() {
         Some("yes")
     );
 }
+
+#[test]
+fn a_pod_is_typed_at_its_own_spec() {
+    let loaded = load(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  serviceAccountName: no\n  containers:\n  - name: app\n    image: nginx\n    command: [sleep, 10]\n",
+    );
+    let errors = errors(&loaded);
+    assert_eq!(
+        errors.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(),
+        [(5, 23), (9, 22)],
+        "{errors:?}"
+    );
+    assert!(errors[0]
+        .2
+        .starts_with("spec.serviceAccountName: kubectl reads unquoted no as a boolean"));
+    assert!(errors[1].2.starts_with("spec.containers[0].command[1]:"));
+}
