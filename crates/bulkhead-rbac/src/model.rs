@@ -343,6 +343,9 @@ pub struct TokenSecret<'a> {
     pub service_account: String,
 }
 
+/// A role's identity: kind, namespace (for Roles), name.
+type RoleKey = (RoleKind, Option<String>, String);
+
 /// Everything RBAC in one inventory.
 #[derive(Debug, Default)]
 pub struct Rbac<'a> {
@@ -354,7 +357,7 @@ pub struct Rbac<'a> {
     pub token_secrets: Vec<TokenSecret<'a>>,
     /// Each role identity with, per root (`None`: a built-in this tool supplies), the
     /// definition in force: the last one of that root, as `kubectl apply` leaves it.
-    role_index: HashMap<(RoleKind, Option<String>, String), Vec<(Option<u32>, usize)>>,
+    role_index: HashMap<RoleKey, Vec<(Option<u32>, usize)>>,
     sa_names: BTreeSet<(Option<String>, String)>,
 }
 

@@ -55,6 +55,9 @@ impl Schema {
     }
 }
 
+/// A shipped version (major, minor) and its schema, read on first use.
+type Shipped = (u32, u32, OnceLock<Option<Schema>>);
+
 /// The shipped versions, oldest first.
 pub fn versions() -> Vec<(u32, u32)> {
     let mut versions: Vec<(u32, u32)> = data()
@@ -69,7 +72,7 @@ pub fn versions() -> Vec<(u32, u32)> {
 /// The schema for `target`: that version if shipped, else the nearest shipped one; the
 /// newest without a target.
 pub fn schema(target: Option<(u32, u32)>) -> Option<&'static Schema> {
-    static SCHEMAS: OnceLock<Vec<(u32, u32, OnceLock<Option<Schema>>)>> = OnceLock::new();
+    static SCHEMAS: OnceLock<Vec<Shipped>> = OnceLock::new();
     let schemas = SCHEMAS.get_or_init(|| {
         versions()
             .into_iter()
