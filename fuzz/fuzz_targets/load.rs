@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use bulkhead_checks::{all_checks, run_checks, Options};
 use bulkhead_model::load::decode;
-use bulkhead_model::{load_source, Inventory, Limits, Node, SourceFile, Span, Value};
+use bulkhead_model::{load_source, schema, Inventory, Limits, Node, SourceFile, Span, Value};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,9 +18,18 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    let loaded = load_source(Arc::clone(&file), &Limits::default());
+    let mut loaded = load_source(Arc::clone(&file), &Limits::default());
+    // The API schema check the engine runs on what it read (it rewrites mistyped strings).
+    let violations = schema::validate(&mut loaded.objects, None);
+    loaded.errors.extend(violations);
 
     for error in &loaded.errors {
+        // The parser guard turns a panic into this error silently (and so without libFuzzer's
+        // abort): a parser bug must still fail the run.
+        assert!(
+            !error.message.contains("internal error"),
+            "the YAML parser panicked: {error:?}"
+        );
         let lines = file.text.split('\n').count() as u32;
         let line = error.line.expect("a parse error has a line");
         assert!(

@@ -14,7 +14,7 @@ use bulkhead_checks::pss::Level;
 use bulkhead_checks::rules::workload::PSS_CHECKS;
 use bulkhead_checks::{run_checks, Finding};
 use bulkhead_model::{
-    discover, load_inputs, Input, Inventory, Limits, LoadError, LoadStats, Loaded,
+    discover, identity, load_inputs, schema, Input, Inventory, Limits, LoadError, LoadStats, Loaded,
 };
 
 use crate::baseline::{self, Baseline};
@@ -83,6 +83,7 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
         stats,
     } = loaded;
     let inventory = Inventory::new(objects);
+    errors.extend(inventory.duplicate_warnings());
     errors.extend(inline::validate(&inventory));
     let mut findings = check(&inventory, settings);
     if let Some(path) = &request.write_baseline {
@@ -106,8 +107,10 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
     })
 }
 
-/// Reads the sources and drops what the settings exclude (paths, namespaces, kinds).
+/// Reads the sources, drops what the settings exclude (paths, namespaces, kinds), and checks
+/// the objects read from manifests against the API schema of the target Kubernetes version.
 pub fn load(sources: Sources, settings: &Settings, limits: &Limits) -> Loaded {
+    let read = !matches!(sources, Sources::Loaded(_));
     let mut loaded = match sources {
         Sources::Paths(paths) => {
             let mut discovery = discover(&paths);
@@ -116,6 +119,7 @@ pub fn load(sources: Sources, settings: &Settings, limits: &Limits) -> Loaded {
                 _ => true,
             });
             let mut loaded = load_inputs(&discovery.inputs, limits);
+            identity::assign_roots(&mut loaded.objects, &paths);
             discovery.errors.append(&mut loaded.errors);
             loaded.errors = discovery.errors;
             loaded
@@ -130,6 +134,10 @@ pub fn load(sources: Sources, settings: &Settings, limits: &Limits) -> Loaded {
                 .as_ref()
                 .is_some_and(|ns| settings.exclude_namespaces.contains(ns))
     });
+    if read {
+        let violations = schema::validate(&mut loaded.objects, settings.options.kubernetes_version);
+        loaded.errors.extend(violations);
+    }
     loaded
 }
 

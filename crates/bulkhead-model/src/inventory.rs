@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::identity::identity;
+use crate::load::{ErrorSeverity, LoadError};
 use crate::object::Object;
 
 /// All objects of a scan, in load order, with indexes by kind, namespace and name.
@@ -12,6 +14,9 @@ pub struct Inventory {
     by_namespace: HashMap<String, Vec<usize>>,
     by_kind_namespace: HashMap<(String, Option<String>), Vec<usize>>,
     by_name: HashMap<(String, Option<String>, String), usize>,
+    /// For each object, the later definition of the same identity in the same root that
+    /// replaces it, if any (see [`crate::identity`]).
+    replaced_by: Vec<Option<usize>>,
 }
 
 impl Inventory {
@@ -34,12 +39,79 @@ impl Inventory {
                     .or_default()
                     .push(i);
             }
+            // The last definition, as `kubectl apply` leaves it.
             inventory
                 .by_name
-                .entry((o.kind.clone(), o.namespace.clone(), o.name.clone()))
-                .or_insert(i);
+                .insert((o.kind.clone(), o.namespace.clone(), o.name.clone()), i);
+        }
+        let mut latest = HashMap::new();
+        inventory.replaced_by = vec![None; inventory.objects.len()];
+        for (i, o) in inventory.objects.iter().enumerate() {
+            if let Some(key) = identity(o) {
+                if let Some(earlier) = latest.insert(key, i) {
+                    inventory.replaced_by[earlier] = Some(i);
+                }
+            }
         }
         inventory
+    }
+
+    /// Whether a later definition of the same identity, in the same root, replaces this object
+    /// (what `kubectl apply` of the root would leave is the last one). Analyses that need one
+    /// object per identity skip shadowed objects; per-object checks judge every definition.
+    pub fn is_shadowed(&self, object: &Object) -> bool {
+        self.index_of(object)
+            .is_some_and(|i| self.replaced_by[i].is_some())
+    }
+
+    /// A warning for each object that a later definition in the same root replaces, at the
+    /// later definition and naming the earlier one.
+    pub fn duplicate_warnings(&self) -> Vec<LoadError> {
+        let mut warnings = Vec::new();
+        for (earlier, later) in self.replaced_by.iter().enumerate() {
+            let Some(later) = *later else { continue };
+            let (first, second) = (&self.objects[earlier], &self.objects[later]);
+            let at = second.locate("");
+            let before = first.locate("");
+            warnings.push(LoadError {
+                path: at.path.clone(),
+                line: Some(at.position.line),
+                column: Some(at.position.column),
+                message: format!(
+                    "{} is defined more than once: first at {}:{}:{}, again here; kubectl apply keeps this later one, which the RBAC and network analyses use (every definition is checked)",
+                    second.object_ref(),
+                    before.path,
+                    before.position.line,
+                    before.position.column
+                ),
+                severity: ErrorSeverity::Warning,
+            });
+        }
+        warnings
+    }
+
+    /// The object of `kind` named `name` in the same namespace as `near` (see
+    /// [`Object::same_namespace`]): the last definition, if repeated.
+    pub fn find_beside(&self, kind: &str, near: &Object, name: &str) -> Option<&Object> {
+        self.of_kind_in(kind, near.namespace.as_deref())
+            .filter(|o| o.name == name && o.same_namespace(near))
+            .last()
+    }
+
+    /// Whether any object of `kind` lives in the same namespace as `near`.
+    pub fn any_beside(&self, kind: &str, near: &Object) -> bool {
+        self.of_kind_in(kind, near.namespace.as_deref())
+            .any(|o| o.same_namespace(near))
+    }
+
+    /// The index of an object of this inventory (by address: objects are never moved).
+    fn index_of(&self, object: &Object) -> Option<usize> {
+        let size = std::mem::size_of::<Object>().max(1);
+        let offset =
+            (object as *const Object as usize).checked_sub(self.objects.as_ptr() as usize)?;
+        let i = offset / size;
+        (offset % size == 0 && i < self.objects.len() && std::ptr::eq(&self.objects[i], object))
+            .then_some(i)
     }
 
     pub fn objects(&self) -> &[Object] {
@@ -85,7 +157,8 @@ impl Inventory {
         names
     }
 
-    /// The object of that kind, namespace and name (the first one loaded, if repeated).
+    /// The object of that kind, namespace and name (the last one loaded, if repeated: what
+    /// `kubectl apply` leaves).
     pub fn get(&self, kind: &str, namespace: Option<&str>, name: &str) -> Option<&Object> {
         let key = (
             kind.to_string(),

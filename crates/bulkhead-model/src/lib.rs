@@ -8,15 +8,18 @@
 
 pub mod discover;
 pub mod document;
+pub mod identity;
 pub mod inventory;
 pub mod limits;
 pub mod load;
 pub mod node;
 pub mod object;
 pub mod podspec;
+pub mod schema;
 pub mod selector;
 pub mod source;
 pub mod span;
+pub mod typing;
 pub mod yaml;
 
 pub use discover::{discover, Discovery, Input};

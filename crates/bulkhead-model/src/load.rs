@@ -10,6 +10,7 @@ use crate::limits::Limits;
 use crate::node::{Node, Value};
 use crate::object::{Object, Origin};
 use crate::source::SourceFile;
+use crate::typing;
 use crate::yaml::{parse_chunk, split_documents, ParsedDocument, Problem};
 
 /// Something that could not be read, with where it happened.
@@ -198,6 +199,7 @@ pub fn load_source(file: Arc<SourceFile>, limits: &Limits) -> Loaded {
                 document,
                 pointer,
                 helm_source: helm_source.clone(),
+                root: 0,
             };
             flatten(root, origin, &mut loaded);
         }
@@ -226,21 +228,37 @@ fn problem_error(file: &SourceFile, problem: Problem) -> LoadError {
 }
 
 /// Adds the object, or each item of a `List`, or counts a document that is not an object.
+///
+/// Items of a typed list (`PodList`, `DeploymentList`: what the API returns, where items carry
+/// no `kind` or `apiVersion`) take the list's kind without `List` and its `apiVersion`.
 fn flatten(root: Node, origin: impl Fn(String) -> Origin, loaded: &mut Loaded) {
-    let is_list = root
+    let list_kind = root
         .get("kind")
         .and_then(Node::as_str)
-        .is_some_and(|k| k.ends_with("List"))
+        .and_then(|k| k.strip_suffix("List"))
+        .map(str::to_string);
+    let is_list = list_kind.is_some()
         && root
             .get("items")
             .is_some_and(|i| matches!(i.value, Value::Seq(_)));
     if !is_list {
-        match into_object(root, origin(String::new())) {
+        match into_object(root, origin(String::new()), None, &mut loaded.errors) {
             Some(object) => loaded.objects.push(object),
             None => loaded.stats.skipped_documents += 1,
         }
         return;
     }
+    let api_version = root
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .map(str::to_string);
+    let item_type = match (list_kind.as_deref(), api_version) {
+        (Some(kind), Some(api_version)) if !kind.is_empty() => Some(ItemType {
+            api_version,
+            kind: kind.to_string(),
+        }),
+        _ => None,
+    };
     let Value::Map(entries) = root.value else {
         return;
     };
@@ -249,7 +267,8 @@ fn flatten(root: Node, origin: impl Fn(String) -> Origin, loaded: &mut Loaded) {
             continue;
         };
         for (i, item) in items.into_iter().enumerate() {
-            match into_object(item, origin(format!("/items/{i}"))) {
+            let origin = origin(format!("/items/{i}"));
+            match into_object(item, origin, item_type.as_ref(), &mut loaded.errors) {
                 Some(object) => loaded.objects.push(object),
                 None => loaded.stats.skipped_documents += 1,
             }
@@ -257,9 +276,42 @@ fn flatten(root: Node, origin: impl Fn(String) -> Origin, loaded: &mut Loaded) {
     }
 }
 
-fn into_object(root: Node, origin: Origin) -> Option<Object> {
-    let api_version = root.get("apiVersion")?.as_str()?.to_string();
-    let kind = root.get("kind")?.as_str()?.to_string();
+/// The type a typed list gives its items.
+struct ItemType {
+    api_version: String,
+    kind: String,
+}
+
+/// The object `root` is, or `None` when it names no `apiVersion` and `kind` (and no typed
+/// list gives them). String fields that YAML read as something else are reported into
+/// `errors` and kept as written ([`typing`]).
+fn into_object(
+    mut root: Node,
+    origin: Origin,
+    item_type: Option<&ItemType>,
+    errors: &mut Vec<LoadError>,
+) -> Option<Object> {
+    let own = |key: &str| root.get(key).and_then(Node::as_str).map(str::to_string);
+    let (api_version, kind) = match (own("apiVersion"), own("kind"), item_type) {
+        (Some(api_version), Some(kind), _) => (api_version, kind),
+        (None, None, Some(t)) => (t.api_version.clone(), t.kind.clone()),
+        (api_version, kind, Some(t)) if kind.as_ref().is_none_or(|k| *k == t.kind) => (
+            api_version.unwrap_or_else(|| t.api_version.clone()),
+            t.kind.clone(),
+        ),
+        _ => return None,
+    };
+    let file = &origin.file;
+    for mistyped in typing::quote_string_fields(&mut root, &kind, file) {
+        let (line, column) = file.line_col(mistyped.span.start);
+        errors.push(LoadError {
+            path: file.path.clone(),
+            line: Some(line),
+            column: Some(column),
+            message: mistyped.message,
+            severity: ErrorSeverity::Error,
+        });
+    }
     let metadata = root.get("metadata");
     let text = |key: &str| metadata.and_then(|m| m.get(key)).and_then(Node::as_str);
     let name = text("name").or_else(|| text("generateName")).unwrap_or("");

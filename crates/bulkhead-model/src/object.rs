@@ -20,6 +20,10 @@ pub struct Origin {
     pub pointer: String,
     /// The chart template named by a Helm `# Source:` comment above the document.
     pub helm_source: Option<String>,
+    /// Which input root the object was read from: the index of the command-line argument
+    /// (file, directory, glob or `-`) that named its file, 0 when there is only one. Each
+    /// root is one `kubectl apply`: see [`crate::identity`].
+    pub root: u32,
 }
 
 /// One Kubernetes object with its full value tree.
@@ -96,6 +100,18 @@ impl Object {
 
     pub fn annotation(&self, key: &str) -> Option<&str> {
         self.metadata()?.get("annotations")?.get(key)?.as_str()
+    }
+
+    /// Whether `other` lives in the same namespace as this object. Objects written without a
+    /// namespace and read from the same root are applied together (`kubectl apply -f DIR`
+    /// puts them all in the one current namespace), so they share a namespace; across roots
+    /// they do not. Every check that pairs objects by namespace asks this.
+    pub fn same_namespace(&self, other: &Object) -> bool {
+        match (&self.namespace, &other.namespace) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => self.origin.root == other.origin.root,
+            _ => false,
+        }
     }
 
     pub fn object_ref(&self) -> ObjectRef {

@@ -658,3 +658,34 @@ fn control_character_is_reported_where_it_is() {
     assert!(error.message.contains("control characters"), "{error:?}");
     assert_eq!(location(error), position_of(&text, "\0"));
 }
+
+#[test]
+fn tag_right_after_a_flow_scalar_is_an_error_not_a_parser_panic() {
+    // Regression (found by fuzzing from real manifests): a `!` right after a quoted scalar in a
+    // flow sequence reaches an unfinished branch of the parser's tag scanner, which panics.
+    let text = "a: [\"sh\"!, \"x\"]";
+    let loaded = load(text);
+    let error = only_error(&loaded);
+    assert_eq!(location(error), position_of(text, "!"), "{error:?}");
+
+    let mut text = config_map("before");
+    text.push_str("---\n");
+    text.push_str(&config_map("tagged"));
+    text.push_str("data:\n  command: [\"sh\"!, \"-c\"]\n---\n");
+    text.push_str(&config_map("after"));
+    let loaded = load(&text);
+    let error = only_error(&loaded);
+    assert_eq!(location(error), position_of(&text, "!"), "{error:?}");
+    assert_eq!(names(&loaded), ["before", "after"]);
+
+    // A tag ended by `,` in a flow collection is valid YAML (an empty tagged node), as in libyaml.
+    let loaded = load(&format!("{}data:\n  k: [!!str, x]\n", config_map("empty")));
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    let items = loaded.objects[0]
+        .root
+        .path(&["data", "k"])
+        .unwrap()
+        .as_seq();
+    let items: Vec<_> = items.iter().map(|n| n.value.clone()).collect();
+    assert_eq!(items, [Value::Str("".into()), Value::Str("x".into())]);
+}

@@ -29,7 +29,7 @@ pub mod pods;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use bulkhead_model::Inventory;
+use bulkhead_model::{Inventory, Object};
 
 pub use admin::{is_admin_policy, read_admin_policy, Action, AdminPolicy, Tier};
 pub use cidr::Cidr;
@@ -187,9 +187,13 @@ pub struct Network<'a> {
 
 impl<'a> Network<'a> {
     pub fn build(inventory: &'a Inventory, options: Options) -> Network<'a> {
+        // One object per identity: a definition that a later one of the same root replaces
+        // is not in the cluster `kubectl apply` leaves.
+        let in_force = |o: &&Object| !inventory.is_shadowed(o);
         let policies: Vec<Policy<'a>> = inventory
             .objects()
             .iter()
+            .filter(in_force)
             .flat_map(|o| {
                 if is_network_policy(o) {
                     vec![read_policy(o)]
@@ -203,6 +207,7 @@ impl<'a> Network<'a> {
         let mut admin: Vec<AdminPolicy<'a>> = inventory
             .objects()
             .iter()
+            .filter(in_force)
             .filter(|o| is_admin_policy(o))
             .filter_map(read_admin_policy)
             .collect();

@@ -112,7 +112,9 @@ pub(crate) fn read_workloads<'a>(
     type Group<'a> = (String, Vec<Workload<'a>>);
     let mut groups: BTreeMap<(String, String, String), Group<'a>> = BTreeMap::new();
     for object in inventory.objects() {
-        if object.kind == "PodTemplate" {
+        // One object per identity: a definition that a later one of the same root replaces
+        // is not in the cluster `kubectl apply` leaves.
+        if object.kind == "PodTemplate" || inventory.is_shadowed(object) {
             continue;
         }
         let Some(pod) = PodSpec::of(object) else {

@@ -457,7 +457,7 @@ impl Rbac<'_> {
                 accounts.insert((ns.clone(), w.service_account.clone()));
             }
         }
-        for b in &self.bindings {
+        for b in self.bindings.iter().filter(|b| !b.shadowed) {
             namespaces.extend(b.namespace.clone());
             for (s, _) in &b.subjects {
                 if let Subject::ServiceAccount {
@@ -576,6 +576,7 @@ impl Rbac<'_> {
         let bound_groups: BTreeSet<String> = self
             .bindings
             .iter()
+            .filter(|b| !b.shadowed)
             .flat_map(|b| b.subjects.iter())
             .filter_map(|(s, _)| match s {
                 Subject::Group { name } => Some(name.clone()),
@@ -598,7 +599,7 @@ impl Rbac<'_> {
             .filter(|&i| matches!(g.nodes[i], NodeKind::Identity { .. }))
             .collect();
         let mut users: BTreeSet<Subject> = BTreeSet::new();
-        for b in &self.bindings {
+        for b in self.bindings.iter().filter(|b| !b.shadowed) {
             for (s, _) in &b.subjects {
                 if matches!(s, Subject::User { .. }) {
                     users.insert(s.clone());
@@ -635,7 +636,7 @@ impl Rbac<'_> {
         // CSR approval needs two halves, which may come from different rules and bindings:
         // per subject node, the evidence of each half.
         let mut csr: HashMap<usize, (Option<Evidence>, Option<Evidence>)> = HashMap::new();
-        for binding in &self.bindings {
+        for binding in self.bindings.iter().filter(|b| !b.shadowed) {
             let Some(role) = self.role_of(binding) else {
                 continue;
             };

@@ -294,6 +294,9 @@ pub struct Binding<'a> {
     pub subjects: Vec<(Subject, usize)>,
     pub object: &'a Object,
     pub default: bool,
+    /// A later definition with the same identity in the same root replaces this one: it is
+    /// checked as written but grants nothing in the graph or in queries.
+    pub shadowed: bool,
 }
 
 impl Binding<'_> {
@@ -404,6 +407,9 @@ pub struct TokenSecret<'a> {
     pub service_account: String,
 }
 
+/// A role's identity: kind, namespace (for Roles), name.
+type RoleKey = (RoleKind, Option<String>, String);
+
 /// Everything RBAC in one inventory.
 #[derive(Debug, Default)]
 pub struct Rbac<'a> {
@@ -413,7 +419,9 @@ pub struct Rbac<'a> {
     pub service_accounts: Vec<&'a Object>,
     pub workloads: Vec<Workload<'a>>,
     pub token_secrets: Vec<TokenSecret<'a>>,
-    role_index: HashMap<(RoleKind, Option<String>, String), usize>,
+    /// Each role identity with, per root (`None`: a built-in this tool supplies), the
+    /// definition in force: the last one of that root, as `kubectl apply` leaves it.
+    role_index: HashMap<RoleKey, Vec<(Option<u32>, usize)>>,
     sa_names: BTreeSet<(Option<String>, String)>,
 }
 
@@ -436,7 +444,7 @@ impl<'a> Rbac<'a> {
                 if !object.group().starts_with("rbac.authorization.k8s.io") {
                     continue;
                 }
-                rbac.add_binding(object);
+                rbac.add_binding(object, inventory.is_shadowed(object));
             }
         }
         for object in inventory.of_kind("ServiceAccount") {
@@ -527,16 +535,21 @@ impl<'a> Rbac<'a> {
         });
     }
 
+    /// Keeps every definition (each is checked); the index points at the last one of each
+    /// root, which is what bindings of that root resolve to.
     fn insert_role(&mut self, role: Role<'a>) {
         let key = (role.kind, role.namespace.clone(), role.name.clone());
-        if self.role_index.contains_key(&key) {
-            return;
+        let root = role.object.map(|o| o.origin.root);
+        let index = self.roles.len();
+        let roots = self.role_index.entry(key).or_default();
+        match roots.iter_mut().find(|(r, _)| *r == root) {
+            Some(entry) => entry.1 = index,
+            None => roots.push((root, index)),
         }
-        self.role_index.insert(key, self.roles.len());
         self.roles.push(role);
     }
 
-    fn add_binding(&mut self, object: &'a Object) {
+    fn add_binding(&mut self, object: &'a Object, shadowed: bool) {
         let kind = if object.kind == "RoleBinding" {
             BindingKind::RoleBinding
         } else {
@@ -591,6 +604,7 @@ impl<'a> Rbac<'a> {
             subjects,
             object,
             default,
+            shadowed,
         });
     }
 
@@ -598,14 +612,12 @@ impl<'a> Rbac<'a> {
         let referenced: BTreeSet<String> = self
             .bindings
             .iter()
-            .filter(|b| b.role_kind == RoleKind::ClusterRole)
+            .filter(|b| b.role_kind == RoleKind::ClusterRole && self.role_of(b).is_none())
             .map(|b| b.role_name.clone())
             .collect();
         for name in referenced {
-            if self.role(RoleKind::ClusterRole, None, &name).is_none() {
-                if let Some(role) = defaults::builtin_role(&name) {
-                    self.insert_role(role);
-                }
+            if let Some(role) = defaults::builtin_role(&name) {
+                self.insert_role(role);
             }
         }
     }
@@ -632,6 +644,7 @@ impl<'a> Rbac<'a> {
                     .filter(|(i, r)| {
                         *i != target
                             && r.kind == RoleKind::ClusterRole
+                            && self.is_in_force(*i)
                             && r.object.is_some_and(|o| {
                                 selectors.iter().any(|s| s.matches(|k| o.label(k)))
                             })
@@ -667,21 +680,42 @@ impl<'a> Rbac<'a> {
         }
     }
 
-    /// The role a binding refers to: a Role of the binding's namespace, or a ClusterRole.
+    /// The role a binding refers to: a Role of the binding's namespace, or a ClusterRole, as
+    /// defined last in the binding's root (else a built-in one).
     pub fn role_of(&self, binding: &Binding<'_>) -> Option<&Role<'a>> {
-        match binding.role_kind {
-            RoleKind::Role => self.role(
-                RoleKind::Role,
-                binding.namespace.as_deref(),
-                &binding.role_name,
-            ),
-            RoleKind::ClusterRole => self.role(RoleKind::ClusterRole, None, &binding.role_name),
-        }
+        let namespace = match binding.role_kind {
+            RoleKind::Role => binding.namespace.as_deref(),
+            RoleKind::ClusterRole => None,
+        };
+        let key = (
+            binding.role_kind,
+            namespace.map(str::to_string),
+            binding.role_name.clone(),
+        );
+        let roots = self.role_index.get(&key)?;
+        let root = Some(binding.object.origin.root);
+        roots
+            .iter()
+            .find(|(r, _)| *r == root)
+            .or_else(|| roots.iter().find(|(r, _)| r.is_none()))
+            .map(|&(_, i)| &self.roles[i])
     }
 
+    /// The role of that identity in force (the last definition read, of any root).
     pub fn role(&self, kind: RoleKind, namespace: Option<&str>, name: &str) -> Option<&Role<'a>> {
         let key = (kind, namespace.map(str::to_string), name.to_string());
-        self.role_index.get(&key).map(|&i| &self.roles[i])
+        let roots = self.role_index.get(&key)?;
+        roots.iter().map(|&(_, i)| i).max().map(|i| &self.roles[i])
+    }
+
+    /// Whether `roles[index]` is the definition in force in its root (not replaced by a later
+    /// one with the same identity).
+    fn is_in_force(&self, index: usize) -> bool {
+        let role = &self.roles[index];
+        let key = (role.kind, role.namespace.clone(), role.name.clone());
+        self.role_index
+            .get(&key)
+            .is_some_and(|roots| roots.iter().any(|&(_, i)| i == index))
     }
 
     /// Whether a service account is known: declared, or the `default` one of a namespace

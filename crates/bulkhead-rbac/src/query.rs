@@ -302,7 +302,7 @@ impl<'a> Rbac<'a> {
     /// bindings whose role is missing come back as partial answers.
     pub fn who_can(&self, request: &Request, options: QueryOptions) -> Vec<Grant> {
         let mut out = Vec::new();
-        for binding in &self.bindings {
+        for binding in self.bindings.iter().filter(|b| !b.shadowed) {
             if binding.is_invalid() || !binding_covers(binding, request) {
                 continue;
             }
@@ -372,7 +372,7 @@ impl<'a> Rbac<'a> {
     pub fn what_can(&self, subject: &Subject, options: QueryOptions) -> WhatCan {
         let groups = subject.implicit_groups();
         let mut scopes: BTreeMap<String, Vec<Grant>> = BTreeMap::new();
-        for binding in self.bindings.iter().filter(|b| !b.is_invalid()) {
+        for binding in self.bindings.iter().filter(|b| !b.shadowed && !b.is_invalid()) {
             let role = self.role_of(binding);
             for (bound, index) in &binding.subjects {
                 let via = if bound == subject {

@@ -7,6 +7,7 @@ use libyaml_safer::{Encoding, ErrorKind, Event, EventData, Mark, Parser, ScalarS
 use crate::limits::Limits;
 use crate::node::{Entry, Node, Value};
 use crate::span::Span;
+use crate::yaml::guard;
 use crate::yaml::scalar::resolve_plain;
 
 /// A parsed document: its root value.
@@ -72,20 +73,18 @@ struct Builder<'a> {
 /// Parses the chunk `text`, which starts at byte `base` of its file.
 ///
 /// A panic inside the parser (a bug in it, not a property of the input) becomes an error on
-/// this document instead of ending the scan.
+/// this document instead of ending the scan, and prints nothing ([`guard::quietly`]).
 pub fn parse_chunk(text: &str, base: usize, limits: &Limits) -> ChunkResult {
-    std::panic::catch_unwind(|| parse_chunk_unguarded(text, base, limits)).unwrap_or_else(|_| {
-        ChunkResult {
-            documents: Vec::new(),
-            problems: vec![Problem {
-                span: Span::new(base as u32, base as u32),
-                message:
-                    "the YAML parser failed on this document (an internal error; please report it)"
-                        .into(),
-                fatal: true,
-                related: None,
-            }],
-        }
+    guard::quietly(|| parse_chunk_unguarded(text, base, limits)).unwrap_or_else(|| ChunkResult {
+        documents: Vec::new(),
+        problems: vec![Problem {
+            span: Span::new(base as u32, base as u32),
+            message:
+                "the YAML parser failed on this document (an internal error; please report it)"
+                    .into(),
+            fatal: true,
+            related: None,
+        }],
     })
 }
 

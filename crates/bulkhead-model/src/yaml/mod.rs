@@ -1,6 +1,7 @@
 //! Reading YAML (and JSON, which is YAML) into spanned value trees.
 
 pub mod build;
+pub mod guard;
 pub mod scalar;
 pub mod split;
 

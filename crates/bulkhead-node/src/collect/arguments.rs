@@ -81,6 +81,7 @@ pub(crate) fn arguments_object(file: Arc<SourceFile>, program: &str, words: &[Wo
             document: 0,
             pointer: String::new(),
             helm_source: None,
+            root: 0,
         },
     }
 }

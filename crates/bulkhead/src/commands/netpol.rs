@@ -155,14 +155,25 @@ pub fn run(args: &NetpolArgs) -> u8 {
 /// Loads the inputs; load errors are reported on stderr and the rest goes on.
 fn load(paths: &[String]) -> Result<Inventory, String> {
     let discovery = discover(paths);
-    let loaded = load_inputs(&discovery.inputs, &Limits::default());
+    let mut loaded = load_inputs(&discovery.inputs, &Limits::default());
+    // Each path is one `kubectl apply`: repeated objects are resolved within it.
+    bulkhead_model::identity::assign_roots(&mut loaded.objects, paths);
     for e in discovery.errors.iter().chain(&loaded.errors) {
         eprintln!("bulkhead: warning: {}: {}", e.path, e.message);
     }
     if discovery.inputs.is_empty() {
         return Err(format!("no input found in {}", paths.join(" ")));
     }
-    Ok(Inventory::new(loaded.objects))
+    let inventory = Inventory::new(loaded.objects);
+    for e in inventory.duplicate_warnings() {
+        eprintln!(
+            "bulkhead: warning: {}:{}: {}",
+            e.path,
+            e.line.unwrap_or(1),
+            e.message
+        );
+    }
+    Ok(inventory)
 }
 
 /// Builds the network and says on stderr what parts of the policies it could not model

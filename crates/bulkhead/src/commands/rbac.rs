@@ -105,7 +105,9 @@ pub fn run(args: &RbacArgs) -> u8 {
 /// Loads inputs exactly as `scan` does; load errors go to standard error.
 fn load(paths: &[String]) -> Result<Inventory, String> {
     let discovery = discover(paths);
-    let loaded = load_inputs(&discovery.inputs, &Limits::default());
+    let mut loaded = load_inputs(&discovery.inputs, &Limits::default());
+    // Each path is one `kubectl apply`: repeated objects are resolved within it.
+    bulkhead_model::identity::assign_roots(&mut loaded.objects, paths);
     let mut fatal = false;
     for e in discovery.errors.iter().chain(&loaded.errors) {
         eprintln!("bulkhead: {}: {}", e.path, e.message);
@@ -114,7 +116,16 @@ fn load(paths: &[String]) -> Result<Inventory, String> {
     if fatal && loaded.objects.is_empty() {
         return Err("no input could be read".into());
     }
-    Ok(Inventory::new(loaded.objects))
+    let inventory = Inventory::new(loaded.objects);
+    for e in inventory.duplicate_warnings() {
+        eprintln!(
+            "bulkhead: warning: {}:{}: {}",
+            e.path,
+            e.line.unwrap_or(1),
+            e.message
+        );
+    }
+    Ok(inventory)
 }
 
 fn options(common: &Common) -> QueryOptions {

@@ -65,7 +65,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         if !same_kind_beside && !sources.has_workloads_beside(hpa) {
             continue;
         }
-        if cx.inventory.get(kind, namespace, name).is_none() {
+        if cx.inventory.find_beside(kind, hpa, name).is_none() {
             sink.report(
                 hpa,
                 "/spec/scaleTargetRef/name",

@@ -69,7 +69,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         let count = services.len();
         for backend in backends(ingress) {
             let name = backend.service;
-            let Some(service) = cx.inventory.get("Service", namespace, name) else {
+            let Some(service) = cx.inventory.find_beside("Service", ingress, name) else {
                 sink.report(
                     ingress,
                     &backend.name_pointer,

@@ -33,9 +33,10 @@ struct Local {
     operated: usize,
 }
 
-/// Whether two objects were written for the same namespace and read from the same directory.
+/// Whether two objects are in the same namespace ([`Object::same_namespace`]) and were read
+/// from the same directory.
 pub fn side_by_side(a: &Object, b: &Object) -> bool {
-    a.namespace == b.namespace && same_directory(a, b)
+    a.same_namespace(b) && same_directory(a, b)
 }
 
 /// Labels the control plane adds to pods at run time; no pod template carries them, so

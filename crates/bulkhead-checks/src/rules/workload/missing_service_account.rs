@@ -13,9 +13,11 @@ declare_check! {
     /// or the Namespace object itself. A Deployment scanned alone is not reported; in a namespace
     /// the scan does hold, an account created elsewhere (by another chart, an operator or a cloud
     /// provider) is, and deserves a suppression that says so. `default`, which Kubernetes creates
-    /// in every namespace, is never reported, nor are workloads without a namespace, static pods,
-    /// or workloads in `kube-system`, where the control plane and the cloud provider create
-    /// accounts no manifest shows.
+    /// in every namespace, is never reported, nor are static pods, or workloads in `kube-system`,
+    /// where the control plane and the cloud provider create accounts no manifest shows.
+    /// Objects written without a namespace and read from the same input (one file, one
+    /// directory) are one namespace, the one they are applied to: a workload there is judged
+    /// against the ServiceAccounts beside it.
     ///
     /// ## Why it matters
     /// The ServiceAccount admission plugin refuses pods whose account does not exist, so the
@@ -62,56 +64,48 @@ declare_check! {
     };
 }
 
-/// Whether the scan holds enough of `namespace` to say that an account is missing.
-fn namespace_is_known(cx: &Context<'_>, namespace: &str) -> bool {
-    cx.inventory.get("Namespace", None, namespace).is_some()
-        || cx
-            .inventory
-            .of_kind_in("ServiceAccount", Some(namespace))
-            .next()
-            .is_some()
+/// Whether the scan holds enough of the workload's namespace to say that an account is
+/// missing: the Namespace object, or a ServiceAccount of the same namespace.
+fn namespace_is_known(cx: &Context<'_>, workload: &Object) -> bool {
+    workload
+        .namespace
+        .as_deref()
+        .is_some_and(|ns| cx.inventory.get("Namespace", None, ns).is_some())
+        || cx.inventory.any_beside("ServiceAccount", workload)
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     for object in cx.inventory.objects() {
-        let Some(namespace) = object
-            .namespace
-            .as_deref()
-            .filter(|ns| *ns != "kube-system")
-        else {
+        if object.namespace.as_deref() == Some("kube-system") {
             continue;
-        };
+        }
         let Some(pod) = PodSpec::of(object) else {
             continue;
         };
-        report_missing(cx, object, &pod, namespace, sink);
+        report_missing(cx, object, &pod, sink);
     }
 }
 
-fn report_missing(
-    cx: &Context<'_>,
-    object: &Object,
-    pod: &PodSpec<'_>,
-    namespace: &str,
-    sink: &mut Sink<'_>,
-) {
+fn report_missing(cx: &Context<'_>, object: &Object, pod: &PodSpec<'_>, sink: &mut Sink<'_>) {
     let Some((name, pointer)) = named_service_account(pod) else {
         return;
     };
-    if name == "default" || is_static_pod(object) || !namespace_is_known(cx, namespace) {
+    if name == "default" || is_static_pod(object) || !namespace_is_known(cx, object) {
         return;
     }
     if cx
         .inventory
-        .get("ServiceAccount", Some(namespace), name)
+        .find_beside("ServiceAccount", object, name)
         .is_none()
     {
+        let namespace = match object.namespace.as_deref() {
+            Some(namespace) => format!("namespace \"{namespace}\""),
+            None => "the namespace they are applied to (none is written)".to_string(),
+        };
         sink.report(
             object,
             &pointer,
-            format!(
-                "service account \"{name}\" is not among the scanned objects of namespace \"{namespace}\""
-            ),
+            format!("service account \"{name}\" is not among the scanned objects of {namespace}"),
         );
     }
 }
