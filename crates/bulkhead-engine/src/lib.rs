@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod frameworks;
 pub mod pipeline;
 pub mod settings;
+pub mod unread;
 
 pub use baseline::Baseline;
 pub use pipeline::{check, run, Outcome, Request, Sources};

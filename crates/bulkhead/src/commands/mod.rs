@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod checks;
+pub mod cluster;
 pub mod explain;
 pub mod frameworks;
 pub mod netpol;
@@ -8,6 +9,7 @@ pub mod node;
 pub mod rbac;
 pub mod report;
 pub mod scan;
+pub mod snapshot;
 
 /// Exit codes, as documented in the README.
 pub const EXIT_OK: u8 = 0;

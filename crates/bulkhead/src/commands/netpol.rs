@@ -11,6 +11,7 @@ use bulkhead_netpol::{ConnSet, Network, Options, Protocol};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
+use super::cluster::ClusterArgs;
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
 #[derive(Args, Debug)]
@@ -70,8 +71,10 @@ pub enum MatrixFormat {
 #[derive(Args, Debug)]
 pub struct MatrixArgs {
     /// Files, directories, globs, or `-` for standard input.
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = crate::cli::CLUSTER_FLAGS)]
     pub paths: Vec<String>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: MatrixFormat,
     /// Show reachability on this port only.
@@ -91,8 +94,10 @@ pub struct ExplainArgs {
     /// The destination workload, `namespace/name[:PORT]`.
     pub dst: String,
     /// Files, directories, globs, or `-` for standard input.
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = crate::cli::CLUSTER_FLAGS)]
     pub paths: Vec<String>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// The protocol of the port.
     #[arg(long, default_value = "TCP", value_parser = parse_protocol)]
     pub protocol: Protocol,
@@ -103,8 +108,10 @@ pub struct ExplainArgs {
 #[derive(Args, Debug)]
 pub struct ExposureArgs {
     /// Files, directories, globs, or `-` for standard input.
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = crate::cli::CLUSTER_FLAGS)]
     pub paths: Vec<String>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ListFormat,
     #[command(flatten)]
@@ -149,8 +156,15 @@ pub fn run(args: &NetpolArgs) -> u8 {
     }
 }
 
-/// Loads the inputs; load errors are reported on stderr and the rest goes on.
-fn load(paths: &[String]) -> Result<Inventory, String> {
+/// Loads the inputs (or reads the live cluster); load errors are reported on stderr and the
+/// rest goes on.
+fn load(paths: &[String], cluster: &ClusterArgs) -> Result<Inventory, String> {
+    if let Some((inventory, errors)) = super::cluster::inventory(paths, cluster)? {
+        for e in &errors {
+            eprintln!("bulkhead: warning: {}: {}", e.path, e.message);
+        }
+        return Ok(inventory);
+    }
     let discovery = discover(paths);
     let loaded = load_inputs(&discovery.inputs, &Limits::default());
     for e in discovery.errors.iter().chain(&loaded.errors) {
@@ -183,7 +197,7 @@ fn cell(conns: &ConnSet, probe: Option<(Protocol, u16)>) -> String {
 }
 
 fn matrix(args: &MatrixArgs) -> Result<u8, String> {
-    let inventory = load(&args.paths)?;
+    let inventory = load(&args.paths, &args.cluster)?;
     let network = Network::build(&inventory, args.semantics.options());
     let probe = args.port.map(|p| (args.protocol, p));
     let n = network.workloads.len();
@@ -357,7 +371,7 @@ fn find(network: &Network<'_>, reference: &str) -> Result<usize, String> {
 }
 
 fn explain(args: &ExplainArgs) -> Result<u8, String> {
-    let inventory = load(&args.paths)?;
+    let inventory = load(&args.paths, &args.cluster)?;
     let network = Network::build(&inventory, args.semantics.options());
     let (dst, port) = match args.dst.rsplit_once(':') {
         Some((d, p)) => (
@@ -377,7 +391,7 @@ fn explain(args: &ExplainArgs) -> Result<u8, String> {
 }
 
 fn exposure(args: &ExposureArgs) -> Result<u8, String> {
-    let inventory = load(&args.paths)?;
+    let inventory = load(&args.paths, &args.cluster)?;
     let network = Network::build(&inventory, args.semantics.options());
     let list = exposures(&network, inventory.objects());
     let out = match args.format {
