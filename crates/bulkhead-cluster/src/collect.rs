@@ -87,7 +87,9 @@ impl Served {
     /// The list URL, cluster-wide or in one namespace.
     pub fn list_path(&self, namespace: Option<&str>) -> String {
         match namespace {
-            Some(ns) if self.namespaced => format!("{}/namespaces/{ns}/{}", self.prefix(), self.plural),
+            Some(ns) if self.namespaced => {
+                format!("{}/namespaces/{ns}/{}", self.prefix(), self.plural)
+            }
             _ => format!("{}/{}", self.prefix(), self.plural),
         }
     }
@@ -148,7 +150,10 @@ pub struct Collection {
 
 /// Reads the cluster of `connection`. Fails only when the cluster cannot be read at all
 /// (unreachable, credentials rejected, discovery refused).
-pub async fn collect(connection: &Connection, options: &Options) -> Result<Collection, ClusterError> {
+pub async fn collect(
+    connection: &Connection,
+    options: &Options,
+) -> Result<Collection, ClusterError> {
     let client = &connection.client;
     let fail = |e: kube::Error| classify(&connection.server, &connection.context, &e);
     let version = client
@@ -178,7 +183,15 @@ pub async fn collect(connection: &Connection, options: &Options) -> Result<Colle
                 if let Some(p) = &progress {
                     p.started(&s.plural, total);
                 }
-                let listed = list_all(client, &s, ns.as_deref(), read, page_size, progress.as_deref()).await;
+                let listed = list_all(
+                    client,
+                    &s,
+                    ns.as_deref(),
+                    read,
+                    page_size,
+                    progress.as_deref(),
+                )
+                .await;
                 if let Some(p) = &progress {
                     p.finished(&s.plural);
                 }
@@ -211,7 +224,10 @@ pub async fn collect(connection: &Connection, options: &Options) -> Result<Colle
             }
             Err(e) => {
                 let entry = unread_of(&s.group, &s.plural, &s.kind, &e);
-                if !unread.iter().any(|u| u.group == entry.group && u.resource == entry.resource) {
+                if !unread
+                    .iter()
+                    .any(|u| u.group == entry.group && u.resource == entry.resource)
+                {
                     unread.push(entry);
                 }
             }
@@ -267,7 +283,11 @@ async fn discover(client: &Client) -> Result<(Vec<Served>, Vec<Unread>, Vec<Stri
     served.extend(served_of("", &core_version, &resources));
     let groups = client.list_api_groups().await?;
     let wanted: BTreeSet<&str> = kinds::READ.iter().map(|(g, _, _)| *g).collect();
-    for group in groups.groups.iter().filter(|g| wanted.contains(g.name.as_str())) {
+    for group in groups
+        .groups
+        .iter()
+        .filter(|g| wanted.contains(g.name.as_str()))
+    {
         let Some(version) = group
             .preferred_version
             .as_ref()
@@ -293,10 +313,18 @@ async fn discover(client: &Client) -> Result<(Vec<Served>, Vec<Unread>, Vec<Stri
     let not_served = kinds::READ
         .iter()
         .filter(|(g, p, _)| {
-            !served.iter().any(|s: &Served| s.group == *g && s.plural == *p)
+            !served
+                .iter()
+                .any(|s: &Served| s.group == *g && s.plural == *p)
                 && !unread.iter().any(|u| u.group == *g && u.resource == *p)
         })
-        .map(|(g, p, _)| if g.is_empty() { p.to_string() } else { format!("{p}.{g}") })
+        .map(|(g, p, _)| {
+            if g.is_empty() {
+                p.to_string()
+            } else {
+                format!("{p}.{g}")
+            }
+        })
         .collect();
     Ok((served, unread, not_served))
 }
@@ -317,7 +345,10 @@ fn served_of(group: &str, version: &str, list: &APIResourceList) -> Vec<Served> 
 
 fn unread_of(group: &str, resource: &str, kind: &str, error: &kube::Error) -> Unread {
     let (code, reason) = match error {
-        kube::Error::Api(status) => (status.code, format!("{} {}: {}", status.code, status.reason, status.message)),
+        kube::Error::Api(status) => (
+            status.code,
+            format!("{} {}: {}", status.code, status.reason, status.message),
+        ),
         other => (0, chain(other)),
     };
     Unread {
@@ -363,8 +394,12 @@ async fn list_all(
         let mut token: Option<String> = None;
         loop {
             let page = match read {
-                Read::Objects => page_of_objects(client, served, namespace, page_size, token.as_deref()).await,
-                Read::Metadata => page_of_metadata(client, served, namespace, page_size, token.as_deref()).await,
+                Read::Objects => {
+                    page_of_objects(client, served, namespace, page_size, token.as_deref()).await
+                }
+                Read::Metadata => {
+                    page_of_metadata(client, served, namespace, page_size, token.as_deref()).await
+                }
             };
             match page {
                 Ok((page_items, next)) => {
@@ -432,7 +467,9 @@ async fn page_of_metadata(
     let items = list
         .items
         .into_iter()
-        .map(|item| json!({"metadata": serde_json::to_value(&item.metadata).unwrap_or(Value::Null)}))
+        .map(
+            |item| json!({"metadata": serde_json::to_value(&item.metadata).unwrap_or(Value::Null)}),
+        )
         .collect();
     Ok((items, list.metadata.continue_))
 }
@@ -478,8 +515,13 @@ fn normalize(served: &Served, item: Value, read: Read) -> Collected {
         object.remove("kind");
         ordered.extend(object);
     }
-    let namespace = ordered["metadata"]["namespace"].as_str().map(str::to_string);
-    let name = ordered["metadata"]["name"].as_str().unwrap_or_default().to_string();
+    let namespace = ordered["metadata"]["namespace"]
+        .as_str()
+        .map(str::to_string);
+    let name = ordered["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     Collected {
         api_path: served.object_path(namespace.as_deref(), &name),
         object: Value::Object(ordered),
@@ -489,7 +531,11 @@ fn normalize(served: &Served, item: Value, read: Read) -> Collected {
 /// Each node's kubelet configuration as the kubelet itself reports it
 /// (`/api/v1/nodes/NAME/proxy/configz`): a `KubeletConfiguration` named after the node.
 /// A refusal is reported once; other failures name the nodes.
-async fn kubelet_configs(client: &Client, nodes: &[String], options: &Options) -> (Vec<Collected>, Vec<Unread>) {
+async fn kubelet_configs(
+    client: &Client,
+    nodes: &[String],
+    options: &Options,
+) -> (Vec<Collected>, Vec<Unread>) {
     if nodes.is_empty() {
         return (Vec::new(), Vec::new());
     }
@@ -499,7 +545,9 @@ async fn kubelet_configs(client: &Client, nodes: &[String], options: &Options) -
     let answers: Vec<(String, Result<Value, kube::Error>)> = stream::iter(nodes.iter().cloned())
         .map(|node| async move {
             let path = format!("/api/v1/nodes/{node}/proxy/configz");
-            let answer = client.request::<Value>(get(&path, "application/json")).await;
+            let answer = client
+                .request::<Value>(get(&path, "application/json"))
+                .await;
             (node, answer)
         })
         .buffer_unordered(options.concurrency.max(1))
@@ -530,7 +578,12 @@ async fn kubelet_configs(client: &Client, nodes: &[String], options: &Options) -
     let unread = match failures.first() {
         None => Vec::new(),
         Some((_, error)) => {
-            let mut entry = unread_of(kinds::KUBELET_CONFIG.0, kinds::KUBELET_CONFIG.1, "KubeletConfiguration", error);
+            let mut entry = unread_of(
+                kinds::KUBELET_CONFIG.0,
+                kinds::KUBELET_CONFIG.1,
+                "KubeletConfiguration",
+                error,
+            );
             let mut names: Vec<&str> = failures.iter().map(|(n, _)| n.as_str()).collect();
             names.sort_unstable();
             entry.reason = format!("{} (nodes: {})", entry.reason, names.join(", "));
@@ -573,9 +626,15 @@ const CONTROLLERS: &[&str] = &[
 fn resolve_owners(objects: Vec<Collected>) -> Vec<Collected> {
     let key = |o: &Value| {
         (
-            o["metadata"]["namespace"].as_str().unwrap_or_default().to_string(),
+            o["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
             o["kind"].as_str().unwrap_or_default().to_string(),
-            o["metadata"]["name"].as_str().unwrap_or_default().to_string(),
+            o["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
         )
     };
     let present: BTreeSet<(String, String, String)> = objects
@@ -586,7 +645,9 @@ fn resolve_owners(objects: Vec<Collected>) -> Vec<Collected> {
     objects
         .into_iter()
         .filter(|o| {
-            let namespace = o.object["metadata"]["namespace"].as_str().unwrap_or_default();
+            let namespace = o.object["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or_default();
             let owners = o.object["metadata"]["ownerReferences"].as_array();
             !owners.into_iter().flatten().any(|owner| {
                 owner["controller"].as_bool() == Some(true)

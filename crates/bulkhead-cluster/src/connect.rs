@@ -54,11 +54,18 @@ pub async fn connect(target: &Target) -> Result<Connection, ClusterError> {
                 .or_else(|| kubeconfig.current_context.clone());
             if let Some(name) = &context {
                 if !kubeconfig.contexts.iter().any(|c| &c.name == name) {
-                    let known: Vec<&str> =
-                        kubeconfig.contexts.iter().map(|c| c.name.as_str()).collect();
+                    let known: Vec<&str> = kubeconfig
+                        .contexts
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect();
                     return Err(ClusterError::Config(format!(
                         "context {name:?} is not in the kubeconfig (contexts: {})",
-                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
                     )));
                 }
             }
@@ -88,7 +95,11 @@ pub async fn connect(target: &Target) -> Result<Connection, ClusterError> {
     };
     config.connect_timeout = Some(Duration::from_secs(10));
     config.read_timeout = Some(Duration::from_secs(60));
-    let server = config.cluster_url.to_string().trim_end_matches('/').to_string();
+    let server = config
+        .cluster_url
+        .to_string()
+        .trim_end_matches('/')
+        .to_string();
     let client = Client::try_from(config)
         .map_err(|e| ClusterError::Config(format!("cannot set up a client for {server}: {e}")))?;
     Ok(Connection {
@@ -107,7 +118,7 @@ fn default_kubeconfig() -> Result<Option<Kubeconfig>, ClusterError> {
     if !path.exists() {
         return Ok(None);
     }
-    Kubeconfig::read_from(&path)
-        .map(Some)
-        .map_err(|e| ClusterError::Config(format!("cannot read kubeconfig {}: {e}", path.display())))
+    Kubeconfig::read_from(&path).map(Some).map_err(|e| {
+        ClusterError::Config(format!("cannot read kubeconfig {}: {e}", path.display()))
+    })
 }

@@ -24,7 +24,10 @@ pub use snapshot::{render, SNAPSHOT_API_VERSION, SNAPSHOT_KIND};
 
 /// Connects to `target`, reads it and renders the snapshot, on a runtime of its own (the
 /// command line has no other async work).
-pub fn read_snapshot(target: &Target, options: &Options) -> Result<(String, Collection), ClusterError> {
+pub fn read_snapshot(
+    target: &Target,
+    options: &Options,
+) -> Result<(String, Collection), ClusterError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

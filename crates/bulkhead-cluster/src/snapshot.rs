@@ -16,8 +16,12 @@ pub const SNAPSHOT_KIND: &str = "ClusterSnapshot";
 /// The snapshot text of `collection`, read at `read_at` (RFC 3339).
 pub fn render(collection: &Collection, read_at: &str) -> String {
     let mut out = String::with_capacity(collection.objects.len() * 2048);
-    out.push_str("# Bulkhead cluster snapshot: one document per object read from the API server, as\n");
-    out.push_str("# `kubectl get -o yaml` prints it, without managedFields and without Secret values.\n");
+    out.push_str(
+        "# Bulkhead cluster snapshot: one document per object read from the API server, as\n",
+    );
+    out.push_str(
+        "# `kubectl get -o yaml` prints it, without managedFields and without Secret values.\n",
+    );
     out.push_str("# Scan it with `bulkhead scan FILE` for the same findings as the live scan.\n");
     out.push_str("---\n");
     if let Value::Object(record) = record(collection, read_at) {
@@ -76,7 +80,10 @@ fn record(collection: &Collection, read_at: &str) -> Value {
     spec.insert("read".into(), Value::Array(read));
     spec.insert("unread".into(), Value::Array(unread));
     spec.insert("notServed".into(), json!(collection.not_served));
-    spec.insert("resolvedToOwners".into(), json!(collection.resolved_to_owners));
+    spec.insert(
+        "resolvedToOwners".into(),
+        json!(collection.resolved_to_owners),
+    );
     let name = if collection.context.is_empty() {
         "cluster".to_string()
     } else {

@@ -96,7 +96,20 @@ fn is_plain_safe(s: &str) -> bool {
         c.is_ascii_alphanumeric()
             || matches!(
                 c,
-                '.' | '_' | '/' | '-' | '+' | '=' | '@' | '(' | ')' | ',' | '$' | '^' | ';' | ' ' | ':'
+                '.' | '_'
+                    | '/'
+                    | '-'
+                    | '+'
+                    | '='
+                    | '@'
+                    | '('
+                    | ')'
+                    | ','
+                    | '$'
+                    | '^'
+                    | ';'
+                    | ' '
+                    | ':'
             )
     };
     (first.is_ascii_alphanumeric() || matches!(first, '/' | '_' | '.' | '$' | '('))
@@ -112,7 +125,8 @@ fn is_literal_block(s: &str) -> bool {
         && !s.starts_with([' ', '\t', '\n'])
         && !s.contains('\r')
         && s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control())
-        && s.split('\n').all(|line| line.is_empty() || !line.trim().is_empty())
+        && s.split('\n')
+            .all(|line| line.is_empty() || !line.trim().is_empty())
         && !s.contains('\u{feff}')
 }
 
@@ -149,7 +163,10 @@ mod tests {
         }
         let loaded = load_text("t.yaml", &text, &Limits::default());
         assert!(loaded.errors.is_empty(), "{text}\n{:?}", loaded.errors);
-        let object = loaded.objects.first().unwrap_or_else(|| panic!("no object in\n{text}"));
+        let object = loaded
+            .objects
+            .first()
+            .unwrap_or_else(|| panic!("no object in\n{text}"));
         crate::to_json(&object.root)
     }
 
@@ -175,10 +192,17 @@ mod tests {
 
     #[test]
     fn strings_are_plain_only_when_that_keeps_them_strings() {
-        for plain in ["nginx", "app.kubernetes.io/name", "registry.k8s.io/pause:3.9", "a b"] {
+        for plain in [
+            "nginx",
+            "app.kubernetes.io/name",
+            "registry.k8s.io/pause:3.9",
+            "a b",
+        ] {
             assert!(is_plain_safe(plain), "{plain}");
         }
-        for quoted in ["yes", "on", "true", "null", "0644", "1e3", "", "a: b", "-x", "*x", "x:"] {
+        for quoted in [
+            "yes", "on", "true", "null", "0644", "1e3", "", "a: b", "-x", "*x", "x:",
+        ] {
             assert!(!is_plain_safe(quoted), "{quoted}");
         }
     }

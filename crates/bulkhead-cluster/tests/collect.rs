@@ -34,7 +34,10 @@ fn loaded(text: &str) -> BTreeMap<String, Vec<String>> {
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
     let mut kinds: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for o in &loaded.objects {
-        kinds.entry(o.kind.clone()).or_default().push(o.object_ref().to_string());
+        kinds
+            .entry(o.kind.clone())
+            .or_default()
+            .push(o.object_ref().to_string());
     }
     kinds
 }
@@ -56,7 +59,9 @@ fn lists_are_read_page_by_page_across_three_pages_and_more() {
         .filter(|r| r.path == "/api/v1/pods")
         .collect();
     assert_eq!(pages.len(), 4, "{pages:#?}");
-    assert!(pages.iter().all(|r| r.query.contains("limit=2") && r.status == 200));
+    assert!(pages
+        .iter()
+        .all(|r| r.query.contains("limit=2") && r.status == 200));
     assert!(!pages[0].query.contains("continue="));
     assert!(pages[1..].iter().all(|r| r.query.contains("continue=")));
 }
@@ -88,7 +93,13 @@ fn an_expired_continue_token_restarts_the_list() {
     // First page, 410 on its continue token, a fresh start, then pages to the end.
     assert_eq!(
         statuses,
-        vec![(200, false), (410, true), (200, false), (200, true), (200, true)]
+        vec![
+            (200, false),
+            (410, true),
+            (200, false),
+            (200, true),
+            (200, true)
+        ]
     );
 }
 
@@ -117,7 +128,8 @@ fn secrets_are_listed_as_metadata_only_and_no_value_is_written() {
     assert!(!secrets.is_empty());
     for r in secrets {
         assert!(
-            r.accept.contains("as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"),
+            r.accept
+                .contains("as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"),
             "{r:?}"
         );
     }
@@ -141,18 +153,30 @@ fn owned_pods_are_represented_by_their_controller_and_managed_fields_are_dropped
     let mut mirror = pod("kube-system", "etcd-control-1");
     mirror["metadata"]["ownerReferences"] = json!([{"apiVersion": "v1", "kind": "Node", "name": "control-1", "uid": "n", "controller": true}]);
     let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"}, "spec": {"selector": {}, "template": {"spec": {"containers": []}}}});
-    let server = Server::start(ServerOptions::new(vec![deployment, rs, owned, orphan, mirror])).unwrap();
+    let server = Server::start(ServerOptions::new(vec![
+        deployment, rs, owned, orphan, mirror,
+    ]))
+    .unwrap();
     let (text, collection) = read(&server, Auth::Certificate, &Options::default());
     let kinds = loaded(&text);
     assert_eq!(kinds["Deployment"], vec!["Deployment/shop/web"]);
     assert!(!kinds.contains_key("ReplicaSet"), "{kinds:?}");
-    assert_eq!(kinds["Pod"], vec!["Pod/kube-system/etcd-control-1", "Pod/shop/batch-1"]);
+    assert_eq!(
+        kinds["Pod"],
+        vec!["Pod/kube-system/etcd-control-1", "Pod/shop/batch-1"]
+    );
     assert_eq!(collection.resolved_to_owners, 2);
     // The server adds managedFields to every object (as a real one does); none is kept.
     assert!(!text.contains("managedFields:"), "{text}");
-    assert!(text.contains("resourceVersion"), "the rest of the metadata stays");
+    assert!(
+        text.contains("resourceVersion"),
+        "the rest of the metadata stays"
+    );
     // Each object is announced by its API path.
-    assert!(text.contains("# GET /apis/apps/v1/namespaces/shop/deployments/web\napiVersion: apps/v1\n"), "{text}");
+    assert!(
+        text.contains("# GET /apis/apps/v1/namespaces/shop/deployments/web\napiVersion: apps/v1\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -165,9 +189,24 @@ fn refusals_are_recorded_once_per_resource_and_the_rest_is_read() {
     ];
     let mut server_options = ServerOptions::new(objects);
     server_options.denials = vec![
-        Denial { user: None, group: String::new(), resource: "secrets".into(), code: 403 },
-        Denial { user: None, group: "networking.k8s.io".into(), resource: "networkpolicies".into(), code: 403 },
-        Denial { user: None, group: String::new(), resource: "nodes/proxy".into(), code: 403 },
+        Denial {
+            user: None,
+            group: String::new(),
+            resource: "secrets".into(),
+            code: 403,
+        },
+        Denial {
+            user: None,
+            group: "networking.k8s.io".into(),
+            resource: "networkpolicies".into(),
+            code: 403,
+        },
+        Denial {
+            user: None,
+            group: String::new(),
+            resource: "nodes/proxy".into(),
+            code: 403,
+        },
     ];
     let server = Server::start(server_options).unwrap();
     // Two namespaces: each namespaced resource is asked twice, refused twice, reported once.
@@ -181,15 +220,35 @@ fn refusals_are_recorded_once_per_resource_and_the_rest_is_read() {
         .iter()
         .map(|u| (u.resource.as_str(), u.code))
         .collect();
-    assert_eq!(unread, vec![("secrets", 403), ("networkpolicies", 403), ("nodes/proxy", 403)]);
-    let netpol = collection.unread.iter().find(|u| u.resource == "networkpolicies").unwrap();
-    assert!(netpol.reason.contains("cannot list resource \"networkpolicies\""), "{}", netpol.reason);
+    assert_eq!(
+        unread,
+        vec![
+            ("secrets", 403),
+            ("networkpolicies", 403),
+            ("nodes/proxy", 403)
+        ]
+    );
+    let netpol = collection
+        .unread
+        .iter()
+        .find(|u| u.resource == "networkpolicies")
+        .unwrap();
+    assert!(
+        netpol
+            .reason
+            .contains("cannot list resource \"networkpolicies\""),
+        "{}",
+        netpol.reason
+    );
     assert_eq!(netpol.kind, "NetworkPolicy");
     let kinds = loaded(&text);
     assert_eq!(kinds["Pod"].len(), 2);
     assert!(!kinds.contains_key("NetworkPolicy"));
     // The record in the snapshot says so, for a later scan of the file.
-    assert!(text.contains("  unread:\n  - code: 403\n    group: \"\"\n    kind: Secret\n"), "{text}");
+    assert!(
+        text.contains("  unread:\n  - code: 403\n    group: \"\"\n    kind: Secret\n"),
+        "{text}"
+    );
     // Namespaced reads were limited to the namespaces asked for.
     assert!(server
         .requests()

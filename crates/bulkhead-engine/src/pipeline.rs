@@ -91,9 +91,8 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
     if let Some(baseline) = request.baseline {
         baseline.apply(&mut findings);
     }
-    let framework = framework.map(|f| {
-        frameworks::evaluate(f, &inventory, &errors, &findings, settings, &gaps.blind)
-    });
+    let framework = framework
+        .map(|f| frameworks::evaluate(f, &inventory, &errors, &findings, settings, &gaps.blind));
     Ok(Outcome {
         inventory,
         findings,

@@ -71,14 +71,28 @@ const READERS: &[(&[&str], &[Family])] = &[
         &[Family::Multitenancy, Family::Network, Family::Workload],
     ),
     (
-        &["Service", "Ingress", "IngressClass", "Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute"],
+        &[
+            "Service",
+            "Ingress",
+            "IngressClass",
+            "Gateway",
+            "HTTPRoute",
+            "GRPCRoute",
+            "TLSRoute",
+            "TCPRoute",
+        ],
         &[Family::Network, Family::References, Family::KnownRisks],
     ),
     (&["ConfigMap"], &[Family::Secrets, Family::Kubelet]),
     (&["Secret"], &[Family::Secrets, Family::References]),
     (&["Node"], &[Family::Versions]),
     (
-        &["LimitRange", "ResourceQuota", "PodDisruptionBudget", "HorizontalPodAutoscaler"],
+        &[
+            "LimitRange",
+            "ResourceQuota",
+            "PodDisruptionBudget",
+            "HorizontalPodAutoscaler",
+        ],
         &[Family::Resources],
     ),
     (&["KubeletConfiguration"], &[Family::Kubelet]),
@@ -142,7 +156,8 @@ pub fn of(inventory: &Inventory) -> Gaps {
         }
         let read = spec.and_then(|s| s.get("read")).map(Node::as_seq);
         let secrets = read.unwrap_or(&[]).iter().position(|r| {
-            text(r, "kind") == "Secret" && r.get("metadataOnly").and_then(Node::as_bool) == Some(true)
+            text(r, "kind") == "Secret"
+                && r.get("metadataOnly").and_then(Node::as_bool) == Some(true)
         });
         if let Some(i) = secrets {
             gaps.blind.extend(SECRET_VALUE_CHECKS.iter().copied());

@@ -146,7 +146,14 @@ fn denied(state: &State, user: &str, group: &str, resource: &str) -> Option<u16>
         .map(|d| d.code)
 }
 
-fn refusal(code: u16, user: &str, verb: &str, group: &str, resource: &str, ns: Option<&str>) -> Reply {
+fn refusal(
+    code: u16,
+    user: &str,
+    verb: &str,
+    group: &str,
+    resource: &str,
+    ns: Option<&str>,
+) -> Reply {
     match code {
         403 => Reply::json(403, &status::forbidden(user, verb, group, resource, ns)),
         _ => Reply::json(404, &status::not_found()),
@@ -157,7 +164,9 @@ fn group_list(state: &State) -> Value {
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for r in state.store.resources.iter().filter(|r| !r.group.is_empty()) {
         match groups.iter_mut().find(|(g, _)| *g == r.group) {
-            Some((_, versions)) if !versions.contains(&r.version) => versions.push(r.version.clone()),
+            Some((_, versions)) if !versions.contains(&r.version) => {
+                versions.push(r.version.clone())
+            }
             Some(_) => {}
             None => groups.push((r.group.clone(), vec![r.version.clone()])),
         }
@@ -389,7 +398,9 @@ fn encode_continue(start: usize) -> String {
 }
 
 fn decode_continue(token: &str) -> Option<usize> {
-    let bytes = base64::engine::general_purpose::STANDARD.decode(token).ok()?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(token)
+        .ok()?;
     let value: Value = serde_json::from_slice(&bytes).ok()?;
     value["start"].as_str()?.parse().ok()
 }
@@ -445,7 +456,10 @@ mod tests {
     fn continue_tokens_round_trip_through_url_encoding() {
         let token = encode_continue(1500);
         assert_eq!(decode_continue(&token), Some(1500));
-        let encoded = token.replace('=', "%3D").replace('+', "%2B").replace('/', "%2F");
+        let encoded = token
+            .replace('=', "%3D")
+            .replace('+', "%2B")
+            .replace('/', "%2F");
         let params = parse_query(&format!("limit=500&continue={encoded}"));
         assert_eq!(params.get("continue"), Some(&token));
         assert_eq!(decode_continue("not a token"), None);

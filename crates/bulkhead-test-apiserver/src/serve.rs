@@ -29,7 +29,8 @@ pub fn tls_config(ca: &Pem, server: &Pem) -> Result<Arc<ServerConfig>, String> {
         .allow_unauthenticated()
         .build()
         .map_err(|e| e.to_string())?;
-    let chain = vec![CertificateDer::from_pem_slice(server.cert.as_bytes()).map_err(|e| e.to_string())?];
+    let chain =
+        vec![CertificateDer::from_pem_slice(server.cert.as_bytes()).map_err(|e| e.to_string())?];
     let key = PrivateKeyDer::from_pem_slice(server.key.as_bytes()).map_err(|e| e.to_string())?;
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -91,7 +92,11 @@ pub fn run(
     });
 }
 
-fn answer(state: &State, certificate_user: Option<&str>, request: Request<Incoming>) -> Response<Full<Bytes>> {
+fn answer(
+    state: &State,
+    certificate_user: Option<&str>,
+    request: Request<Incoming>,
+) -> Response<Full<Bytes>> {
     let header = |name: &str| {
         request
             .headers()
@@ -111,7 +116,8 @@ fn answer(state: &State, certificate_user: Option<&str>, request: Request<Incomi
         &accept,
     );
     let mut response = Response::new(Full::new(Bytes::from(reply.body)));
-    *response.status_mut() = http::StatusCode::from_u16(reply.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() =
+        http::StatusCode::from_u16(reply.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     response.headers_mut().insert(
         http::header::CONTENT_TYPE,
         http::HeaderValue::from_static("application/json"),

@@ -30,7 +30,13 @@ pub fn not_found() -> Value {
 
 /// What the RBAC authorizer answers: `pods is forbidden: User "alice" cannot list resource
 /// "pods" in API group "" in the namespace "default"`.
-pub fn forbidden(user: &str, verb: &str, group: &str, resource: &str, namespace: Option<&str>) -> Value {
+pub fn forbidden(
+    user: &str,
+    verb: &str,
+    group: &str,
+    resource: &str,
+    namespace: Option<&str>,
+) -> Value {
     let (plural, sub) = match resource.split_once('/') {
         Some((p, s)) => (p, Some(s)),
         None => (resource, None),

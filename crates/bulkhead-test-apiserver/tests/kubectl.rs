@@ -27,10 +27,14 @@ fn kubectl_available() -> bool {
 
 fn examples() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    ["insecure-deployment.yaml", "hardened-deployment.yaml", "helm-rendered.yaml"]
-        .iter()
-        .map(|f| root.join(f).to_string_lossy().into_owned())
-        .collect()
+    [
+        "insecure-deployment.yaml",
+        "hardened-deployment.yaml",
+        "helm-rendered.yaml",
+    ]
+    .iter()
+    .map(|f| root.join(f).to_string_lossy().into_owned())
+    .collect()
 }
 
 /// Three Pods in two namespaces, plus the examples.
@@ -84,17 +88,31 @@ fn kubectl_lists_pods_in_all_namespaces() {
         let (ok, out, err) = kubectl(&server, auth, &["get", "pods", "-A"]);
         assert!(ok, "{auth:?}: {err}");
         assert!(out.contains("NAMESPACE"), "{out}");
-        assert!(out.contains("web-0") && out.contains("kube-apiserver-control-1"), "{out}");
-        assert!(out.contains("kube-system") && out.contains("default"), "{out}");
+        assert!(
+            out.contains("web-0") && out.contains("kube-apiserver-control-1"),
+            "{out}"
+        );
+        assert!(
+            out.contains("kube-system") && out.contains("default"),
+            "{out}"
+        );
     }
     // Deployments from the examples, by short name, in their namespace.
     let (ok, out, err) = kubectl(&server, Auth::Token, &["get", "deploy", "-A", "-o", "name"]);
     assert!(ok, "{err}");
     assert!(out.contains("deployment.apps/"), "{out}");
     // kubectl pages its lists too (`--chunk-size`): three pages of one Pod each.
-    let (ok, out, err) = kubectl(&server, Auth::Token, &["get", "pods", "-A", "--chunk-size", "1", "-o", "name"]);
+    let (ok, out, err) = kubectl(
+        &server,
+        Auth::Token,
+        &["get", "pods", "-A", "--chunk-size", "1", "-o", "name"],
+    );
     assert!(ok, "{err}");
-    assert_eq!(out.lines().filter(|l| l.starts_with("pod/")).count(), 3, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("pod/")).count(),
+        3,
+        "{out}"
+    );
     let pages = server
         .requests()
         .iter()
@@ -111,18 +129,25 @@ fn kubectl_discovers_the_api_resources() {
     let server = Server::start(Options::new(objects())).unwrap();
     let (ok, out, err) = kubectl(&server, Auth::Certificate, &["api-resources"]);
     assert!(ok, "{err}");
-    for line in [
-        "pods ",
-        "networkpolicies ",
-        "clusterroles ",
-        "deployments ",
-    ] {
+    for line in ["pods ", "networkpolicies ", "clusterroles ", "deployments "] {
         assert!(out.lines().any(|l| l.starts_with(line)), "{line}\n{out}");
     }
     let pods = out.lines().find(|l| l.starts_with("pods ")).unwrap();
-    assert!(pods.contains(" po ") && pods.contains(" v1 ") && pods.contains("true") && pods.contains("Pod"), "{pods}");
-    let netpol = out.lines().find(|l| l.starts_with("networkpolicies ")).unwrap();
-    assert!(netpol.contains("networking.k8s.io/v1") && netpol.contains("NetworkPolicy"), "{netpol}");
+    assert!(
+        pods.contains(" po ")
+            && pods.contains(" v1 ")
+            && pods.contains("true")
+            && pods.contains("Pod"),
+        "{pods}"
+    );
+    let netpol = out
+        .lines()
+        .find(|l| l.starts_with("networkpolicies "))
+        .unwrap();
+    assert!(
+        netpol.contains("networking.k8s.io/v1") && netpol.contains("NetworkPolicy"),
+        "{netpol}"
+    );
 }
 
 #[test]
@@ -162,8 +187,15 @@ fn kubectl_shows_the_servers_refusals_as_it_shows_a_real_one() {
     );
     let (ok, _, err) = kubectl(&server, Auth::BadToken, &["get", "pods"]);
     assert!(!ok);
-    assert!(err.contains("Unauthorized") || err.contains("provide credentials"), "{err}");
-    let (ok, _, err) = kubectl(&server, Auth::Token, &["get", "pod", "missing", "-n", "default"]);
+    assert!(
+        err.contains("Unauthorized") || err.contains("provide credentials"),
+        "{err}"
+    );
+    let (ok, _, err) = kubectl(
+        &server,
+        Auth::Token,
+        &["get", "pod", "missing", "-n", "default"],
+    );
     assert!(!ok);
     assert!(err.contains("pods \"missing\" not found"), "{err}");
 }

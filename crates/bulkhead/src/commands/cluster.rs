@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use bulkhead_cluster::{Options, Progress, Target};
 use bulkhead_engine::Sources;
-use bulkhead_model::{Input, Inventory, Limits, LoadError};
+use bulkhead_model::{load_inputs, Input, Inventory, Limits, LoadError};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -87,7 +87,11 @@ pub fn read(args: &ClusterArgs, namespaces: &[String]) -> Result<Snapshot, Strin
 }
 
 /// The engine's sources: the live cluster when asked for, else the paths.
-pub fn sources(paths: &[String], args: &ClusterArgs, namespaces: &[String]) -> Result<Sources, String> {
+pub fn sources(
+    paths: &[String],
+    args: &ClusterArgs,
+    namespaces: &[String],
+) -> Result<Sources, String> {
     if !args.wanted() {
         return Ok(Sources::Paths(paths.to_vec()));
     }
@@ -103,13 +107,22 @@ pub fn sources(paths: &[String], args: &ClusterArgs, namespaces: &[String]) -> R
 
 /// For commands that query an inventory (`rbac`, `netpol`): the live cluster's objects
 /// when asked for, with what could not be read; `None` when the paths are the input.
-pub fn inventory(paths: &[String], args: &ClusterArgs) -> Result<Option<(Inventory, Vec<LoadError>)>, String> {
+pub fn inventory(
+    paths: &[String],
+    args: &ClusterArgs,
+) -> Result<Option<(Inventory, Vec<LoadError>)>, String> {
     if !args.wanted() {
         return Ok(None);
     }
-    let sources = sources(paths, args, &[])?;
-    let settings = bulkhead_engine::Settings::default();
-    let loaded = bulkhead_engine::pipeline::load(sources, &settings, &Limits::default());
+    if !paths.is_empty() {
+        return Err("give either paths or --cluster, not both".into());
+    }
+    let snapshot = read(args, &[])?;
+    let input = Input::Text {
+        name: snapshot.name,
+        text: snapshot.text,
+    };
+    let loaded = load_inputs(&[input], &Limits::default());
     let inventory = Inventory::new(loaded.objects);
     let mut errors = loaded.errors;
     errors.extend(bulkhead_engine::unread::of(&inventory).errors);

@@ -437,8 +437,8 @@ fn all_pairs(network: &Network<'_>) -> BTreeMap<(String, String), ConnSet> {
 }
 
 fn diff(args: &DiffArgs) -> Result<u8, String> {
-    let old_inventory = load(std::slice::from_ref(&args.old))?;
-    let new_inventory = load(std::slice::from_ref(&args.new))?;
+    let old_inventory = load(std::slice::from_ref(&args.old), &ClusterArgs::default())?;
+    let new_inventory = load(std::slice::from_ref(&args.new), &ClusterArgs::default())?;
     let options = args.semantics.options();
     let old = Network::build(&old_inventory, options.clone());
     let new = Network::build(&new_inventory, options);
