@@ -10,6 +10,7 @@
 #   BENCH_WORK=DIR      where the corpus, kubeconfig and reports live
 #                       (default: ${TMPDIR:-/tmp}/bulkhead-bench-cluster)
 #   SKIP_BUILD=1        do not run `cargo build --release`
+#   BIN_DIR=DIR         where the two binaries are (default: target/release)
 #
 # The server runs in its own process (same machine, 2 cores shared with the scanner); its
 # CPU time is not counted in the scan's. Wall time, CPU time (user+sys) and peak RSS of the
@@ -32,8 +33,9 @@ mkdir -p "$BENCH_WORK"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   cargo build --release -q -p bulkhead -p bulkhead-test-apiserver >&2
 fi
-bulkhead="$repo_root/target/release/bulkhead"
-server_bin="$repo_root/target/release/bulkhead-test-apiserver"
+bin_dir="${BIN_DIR:-$repo_root/target/release}"
+bulkhead="$bin_dir/bulkhead"
+server_bin="$bin_dir/bulkhead-test-apiserver"
 
 corpus="$BENCH_WORK/synthetic-$objects"
 if [ ! -e "$corpus/.done" ]; then
