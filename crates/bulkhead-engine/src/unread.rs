@@ -138,7 +138,7 @@ pub fn of(inventory: &Inventory) -> Gaps {
             } else {
                 format!(
                     "; checks that read {kind} objects are not evaluated ({})",
-                    blind.iter().copied().collect::<Vec<_>>().join(", ")
+                    blind.join(", ")
                 )
             };
             let code = entry.get("code").and_then(Node::as_i64).unwrap_or(0);

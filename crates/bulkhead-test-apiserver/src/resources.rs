@@ -28,7 +28,16 @@ impl Resource {
 
 /// (group, version, plural, kind, namespaced, short names), in the order the real API
 /// server lists them; the first version of a group is its preferred one.
-const BUILT_IN: &[(&str, &str, &str, &str, bool, &[&str])] = &[
+type BuiltIn = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    &'static [&'static str],
+);
+
+const BUILT_IN: &[BuiltIn] = &[
     ("", "v1", "configmaps", "ConfigMap", true, &["cm"]),
     ("", "v1", "endpoints", "Endpoints", true, &["ep"]),
     ("", "v1", "events", "Event", true, &["ev"]),
@@ -266,6 +275,13 @@ fn plural(kind: &str) -> String {
     format!("{lower}s")
 }
 
+/// Whether the kind is one of Kubernetes' own (its list items carry no apiVersion or kind).
+pub fn is_built_in(group: &str, kind: &str) -> bool {
+    BUILT_IN
+        .iter()
+        .any(|(g, _, _, k, _, _)| *g == group && *k == kind)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -279,11 +295,4 @@ mod tests {
         );
         assert_eq!(super::plural("Ingress"), "ingresses");
     }
-}
-
-/// Whether the kind is one of Kubernetes' own (its list items carry no apiVersion or kind).
-pub fn is_built_in(group: &str, kind: &str) -> bool {
-    BUILT_IN
-        .iter()
-        .any(|(g, _, _, k, _, _)| *g == group && *k == kind)
 }
