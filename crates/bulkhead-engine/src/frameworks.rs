@@ -1,6 +1,8 @@
 //! Judging a compliance framework over a scan: which checks vouch for a clean result, and
 //! what the scan covered.
 
+use std::collections::BTreeSet;
+
 use bulkhead_checks::frameworks::catalogue::{all_frameworks, find_framework};
 use bulkhead_checks::frameworks::{Framework, FrameworkReport};
 use bulkhead_checks::pss::Level;
@@ -26,13 +28,15 @@ pub fn of_settings(settings: &Settings) -> Result<Option<&'static Framework>, St
 }
 
 /// Judges `framework` over a scan's findings, with the coverage its objects give less what
-/// could not be read (`errors`).
+/// could not be read (`errors`). The `blind` checks ran over incomplete input (a cluster
+/// resource that could not be read): their clean result vouches for nothing.
 pub fn evaluate(
     framework: &Framework,
     inventory: &Inventory,
     errors: &[LoadError],
     findings: &[Finding],
     settings: &Settings,
+    blind: &BTreeSet<&'static str>,
 ) -> FrameworkReport {
     // At `--pss-level baseline` the findings only the restricted level asks for were dropped,
     // so a clean result from the PSS checks vouches for baseline controls only.
@@ -45,6 +49,7 @@ pub fn evaluate(
         .filter(|c| !(restricted_dropped && PSS_CHECKS.iter().any(|p| p.id == c.id)))
         // The registry allow-list check judges nothing without an allow-list.
         .filter(|c| !(c.id == "BHI004" && settings.options.allowed_registries.is_empty()))
+        .filter(|c| !blind.contains(c.id))
         .collect();
     framework.evaluate_with(findings, coverage::of(inventory, errors), &ran)
 }

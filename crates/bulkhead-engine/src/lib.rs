@@ -12,6 +12,7 @@ pub mod frameworks;
 pub mod pipeline;
 pub mod settings;
 pub mod template;
+pub mod unread;
 
 pub use baseline::Baseline;
 pub use pipeline::{check, run, Outcome, Request, Sources};

@@ -20,6 +20,7 @@ use bulkhead_model::{
 use crate::baseline::{self, Baseline};
 use crate::frameworks;
 use crate::settings::Settings;
+use crate::unread;
 
 /// Where a scan's objects come from.
 pub enum Sources {
@@ -85,6 +86,8 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
     let inventory = Inventory::new(objects);
     errors.extend(inventory.duplicate_warnings());
     errors.extend(inline::validate(&inventory));
+    let gaps = unread::of(&inventory);
+    errors.extend(gaps.errors);
     let mut findings = check(&inventory, settings);
     if let Some(path) = &request.write_baseline {
         baseline::write(path, &findings)?;
@@ -92,8 +95,8 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
     if let Some(baseline) = request.baseline {
         baseline.apply(&mut findings);
     }
-    let framework =
-        framework.map(|f| frameworks::evaluate(f, &inventory, &errors, &findings, settings));
+    let framework = framework
+        .map(|f| frameworks::evaluate(f, &inventory, &errors, &findings, settings, &gaps.blind));
     let before = findings.len();
     findings.retain(|f| settings.shown.shows(f.severity));
     Ok(Outcome {

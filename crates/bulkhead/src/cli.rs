@@ -2,6 +2,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::commands::cluster::{ClusterArgs, NamespaceArgs};
+
 /// Kubernetes security auditor: finds what is unsafe in your manifests, exactly where it is.
 #[derive(Parser, Debug)]
 #[command(name = "bulkhead", version, about, propagate_version = true)]
@@ -12,8 +14,13 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Scan manifests: files, directories (recursively), globs, or `-` for standard input.
+    /// Scan manifests: files, directories (recursively), globs, or `-` for standard input;
+    /// or a live cluster (`--cluster`, `--context`, `--kubeconfig`).
     Scan(Box<ScanArgs>),
+    /// Write what a live cluster holds as a YAML snapshot (one document per object, without
+    /// managedFields or Secret values) for offline audits and as evidence; `bulkhead scan
+    /// SNAPSHOT` later gives the same findings as the live scan.
+    Snapshot(SnapshotArgs),
     /// List every check with its id, name, severity, family and compliance ids.
     Checks(ChecksArgs),
     /// Show the documentation of a check.
@@ -137,8 +144,18 @@ pub struct ReportArgs {
 #[derive(Args, Debug)]
 pub struct ScanArgs {
     /// Files, directories, globs, or `-` for standard input.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present_any = CLUSTER_FLAGS, value_name = "PATH")]
     pub paths: Vec<String>,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    #[command(flatten)]
+    pub namespaces: NamespaceArgs,
+
+    /// With --cluster: also write the snapshot the findings' lines and columns point into.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<std::path::PathBuf>,
 
     #[command(flatten)]
     pub report: ReportArgs,
@@ -184,6 +201,23 @@ pub struct ScanArgs {
     /// Largest single YAML or JSON document to read, in bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_document_bytes: Option<usize>,
+}
+
+/// The flags that make a live cluster the input (instead of paths).
+pub const CLUSTER_FLAGS: [&str; 3] = ["cluster", "context", "kubeconfig"];
+
+/// `bulkhead snapshot`: a live cluster to a YAML file.
+#[derive(Args, Debug)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    #[command(flatten)]
+    pub namespaces: NamespaceArgs,
+
+    /// Where to write the snapshot [default: standard output].
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 /// `bulkhead node`: the node it runs on, or a copy of one.

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let cli = parse();
     let code = match cli.command {
         cli::Command::Scan(args) => commands::scan::run(&args),
+        cli::Command::Snapshot(args) => commands::snapshot::run(&args),
         cli::Command::Checks(args) => commands::checks::run(&args),
         cli::Command::Explain(args) => commands::explain::run(&args),
         cli::Command::Frameworks(args) => commands::frameworks::run(&args),

@@ -2,6 +2,7 @@
 
 pub mod checks;
 pub mod drift;
+pub mod cluster;
 pub mod explain;
 pub mod frameworks;
 pub mod generate;
@@ -11,6 +12,7 @@ pub mod node;
 pub mod rbac;
 pub mod report;
 pub mod scan;
+pub mod snapshot;
 
 /// Exit codes, as documented in the README.
 pub const EXIT_OK: u8 = 0;

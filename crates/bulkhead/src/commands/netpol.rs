@@ -11,6 +11,7 @@ use bulkhead_netpol::{Cidr, ConnSet, Direction, Network, Options, Protocol, Unce
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
+use super::cluster::ClusterArgs;
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
 #[derive(Args, Debug)]
@@ -71,8 +72,10 @@ pub enum MatrixFormat {
 #[derive(Args, Debug)]
 pub struct MatrixArgs {
     /// Files, directories, globs, or `-` for standard input.
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = crate::cli::CLUSTER_FLAGS)]
     pub paths: Vec<String>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: MatrixFormat,
     /// Show reachability on this port only.
@@ -94,8 +97,10 @@ pub struct ExplainArgs {
     /// (`[IPv6]:PORT` with a port).
     pub dst: String,
     /// Files, directories, globs, or `-` for standard input.
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = crate::cli::CLUSTER_FLAGS)]
     pub paths: Vec<String>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// The protocol of the port.
     #[arg(long, default_value = "TCP", value_parser = parse_protocol)]
     pub protocol: Protocol,
@@ -106,8 +111,10 @@ pub struct ExplainArgs {
 #[derive(Args, Debug)]
 pub struct ExposureArgs {
     /// Files, directories, globs, or `-` for standard input.
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = crate::cli::CLUSTER_FLAGS)]
     pub paths: Vec<String>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ListFormat,
     #[command(flatten)]
@@ -152,8 +159,15 @@ pub fn run(args: &NetpolArgs) -> u8 {
     }
 }
 
-/// Loads the inputs; load errors are reported on stderr and the rest goes on.
-fn load(paths: &[String]) -> Result<Inventory, String> {
+/// Loads the inputs (or reads the live cluster); load errors are reported on stderr and the
+/// rest goes on.
+fn load(paths: &[String], cluster: &ClusterArgs) -> Result<Inventory, String> {
+    if let Some((inventory, errors)) = super::cluster::inventory(paths, cluster)? {
+        for e in &errors {
+            eprintln!("bulkhead: warning: {}: {}", e.path, e.message);
+        }
+        return Ok(inventory);
+    }
     let discovery = discover(paths);
     let mut loaded = load_inputs(&discovery.inputs, &Limits::default());
     // Each path is one `kubectl apply`: repeated objects are resolved within it.
@@ -252,7 +266,7 @@ fn depends(u: &Uncertainty) -> String {
 }
 
 fn matrix(args: &MatrixArgs) -> Result<u8, String> {
-    let inventory = load(&args.paths)?;
+    let inventory = load(&args.paths, &args.cluster)?;
     let network = build(&inventory, &args.semantics);
     let probe = args.port.map(|p| (args.protocol, p));
     let n = network.workloads.len();
@@ -622,7 +636,7 @@ fn split_port(dst: &str) -> Result<(&str, Option<u16>), String> {
 }
 
 fn explain(args: &ExplainArgs) -> Result<u8, String> {
-    let inventory = load(&args.paths)?;
+    let inventory = load(&args.paths, &args.cluster)?;
     let network = build(&inventory, &args.semantics);
     let (dst, port) = split_port(&args.dst)?;
     let probe = port.map(|p| (args.protocol, p));
@@ -672,7 +686,7 @@ fn explain(args: &ExplainArgs) -> Result<u8, String> {
 }
 
 fn exposure(args: &ExposureArgs) -> Result<u8, String> {
-    let inventory = load(&args.paths)?;
+    let inventory = load(&args.paths, &args.cluster)?;
     let network = build(&inventory, &args.semantics);
     let list = exposures(&network, inventory.objects());
     let egress = public_egress(&network);
@@ -737,8 +751,8 @@ fn all_pairs(network: &Network<'_>) -> BTreeMap<(String, String), ConnSet> {
 }
 
 fn diff(args: &DiffArgs) -> Result<u8, String> {
-    let old_inventory = load(std::slice::from_ref(&args.old))?;
-    let new_inventory = load(std::slice::from_ref(&args.new))?;
+    let old_inventory = load(std::slice::from_ref(&args.old), &ClusterArgs::default())?;
+    let new_inventory = load(std::slice::from_ref(&args.new), &ClusterArgs::default())?;
     let options = args.semantics.options();
     let old = Network::build(&old_inventory, options.clone());
     let new = Network::build(&new_inventory, options);

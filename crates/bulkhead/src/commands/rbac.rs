@@ -8,6 +8,7 @@ use bulkhead_rbac::{to_dot, Evidence, Grant, Path, QueryOptions, Rbac, Request, 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
+use super::cluster::ClusterArgs;
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
 #[derive(Args, Debug)]
@@ -52,8 +53,10 @@ pub struct WhoCanArgs {
     /// (`/metrics`).
     pub resource: String,
     /// Files, directories, globs, or `-` for standard input.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present_any = crate::cli::CLUSTER_FLAGS, value_name = "PATH")]
     pub paths: Vec<String>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// The namespace of the request; without it, the request is cluster-wide.
     #[arg(long, short = 'n')]
     pub namespace: Option<String>,
@@ -69,8 +72,10 @@ pub struct WhatCanArgs {
     /// sa:NAMESPACE:NAME, user:NAME or group:NAME.
     pub subject: String,
     /// Files, directories, globs, or `-` for standard input.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present_any = crate::cli::CLUSTER_FLAGS, value_name = "PATH")]
     pub paths: Vec<String>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     #[command(flatten)]
     pub common: Common,
 }
@@ -78,8 +83,10 @@ pub struct WhatCanArgs {
 #[derive(Args, Debug)]
 pub struct PathsArgs {
     /// Files, directories, globs, or `-` for standard input.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present_any = crate::cli::CLUSTER_FLAGS, value_name = "PATH")]
     pub paths: Vec<String>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// Start from one node: pod:NS/NAME (any workload), sa:NS:NAME, user:NAME, group:NAME.
     #[arg(long)]
     pub from: Option<String>,
@@ -102,8 +109,15 @@ pub fn run(args: &RbacArgs) -> u8 {
     }
 }
 
-/// Loads inputs exactly as `scan` does; load errors go to standard error.
-fn load(paths: &[String]) -> Result<Inventory, String> {
+/// Loads inputs exactly as `scan` does (or reads the live cluster); load errors go to
+/// standard error.
+fn load(paths: &[String], cluster: &ClusterArgs) -> Result<Inventory, String> {
+    if let Some((inventory, errors)) = super::cluster::inventory(paths, cluster)? {
+        for e in &errors {
+            eprintln!("bulkhead: warning: {}: {}", e.path, e.message);
+        }
+        return Ok(inventory);
+    }
     let discovery = discover(paths);
     let mut loaded = load_inputs(&discovery.inputs, &Limits::default());
     // Each path is one `kubectl apply`: repeated objects are resolved within it.
@@ -208,7 +222,7 @@ fn who_can(args: &WhoCanArgs) -> Result<u8, String> {
         args.namespace.as_deref(),
         args.name.as_deref(),
     )?;
-    let inventory = load(&args.paths)?;
+    let inventory = load(&args.paths, &args.cluster)?;
     let rbac = Rbac::load(&inventory);
     let grants = rbac.who_can(&request, options(&args.common));
     if args.common.format == OutputFormat::Json {
@@ -243,7 +257,7 @@ fn who_can(args: &WhoCanArgs) -> Result<u8, String> {
 fn what_can(args: &WhatCanArgs) -> Result<u8, String> {
     no_dot(args.common.format)?;
     let subject = Subject::parse(&args.subject)?;
-    let inventory = load(&args.paths)?;
+    let inventory = load(&args.paths, &args.cluster)?;
     let rbac = Rbac::load(&inventory);
     let answer = rbac.what_can(&subject, options(&args.common));
     if args.common.format == OutputFormat::Json {
@@ -283,7 +297,7 @@ fn what_can(args: &WhatCanArgs) -> Result<u8, String> {
 }
 
 fn paths(args: &PathsArgs) -> Result<u8, String> {
-    let inventory = load(&args.paths)?;
+    let inventory = load(&args.paths, &args.cluster)?;
     let rbac = Rbac::load(&inventory);
     let opts = options(&args.common);
     let graph = rbac.graph(opts);

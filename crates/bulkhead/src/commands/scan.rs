@@ -2,9 +2,9 @@
 //! the reports.
 
 use bulkhead_engine::{settings, Baseline, ConfigChoice, Flags, Request, Sources};
-use bulkhead_model::Limits;
+use bulkhead_model::{Input, Limits};
 
-use super::{report, EXIT_ERROR};
+use super::{cluster, report, snapshot, EXIT_ERROR};
 use crate::cli::ScanArgs;
 
 pub fn run(args: &ScanArgs) -> u8 {
@@ -30,8 +30,20 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
     if let Some(max) = args.max_document_bytes {
         limits.max_document_bytes = max;
     }
+    let sources = match &args.snapshot {
+        Some(path) if args.cluster.wanted() => {
+            let snapshot = cluster::read(&args.cluster, &args.namespaces.namespaces)?;
+            snapshot::write_atomically(path, &snapshot.text)?;
+            Sources::Inputs(vec![Input::Text {
+                name: path.display().to_string(),
+                text: snapshot.text,
+            }])
+        }
+        Some(_) => return Err("--snapshot writes what --cluster read: add --cluster".into()),
+        None => cluster::sources(&args.paths, &args.cluster, &args.namespaces.namespaces)?,
+    };
     let outcome = bulkhead_engine::run(Request {
-        sources: Sources::Paths(args.paths.clone()),
+        sources,
         settings: &settings,
         limits,
         baseline: baseline.as_ref(),

@@ -1,0 +1,133 @@
+//! TLS and HTTP: rustls with optional client certificates, hyper serving HTTP/1.1 and
+//! HTTP/2 (kubectl negotiates h2), one task per connection.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use http::{Request, Response};
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{RootCertStore, ServerConfig};
+use tokio_rustls::TlsAcceptor;
+
+use crate::handler::{self, State};
+use crate::pki::Pem;
+
+pub fn tls_config(ca: &Pem, server: &Pem) -> Result<Arc<ServerConfig>, String> {
+    // ring is the one crypto provider of the whole dependency graph (kube-rs uses it too);
+    // a test server on loopback has no use for post-quantum key exchange.
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = RootCertStore::empty();
+    let ca_cert = CertificateDer::from_pem_slice(ca.cert.as_bytes()).map_err(|e| e.to_string())?;
+    roots.add(ca_cert).map_err(|e| e.to_string())?;
+    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .allow_unauthenticated()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let chain =
+        vec![CertificateDer::from_pem_slice(server.cert.as_bytes()).map_err(|e| e.to_string())?];
+    let key = PrivateKeyDer::from_pem_slice(server.key.as_bytes()).map_err(|e| e.to_string())?;
+    let mut config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(chain, key)
+        .map_err(|e| e.to_string())?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+pub fn run(
+    listener: std::net::TcpListener,
+    tls: Arc<ServerConfig>,
+    state: Arc<State>,
+    stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    runtime.block_on(async move {
+        let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+            return;
+        };
+        let acceptor = TlsAcceptor::from(tls);
+        tokio::pin!(stop);
+        loop {
+            let accepted = tokio::select! {
+                _ = &mut stop => return,
+                accepted = listener.accept() => accepted,
+            };
+            let Ok((tcp, _)) = accepted else { continue };
+            let acceptor = acceptor.clone();
+            let state = Arc::clone(&state);
+            tokio::spawn(async move {
+                let Ok(stream) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let user = stream
+                    .get_ref()
+                    .1
+                    .peer_certificates()
+                    .and_then(|certs| certs.first())
+                    .and_then(|cert| common_name(cert.as_ref()));
+                let service = hyper::service::service_fn(move |request| {
+                    let state = Arc::clone(&state);
+                    let user = user.clone();
+                    async move { Ok::<_, Infallible>(answer(&state, user.as_deref(), request)) }
+                });
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+}
+
+fn answer(
+    state: &State,
+    certificate_user: Option<&str>,
+    request: Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let authorization = header("authorization");
+    let accept = header("accept").unwrap_or_default();
+    let user = handler::authenticate(state, authorization.as_deref(), certificate_user);
+    let reply = handler::handle(
+        state,
+        user.as_deref(),
+        request.method().as_str(),
+        request.uri().path(),
+        request.uri().query().unwrap_or(""),
+        &accept,
+    );
+    let mut response = Response::new(Full::new(Bytes::from(reply.body)));
+    *response.status_mut() =
+        http::StatusCode::from_u16(reply.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// The subject's common name of a DER certificate.
+fn common_name(der: &[u8]) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    let cn = cert.subject().iter_common_name().next()?;
+    cn.as_str().ok().map(str::to_string)
+}
