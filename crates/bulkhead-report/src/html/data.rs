@@ -41,9 +41,19 @@ const SPAN_LINES: u32 = 8;
 /// Bytes of one source line shown around the highlight (minified JSON is one long line).
 const LINE_BYTES: usize = 160;
 
-/// Writes the JSON block of `listed` (already in display order) to `out`.
-pub fn write(out: &mut String, listed: &[&Finding]) {
+/// Writes the JSON block of `listed` (already in display order) to `out`. `all` are every
+/// finding of the scan, listed or not: the lines their secrets are on are masked in every
+/// snippet that shows them, not only in their own.
+pub fn write<'a>(out: &mut String, listed: &[&'a Finding], all: &'a [Finding]) {
     let mut data = Data::default();
+    for f in all.iter().filter(|f| snippet::is_sensitive(f)) {
+        let pos = &f.location.position;
+        for line in pos.line..=pos.end_line.max(pos.line) {
+            data.secrets
+                .entry((f.location.path.as_str(), line))
+                .or_insert(f);
+        }
+    }
     let findings: Vec<String> = listed.iter().map(|f| data.finding(f)).collect();
     out.push_str("{\"sevs\":[");
     for (i, sev) in [
@@ -94,7 +104,9 @@ pub fn write(out: &mut String, listed: &[&Finding]) {
 }
 
 #[derive(Default)]
-struct Data {
+struct Data<'a> {
+    /// The sensitive finding on each line (path, line) that holds a secret.
+    secrets: HashMap<(&'a str, u32), &'a Finding>,
     strings: Vec<String>,
     string_ids: HashMap<String, usize>,
     checks: Vec<&'static bulkhead_checks::Check>,
@@ -103,7 +115,7 @@ struct Data {
     object_ids: HashMap<(usize, usize, usize), usize>,
 }
 
-impl Data {
+impl<'a> Data<'a> {
     fn intern(&mut self, s: &str) -> usize {
         if let Some(&i) = self.string_ids.get(s) {
             return i;
@@ -143,7 +155,7 @@ impl Data {
     }
 
     /// One finding's array.
-    fn finding(&mut self, f: &Finding) -> String {
+    fn finding(&mut self, f: &'a Finding) -> String {
         let loc = &f.location;
         let mut out = String::with_capacity(160);
         let check = self.check(f.check);
@@ -191,11 +203,7 @@ impl Data {
             parts.push(n);
         }
         if !f.pss.is_empty() {
-            let ids: Vec<String> = f
-                .pss
-                .iter()
-                .map(|p| self.intern(p).to_string())
-                .collect();
+            let ids: Vec<String> = f.pss.iter().map(|p| self.intern(p).to_string()).collect();
             parts.push(format!("\"p\":[{}]", ids.join(",")));
         }
         if let Some(template) = &f.helm_source {
@@ -211,7 +219,7 @@ impl Data {
     }
 
     /// The lines around the finding, the offending span marked; see the module's layout.
-    fn snippet(&mut self, out: &mut String, f: &Finding) {
+    fn snippet(&mut self, out: &mut String, f: &'a Finding) {
         let pos = &f.location.position;
         let file = &f.file;
         let first = pos.line.max(1);
@@ -250,6 +258,11 @@ impl Data {
             }
             if sensitive {
                 self.line(out, &snippet::display_line(f, n), None);
+                continue;
+            }
+            // Another finding's secret on a context line: masked as in its own snippet.
+            if let Some(secret) = self.secrets.get(&(f.location.path.as_str(), n)).copied() {
+                self.line(out, &snippet::display_line(secret, n), None);
                 continue;
             }
             let mark = (first..=end).contains(&n).then(|| {
