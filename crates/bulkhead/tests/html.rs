@@ -112,29 +112,25 @@ fn data_findings(data: &Value) -> Vec<BTreeMap<String, String>> {
             .unwrap()
             .to_string()
     };
-    data["f"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
+    let column = |name: &str| data[name].as_array().unwrap();
+    (0..column("k").len())
+        .map(|i| {
             let mut row = BTreeMap::new();
-            let check = &data["c"][f[0].as_u64().unwrap() as usize];
+            let check = &data["c"][column("k")[i].as_u64().unwrap() as usize];
+            let rank = &column("r")[i];
             row.insert("data-check".into(), check[0].as_str().unwrap().to_string());
-            row.insert("data-rank".into(), f[1].to_string());
+            row.insert("data-rank".into(), rank.to_string());
             row.insert(
                 "data-severity".into(),
-                data["sevs"][f[1].as_u64().unwrap() as usize]
+                data["sevs"][rank.as_u64().unwrap() as usize]
                     .as_str()
                     .unwrap()
                     .to_string(),
             );
-            row.insert("data-path".into(), s(&f[2]));
-            row.insert("data-line".into(), f[3].to_string());
-            if let Some(kind) = f[11].get("u") {
-                row.insert(
-                    "data-suppressed".into(),
-                    kind[0].as_str().unwrap().to_string(),
-                );
+            row.insert("data-path".into(), s(&column("p")[i]));
+            row.insert("data-line".into(), column("l")[i].to_string());
+            if let Some(u) = data["u"].get(i.to_string()) {
+                row.insert("data-suppressed".into(), u[0].as_str().unwrap().to_string());
             }
             row
         })
@@ -366,11 +362,11 @@ fn html_report_escapes_hostile_input() {
     ] {
         assert!(has(raw), "{raw} missing from the data");
     }
-    let suppression = data["f"]
-        .as_array()
+    let suppression = data["u"]
+        .as_object()
         .unwrap()
-        .iter()
-        .find_map(|f| f[11].get("u"))
+        .values()
+        .next()
         .expect("a suppression");
     assert_eq!(suppression[3], "<b>needed</b> by the device plugin");
     // The broken file is an input error; the suppressed finding is listed and marked.
@@ -705,7 +701,7 @@ fn html_report_of_100k_findings_is_small_and_renders() {
     );
     let html = fs::read_to_string(&report).unwrap();
     let data = data_block(&html);
-    let n = data["f"].as_array().unwrap().len();
+    let n = data["k"].as_array().unwrap().len();
     assert!(n >= FINDINGS, "{n} findings");
     assert!(
         html.len() <= 25_000_000,

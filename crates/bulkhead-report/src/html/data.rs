@@ -9,18 +9,23 @@
 //! shared by findings is stored once. Secrets are masked before they get here, exactly as
 //! the other reports mask them.
 //!
-//! The layout (all indices are into `s` unless said otherwise):
+//! The layout is by column, as JSON parses flat arrays of numbers many times faster than
+//! one small array per finding; what only an unfolded row needs (snippet, fingerprint) is
+//! one string, split by the script the first time a row unfolds. All indices are into `s`
+//! unless said otherwise:
 //!
-//! - `sevs`: severity names by rank (`f[1]` indexes it);
-//! - `c`: checks, `[id, slug, remediation, [cis], [nsa], [mitre]]` (plain strings);
-//! - `o`: objects, `[apiVersion, kind, namespace/name]`;
-//! - `f`: findings, worst first, `[check (into c), rank, path, line, column, pointer,
-//!   message, object (into o), fingerprint (plain), exact (0/1), snippet, extra]`;
-//! - snippet: `[first line number, [line, ...], lines elided]`, where a line is a string
-//!   index, or `[string, mark start, mark end, cut before, cut after]` with the mark in
-//!   UTF-16 units of the shown text (-1 for none) and the cuts 0 or 1;
-//! - extra: 0, or an object with any of `u` (suppression: `[kind, source, until, reason]`,
-//!   strings or null), `n` (notes), `p` (PSS entries), `h` (Helm template).
+//! - `sevs`: severity names by rank; `c`: checks, `[id, slug, remediation, [cis], [nsa],
+//!   [mitre]]` (plain strings); `o`: objects, `[apiVersion, kind, namespace/name]`; `pl`:
+//!   lists of PSS entries (`pl[0]` is the empty list);
+//! - one array per field of the findings, worst first: `k` check (into `c`), `r` rank, `p`
+//!   path, `l` line, `col` column, `t` field pointer, `m` message, `ob` object (into `o`),
+//!   `x` exact (0/1), `ps` PSS entries (into `pl`);
+//! - `fp`: the fingerprints, separated by spaces;
+//! - `sn`: the snippets, one per line: `FROM ELIDED LINE...`, where a LINE is a string index,
+//!   or `STRING:START:END:CUT_BEFORE:CUT_AFTER` with the mark in UTF-16 units of the shown
+//!   text (-1 for none) and the cuts 0 or 1;
+//! - `u` (suppressions, `[kind, source, until, reason]`, strings or null), `no` (notes) and
+//!   `h` (Helm template): objects keyed by the finding's position, for the few that have one.
 //!
 //! The block is embedded in a `<script type="application/json">` element, which is not run
 //! (so the page's Content-Security-Policy needs no entry for it); `<`, `>` and `&` are written
@@ -54,7 +59,62 @@ pub fn write<'a>(out: &mut String, listed: &[&'a Finding], all: &'a [Finding]) {
                 .or_insert(f);
         }
     }
-    let findings: Vec<String> = listed.iter().map(|f| data.finding(f)).collect();
+    data.pss_lists.push(Vec::new());
+    let mut columns: [Vec<usize>; 10] = Default::default();
+    let (mut fingerprints, mut snippets) = (String::new(), String::new());
+    let (mut suppressions, mut notes, mut templates) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, f) in listed.iter().enumerate() {
+        let loc = &f.location;
+        let row = [
+            data.check(f.check),
+            f.severity as usize,
+            data.intern(&loc.path),
+            loc.position.line as usize,
+            loc.position.column as usize,
+            data.intern(&loc.pointer),
+            data.intern(&f.message),
+            data.object(f),
+            usize::from(loc.exact),
+            data.pss(&f.pss),
+        ];
+        for (column, value) in columns.iter_mut().zip(row) {
+            column.push(value);
+        }
+        if i > 0 {
+            fingerprints.push(' ');
+            snippets.push('\n');
+        }
+        fingerprints.push_str(&f.fingerprint);
+        data.snippet(&mut snippets, f);
+        if let Some(s) = &f.suppression {
+            let kind = match s.kind {
+                SuppressionKind::Annotation => "annotation",
+                SuppressionKind::Comment => "comment",
+                SuppressionKind::Baseline => "baseline",
+            };
+            let mut u = String::from("[");
+            string(&mut u, kind);
+            for part in [Some(&s.source), s.until.as_ref(), s.reason.as_ref()] {
+                u.push(',');
+                match part {
+                    Some(text) => string(&mut u, text),
+                    None => u.push_str("null"),
+                }
+            }
+            u.push(']');
+            suppressions.push((i, u));
+        }
+        if !f.notes.is_empty() {
+            let mut n = String::new();
+            strings(&mut n, f.notes.iter().map(String::as_str));
+            notes.push((i, n));
+        }
+        if let Some(template) = &f.helm_source {
+            let mut h = String::new();
+            string(&mut h, template);
+            templates.push((i, h));
+        }
+    }
     out.push_str("{\"sevs\":[");
     for (i, sev) in [
         Severity::Info,
@@ -96,11 +156,49 @@ pub fn write<'a>(out: &mut String, listed: &[&'a Finding], all: &'a [Finding]) {
         }
         let _ = write!(out, "[{api},{kind},{scope}]");
     }
-    out.push_str("],\"f\":[");
-    out.push_str(&findings.join(","));
-    out.push_str("],\"s\":");
+    out.push_str("],\"pl\":[");
+    for (i, list) in data.pss_lists.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        numbers(out, list);
+    }
+    out.push(']');
+    for (name, column) in ["k", "r", "p", "l", "col", "t", "m", "ob", "x", "ps"]
+        .iter()
+        .zip(&columns)
+    {
+        let _ = write!(out, ",\"{name}\":");
+        numbers(out, column);
+    }
+    out.push_str(",\"fp\":");
+    string(out, &fingerprints);
+    out.push_str(",\"sn\":");
+    string(out, &snippets);
+    for (name, entries) in [("u", suppressions), ("no", notes), ("h", templates)] {
+        let _ = write!(out, ",\"{name}\":{{");
+        for (k, (i, value)) in entries.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "\"{i}\":{value}");
+        }
+        out.push('}');
+    }
+    out.push_str(",\"s\":");
     strings(out, data.strings.iter().map(String::as_str));
     out.push('}');
+}
+
+fn numbers(out: &mut String, values: &[usize]) {
+    out.push('[');
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{v}");
+    }
+    out.push(']');
 }
 
 #[derive(Default)]
@@ -113,6 +211,8 @@ struct Data<'a> {
     check_ids: BTreeMap<&'static str, usize>,
     objects: Vec<(usize, usize, usize)>,
     object_ids: HashMap<(usize, usize, usize), usize>,
+    pss_lists: Vec<Vec<usize>>,
+    pss_ids: HashMap<Vec<usize>, usize>,
 }
 
 impl<'a> Data<'a> {
@@ -154,68 +254,18 @@ impl<'a> Data<'a> {
         i
     }
 
-    /// One finding's array.
-    fn finding(&mut self, f: &'a Finding) -> String {
-        let loc = &f.location;
-        let mut out = String::with_capacity(160);
-        let check = self.check(f.check);
-        let path = self.intern(&loc.path);
-        let pointer = self.intern(&loc.pointer);
-        let message = self.intern(&f.message);
-        let object = self.object(f);
-        let _ = write!(
-            out,
-            "[{check},{},{path},{},{},{pointer},{message},{object},",
-            f.severity as u8, loc.position.line, loc.position.column
-        );
-        string(&mut out, &f.fingerprint);
-        let _ = write!(out, ",{},", u8::from(loc.exact));
-        self.snippet(&mut out, f);
-        out.push(',');
-        self.extra(&mut out, f);
-        out.push(']');
-        out
-    }
-
-    fn extra(&mut self, out: &mut String, f: &Finding) {
-        let mut parts = Vec::new();
-        if let Some(s) = &f.suppression {
-            let kind = match s.kind {
-                SuppressionKind::Annotation => "annotation",
-                SuppressionKind::Comment => "comment",
-                SuppressionKind::Baseline => "baseline",
-            };
-            let mut u = String::from("\"u\":[");
-            string(&mut u, kind);
-            for part in [Some(&s.source), s.until.as_ref(), s.reason.as_ref()] {
-                u.push(',');
-                match part {
-                    Some(text) => string(&mut u, text),
-                    None => u.push_str("null"),
-                }
-            }
-            u.push(']');
-            parts.push(u);
+    /// The index of a list of PSS entries in `pl`.
+    fn pss(&mut self, entries: &[String]) -> usize {
+        if entries.is_empty() {
+            return 0;
         }
-        if !f.notes.is_empty() {
-            let mut n = String::from("\"n\":");
-            strings(&mut n, f.notes.iter().map(String::as_str));
-            parts.push(n);
+        let ids: Vec<usize> = entries.iter().map(|e| self.intern(e)).collect();
+        let next = self.pss_lists.len();
+        let i = *self.pss_ids.entry(ids.clone()).or_insert(next);
+        if i == next {
+            self.pss_lists.push(ids);
         }
-        if !f.pss.is_empty() {
-            let ids: Vec<String> = f.pss.iter().map(|p| self.intern(p).to_string()).collect();
-            parts.push(format!("\"p\":[{}]", ids.join(",")));
-        }
-        if let Some(template) = &f.helm_source {
-            let mut h = String::from("\"h\":");
-            string(&mut h, template);
-            parts.push(h);
-        }
-        if parts.is_empty() {
-            out.push('0');
-        } else {
-            let _ = write!(out, "{{{}}}", parts.join(","));
-        }
+        i
     }
 
     /// The lines around the finding, the offending span marked; see the module's layout.
@@ -245,7 +295,7 @@ impl<'a> Data<'a> {
             pos.offset as usize,
             pos.offset as usize + pos.length as usize,
         );
-        let _ = write!(out, "[{from},[");
+        let _ = write!(out, "{from} {}", end - shown_end.min(end));
         let mut previous = "";
         for n in from..=to {
             if n > end && !has_line_after(&file.text, previous) {
@@ -253,9 +303,7 @@ impl<'a> Data<'a> {
             }
             let text = file.line_text(n);
             previous = text;
-            if n > from {
-                out.push(',');
-            }
+            out.push(' ');
             if sensitive {
                 self.line(out, &snippet::display_line(f, n), None);
                 continue;
@@ -284,8 +332,6 @@ impl<'a> Data<'a> {
             });
             self.line(out, text, mark);
         }
-        let elided = end - shown_end.min(end);
-        let _ = write!(out, "],{elided}]");
     }
 
     /// One source line; `mark` is the highlighted byte range. Long lines are cut to a window
@@ -313,7 +359,7 @@ impl<'a> Data<'a> {
         };
         let _ = write!(
             out,
-            "[{id},{start},{stop},{},{}]",
+            "{id}:{start}:{stop}:{}:{}",
             u8::from(cut.0),
             u8::from(cut.1)
         );

@@ -1,5 +1,5 @@
 // Draws, filters, sorts, groups and folds the findings table from the JSON block the report
-// embeds (`#data`; its layout is described in html/data.rs). Only the rows in view are in the
+// embeds (`#data`; its layout, one array per field, is described in html/data.rs). Only the rows in view are in the
 // DOM: the table is a window onto the filtered, sorted list, with two padding bodies standing
 // in for the rows above and below, so a report of 100,000 findings draws as fast as one of
 // ten. Everything from the input is set as text, never parsed as markup.
@@ -24,15 +24,21 @@
 
   var table = document.getElementById('findings');
   var dataBlock = document.getElementById('data');
-  var D = table && dataBlock ? JSON.parse(dataBlock.textContent) : { sevs: [], c: [], o: [], f: [], s: [] };
+  var D = table && dataBlock ? JSON.parse(dataBlock.textContent) : { sevs: [], c: [], o: [], k: [] };
   var S = D.s;
-  var F = D.f;
-  var N = F.length;
+  var N = D.k.length;
   // Parsed once; the text would only hold memory (and weigh on every DOM serialisation).
   if (dataBlock) dataBlock.textContent = '';
-  // Field positions in a finding's array.
-  var CHECK = 0, RANK = 1, PATH = 2, LINE = 3, COL = 4, POINTER = 5, MESSAGE = 6, OBJECT = 7,
-    FINGERPRINT = 8, EXACT = 9, SNIPPET = 10, EXTRA = 11;
+  // What only an unfolded row needs is split out the first time one unfolds.
+  var snippets = null, fingerprints = null;
+  function snippetOf(i) {
+    if (!snippets) snippets = D.sn.split('\n');
+    return snippets[i].split(' ');
+  }
+  function fingerprintOf(i) {
+    if (!fingerprints) fingerprints = D.fp.split(' ');
+    return fingerprints[i];
+  }
 
   var search = document.getElementById('q');
   var checkSelect = document.getElementById('check');
@@ -45,11 +51,10 @@
   var severityBoxes = all('input[name="sev"]');
   var state = { sort: 'severity', dir: 'desc', group: '' };
 
-  function checkId(i) { return D.c[F[i][CHECK]][0]; }
-  function sevName(i) { return D.sevs[F[i][RANK]]; }
-  function object(i) { return D.o[F[i][OBJECT]]; }
+  function checkId(i) { return D.c[D.k[i]][0]; }
+  function object(i) { return D.o[D.ob[i]]; }
   function objectText(i) { var o = object(i); return S[o[1]] + ' ' + S[o[2]]; }
-  function supp(i) { var x = F[i][EXTRA]; return x && x.u ? x.u : null; }
+  function supp(i) { return D.u[i] || null; }
 
   // The search box looks through what a row shows, the field pointer and the full path;
   // built on the first search, as most views never search.
@@ -58,21 +63,21 @@
     if (!haystack) {
       haystack = new Array(N);
       for (var k = 0; k < N; k++) {
-        var f = F[k], c = D.c[f[CHECK]], u = supp(k);
-        haystack[k] = (D.sevs[f[RANK]] + ' ' + c[0] + ' ' + c[1] + ' ' + S[f[MESSAGE]] + ' ' +
+        var c = D.c[D.k[k]], u = supp(k);
+        haystack[k] = (D.sevs[D.r[k]] + ' ' + c[0] + ' ' + c[1] + ' ' + S[D.m[k]] + ' ' +
           (u ? (u[0] === 'baseline' ? 'baselined ' : 'suppressed ') : '') + objectText(k) + ' ' +
-          S[f[PATH]] + ':' + f[LINE] + ':' + f[COL] + ' ' + S[f[POINTER]]).toLowerCase();
+          S[D.p[k]] + ':' + D.l[k] + ':' + D.col[k] + ' ' + S[D.t[k]]).toLowerCase();
       }
     }
     return haystack[i];
   }
 
   var keys = {
-    severity: function (i) { return F[i][RANK]; },
+    severity: function (i) { return D.r[i]; },
     check: function (i) { return checkId(i); },
-    message: function (i) { return S[F[i][MESSAGE]].toLowerCase(); },
+    message: function (i) { return S[D.m[i]].toLowerCase(); },
     object: function (i) { return objectText(i).toLowerCase(); },
-    location: function (i) { return S[F[i][PATH]]; }
+    location: function (i) { return S[D.p[i]]; }
   };
 
   function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
@@ -89,7 +94,7 @@
       var byLocation = state.sort === 'location';
       order.sort(function (a, b) {
         var d = cmp(values[a], values[b]);
-        if (!d && byLocation) d = F[a][LINE] - F[b][LINE] || F[a][COL] - F[b][COL];
+        if (!d && byLocation) d = D.l[a] - D.l[b] || D.col[a] - D.col[b];
         return sign * d || a - b;
       });
     }
@@ -119,7 +124,7 @@
     var visible = [];
     for (var k = 0; k < N; k++) {
       var i = order[k];
-      if (!ranks.has(F[i][RANK])) continue;
+      if (!ranks.has(D.r[i])) continue;
       if (check && checkId(i) !== check) continue;
       if (!withSuppressed && supp(i)) continue;
       if (words.length) {
@@ -136,13 +141,13 @@
       // Groups in the order of their first finding, so the sort applies to groups too.
       var byKey = new Map();
       visible.forEach(function (i) {
-        var key = state.group === 'check' ? checkId(i) : F[i][OBJECT];
+        var key = state.group === 'check' ? checkId(i) : D.ob[i];
         var g = byKey.get(key);
         if (g === undefined) {
           g = groups.length;
           byKey.set(key, g);
           var label = state.group === 'check'
-            ? checkId(i) + ' ' + D.c[F[i][CHECK]][1]
+            ? checkId(i) + ' ' + D.c[D.k[i]][1]
             : objectText(i) + ' (' + S[object(i)[0]] + ')';
           groups.push({ key: String(key), label: label, members: [] });
         }
@@ -246,17 +251,17 @@
   }
 
   function finding(i) {
-    var f = F[i], c = D.c[f[CHECK]], o = D.o[f[OBJECT]], u = supp(i);
-    var sev = D.sevs[f[RANK]], path = S[f[PATH]];
+    var c = D.c[D.k[i]], o = object(i), u = supp(i);
+    var sev = D.sevs[D.r[i]], path = S[D.p[i]], line = D.l[i], col = D.col[i];
     var tb = el('tbody', 'finding sev-' + sev + (u ? ' suppressed' : '') + (open[i] ? ' open' : ''));
     tb.id = 'f' + i;
     tb.dataset.index = i;
     tb.dataset.severity = sev;
-    tb.dataset.rank = f[RANK];
+    tb.dataset.rank = D.r[i];
     tb.dataset.check = c[0];
     tb.dataset.path = path;
-    tb.dataset.line = f[LINE];
-    tb.dataset.column = f[COL];
+    tb.dataset.line = line;
+    tb.dataset.column = col;
     if (u) tb.dataset.suppressed = u[0];
     var tr = tb.appendChild(el('tr', 'row'));
     var tog = tr.appendChild(el('td', 'tog-col')).appendChild(el('button', 'tog'));
@@ -267,7 +272,7 @@
     var check = tr.appendChild(el('td', 'check'));
     check.appendChild(el('code', null, c[0]));
     check.appendChild(el('span', 'slug', c[1]));
-    var msg = tr.appendChild(el('td', 'msg', S[f[MESSAGE]]));
+    var msg = tr.appendChild(el('td', 'msg', S[D.m[i]]));
     if (u) {
       msg.appendChild(document.createTextNode(' '));
       msg.appendChild(el('span', 'badge supp', u[0] === 'baseline' ? 'baselined' : 'suppressed'));
@@ -276,15 +281,15 @@
     obj.appendChild(el('span', 'kind', S[o[1]]));
     obj.appendChild(document.createTextNode(' ' + S[o[2]]));
     var loc = tr.appendChild(el('td', 'loc'));
-    loc.title = path + ':' + f[LINE] + ':' + f[COL];
+    loc.title = path + ':' + line + ':' + col;
     loc.appendChild(el('span', 'path', path));
-    loc.appendChild(el('span', 'pos', ':' + f[LINE] + ':' + f[COL]));
+    loc.appendChild(el('span', 'pos', ':' + line + ':' + col));
     if (open[i]) tb.appendChild(detail(i));
     return tb;
   }
 
   function detail(i) {
-    var f = F[i], c = D.c[f[CHECK]], o = D.o[f[OBJECT]], x = f[EXTRA] || {};
+    var c = D.c[D.k[i]], o = object(i), u = supp(i), notes = D.no[i] || [], template = D.h[i];
     var tr = el('tr', 'detail');
     tr.appendChild(el('td', 'tog-col'));
     var td = tr.appendChild(el('td'));
@@ -300,8 +305,8 @@
     }
     fact('Fix', c[2]);
     var field = fact('Field');
-    field.appendChild(el('code', null, S[f[POINTER]]));
-    if (!f[EXACT]) {
+    field.appendChild(el('code', null, S[D.t[i]]));
+    if (!D.x[i]) {
       field.appendChild(document.createTextNode(' '));
       field.appendChild(el('span', 'quiet', 'not set; shown at its nearest parent'));
     }
@@ -309,8 +314,8 @@
     objectFact.appendChild(el('code', null, S[o[0]]));
     objectFact.appendChild(document.createTextNode(' ' + S[o[1]] + ' '));
     objectFact.appendChild(el('code', null, S[o[2]]));
-    if (x.h) fact('Template').appendChild(el('code', null, x.h));
-    var lists = [['cis', c[3]], ['pss', (x.p || []).map(function (s) { return S[s]; })],
+    if (template) fact('Template').appendChild(el('code', null, template));
+    var lists = [['cis', c[3]], ['pss', D.pl[D.ps[i]].map(function (s) { return S[s]; })],
       ['nsa', c[4]], ['mitre', c[5]]];
     if (lists.some(function (l) { return l[1].length; })) {
       var tags = fact('Compliance');
@@ -323,30 +328,31 @@
         });
       });
     }
-    if (x.u) {
+    if (u) {
       var what = { annotation: 'by an annotation at', comment: 'by a comment at', baseline: 'in the baseline' };
       var s = fact('Suppressed');
-      s.appendChild(document.createTextNode(what[x.u[0]] + ' '));
-      s.appendChild(el('code', null, x.u[1]));
-      var rest = (x.u[2] ? ' until ' + x.u[2] : '') + (x.u[3] ? ': ' + x.u[3] : '');
+      s.appendChild(document.createTextNode(what[u[0]] + ' '));
+      s.appendChild(el('code', null, u[1]));
+      var rest = (u[2] ? ' until ' + u[2] : '') + (u[3] ? ': ' + u[3] : '');
       if (rest) s.appendChild(document.createTextNode(rest));
     }
-    (x.n || []).forEach(function (note) { fact('Note', note); });
+    notes.forEach(function (note) { fact('Note', note); });
     fact('Docs').appendChild(el('code', null, 'bulkhead explain ' + c[0]));
-    fact('Fingerprint').appendChild(el('code', null, f[FINGERPRINT]));
+    fact('Fingerprint').appendChild(el('code', null, fingerprintOf(i)));
     return tr;
   }
 
   function snippet(i) {
-    var f = F[i], sn = f[SNIPPET];
+    var sn = snippetOf(i), from = +sn[0], elided = +sn[1];
     var box = el('div', 'snippet');
     box.setAttribute('role', 'figure');
-    box.setAttribute('aria-label', S[f[PATH]] + ', line ' + f[LINE]);
-    sn[1].forEach(function (entry, k) {
-      var line = typeof entry === 'number' ? [entry, -1, -1, 0, 0] : entry;
+    box.setAttribute('aria-label', S[D.p[i]] + ', line ' + D.l[i]);
+    sn.slice(2).forEach(function (entry, k) {
+      var line = entry.split(':').map(Number);
+      if (line.length === 1) line = [line[0], -1, -1, 0, 0];
       var t = S[line[0]];
       var div = box.appendChild(el('div', line[1] >= 0 ? 'line hit' : 'line'));
-      div.appendChild(el('span', 'ln', String(sn[0] + k)));
+      div.appendChild(el('span', 'ln', String(from + k)));
       var code = div.appendChild(el('code'));
       if (line[3]) code.appendChild(el('span', 'cut', '…'));
       if (line[1] >= 0) {
@@ -358,10 +364,10 @@
       }
       if (line[4]) code.appendChild(el('span', 'cut', '…'));
     });
-    if (sn[2] > 0) {
+    if (elided > 0) {
       var more = box.appendChild(el('div', 'line elided'));
       more.appendChild(el('span', 'ln', '⋮'));
-      more.appendChild(el('code', null, sn[2] + ' more line' + (sn[2] === 1 ? '' : 's') + ' of the same span'));
+      more.appendChild(el('code', null, elided + ' more line' + (elided === 1 ? '' : 's') + ' of the same span'));
     }
     return box;
   }
