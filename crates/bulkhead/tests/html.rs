@@ -584,6 +584,32 @@ fn html_report_renders_in_headless_chromium() {
     assert!(dom.contains("class=\"snippet\""));
     assert!(dom.contains("<span class=\"badge supp\">suppressed</span>"));
 
+    // One finding unfolded from the fragment: its snippet, fix and fingerprint are drawn.
+    let dom = dump("#open=f1");
+    let open: Vec<_> = finding_groups(&dom)
+        .into_iter()
+        .filter(|g| g["class"].split(' ').any(|c| c == "open"))
+        .collect();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0]["id"], "f1");
+    let unfolded = &dom[dom.find("id=\"f1\"").unwrap()..];
+    let unfolded = &unfolded[..unfolded.find("</tbody>").unwrap()];
+    assert!(unfolded.contains("<div class=\"line hit\">"), "{unfolded}");
+    assert!(unfolded.contains("<dt>Fix</dt>"));
+    assert!(unfolded.contains(&format!(
+        "<code>{}</code>",
+        scan.findings
+            .iter()
+            .find(|f| {
+                f["check"] == expected[1]["data-check"]
+                    && f["location"]["line"].to_string() == expected[1]["data-line"]
+                    && f["location"]["path"] == expected[1]["data-path"].as_str()
+            })
+            .unwrap()["fingerprint"]
+            .as_str()
+            .unwrap()
+    )));
+
     // Filtering by severity, from the fragment.
     let critical = scan
         .findings
