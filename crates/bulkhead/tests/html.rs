@@ -602,7 +602,7 @@ fn html_report_renders_in_headless_chromium() {
             .iter()
             .find(|f| {
                 f["check"] == expected[1]["data-check"]
-                    && f["location"]["line"].to_string() == expected[1]["data-line"]
+                    && f["location"]["line"] == expected[1]["data-line"].parse::<u64>().unwrap()
                     && f["location"]["path"] == expected[1]["data-path"].as_str()
             })
             .unwrap()["fingerprint"]
