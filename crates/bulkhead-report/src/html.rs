@@ -511,6 +511,30 @@ fn write_findings(
     Ok(())
 }
 
+/// The namespaces of the listed findings' objects, for the namespace filter; `-` stands
+/// for cluster-scoped objects.
+fn write_namespaces(page: &mut String, listed: &[&Finding]) -> fmt::Result {
+    let mut namespaces: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+    for f in listed {
+        *namespaces.entry(f.object.namespace.as_deref()).or_default() += 1;
+    }
+    page.push_str(
+        "<select id=\"ns\" aria-label=\"Namespace\"><option value=\"\">All namespaces</option>",
+    );
+    for (namespace, n) in &namespaces {
+        match namespace {
+            Some(ns) => write!(
+                page,
+                "<option value=\"{ns}\">{ns} ({n})</option>",
+                ns = Esc(ns)
+            )?,
+            None => write!(page, "<option value=\"-\">cluster-scoped ({n})</option>")?,
+        }
+    }
+    page.push_str("</select>\n");
+    Ok(())
+}
+
 /// Search, severity, check and suppression filters; useless without the script, so hidden
 /// until it runs.
 fn write_toolbar(page: &mut String, listed: &[&Finding]) -> fmt::Result {
@@ -546,6 +570,7 @@ fn write_toolbar(page: &mut String, listed: &[&Finding]) -> fmt::Result {
         )?;
     }
     page.push_str("</select>\n");
+    write_namespaces(page, listed)?;
     let suppressed = listed.iter().filter(|f| f.suppression.is_some()).count();
     if suppressed > 0 {
         writeln!(

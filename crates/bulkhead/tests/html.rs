@@ -641,6 +641,22 @@ fn html_report_renders_in_headless_chromium() {
         .iter()
         .all(|g| !g.contains_key("data-suppressed")));
 
+    // By namespace: the hostile Pod's, then the cluster-scoped objects'.
+    for (fragment, namespace) in [("#ns=evil", Value::from("evil")), ("#ns=-", Value::Null)] {
+        let want = scan
+            .findings
+            .iter()
+            .filter(|f| f["object"]["namespace"] == namespace)
+            .count();
+        let dom = dump(fragment);
+        assert_eq!(body_tag(&dom)["data-shown"], want.to_string(), "{fragment}");
+    }
+    let dom = dump("#ns=evil");
+    assert!(!finding_groups(&dom).is_empty());
+    assert!(finding_groups(&dom)
+        .iter()
+        .all(|g| g["data-path"].contains(HOSTILE_DIR)));
+
     // Sorting by check, ascending: the drawn rows are the first of that order.
     let dom = dump("#sort=check&dir=asc");
     let order: Vec<String> = finding_groups(&dom)

@@ -15,7 +15,8 @@
 //! unless said otherwise:
 //!
 //! - `sevs`: severity names by rank; `c`: checks, `[id, slug, remediation, [cis], [nsa],
-//!   [mitre]]` (plain strings); `o`: objects, `[apiVersion, kind, namespace/name]`; `pl`:
+//!   [mitre]]` (plain strings); `o`: objects, `[apiVersion, kind, namespace/name, namespace]` (namespace -1
+//!   when cluster-scoped); `pl`:
 //!   lists of PSS entries (`pl[0]` is the empty list);
 //! - one array per field of the findings, worst first: `k` check (into `c`), `r` rank, `p`
 //!   path, `l` line, `col` column, `t` field pointer, `m` message, `ob` object (into `o`),
@@ -150,11 +151,11 @@ pub fn write<'a>(out: &mut String, listed: &[&'a Finding], all: &'a [Finding]) {
         out.push(']');
     }
     out.push_str("],\"o\":[");
-    for (i, (api, kind, scope)) in data.objects.iter().enumerate() {
+    for (i, (api, kind, scope, namespace)) in data.objects.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(out, "[{api},{kind},{scope}]");
+        let _ = write!(out, "[{api},{kind},{scope},{namespace}]");
     }
     out.push_str("],\"pl\":[");
     for (i, list) in data.pss_lists.iter().enumerate() {
@@ -209,8 +210,8 @@ struct Data<'a> {
     string_ids: HashMap<String, usize>,
     checks: Vec<&'static bulkhead_checks::Check>,
     check_ids: BTreeMap<&'static str, usize>,
-    objects: Vec<(usize, usize, usize)>,
-    object_ids: HashMap<(usize, usize, usize), usize>,
+    objects: Vec<(usize, usize, usize, i64)>,
+    object_ids: HashMap<(usize, usize, usize, i64), usize>,
     pss_lists: Vec<Vec<usize>>,
     pss_ids: HashMap<Vec<usize>, usize>,
 }
@@ -241,10 +242,12 @@ impl<'a> Data<'a> {
             Some(ns) => format!("{ns}/{}", o.name),
             None => o.name.clone(),
         };
+        let namespace = o.namespace.as_deref().map(|ns| self.intern(ns) as i64);
         let key = (
             self.intern(&o.api_version),
             self.intern(&o.kind),
             self.intern(&scope),
+            namespace.unwrap_or(-1),
         );
         let next = self.objects.len();
         let i = *self.object_ids.entry(key).or_insert(next);

@@ -1,10 +1,10 @@
-// Draws, filters, sorts, groups and folds the findings table from the JSON block the report
-// embeds (`#data`; its layout, one array per field, is described in html/data.rs). Only the rows in view are in the
-// DOM: the table is a window onto the filtered, sorted list, with two padding bodies standing
-// in for the rows above and below, so a report of 100,000 findings draws as fast as one of
-// ten. Everything from the input is set as text, never parsed as markup.
-// The state lives in the URL fragment (q, sev, check, supp, group, sort, dir, open), so a
-// filtered view can be linked.
+// Draws, filters, sorts, groups and folds the findings table from the JSON block the
+// report embeds (`#data`; its layout, one array per field, is described in html/data.rs).
+// Only the rows in view are in the DOM: the table is a window onto the filtered, sorted
+// list, with two padding bodies standing in for the rows above and below, so a report of
+// 100,000 findings draws as fast as one of ten. Everything from the input is set as text,
+// never parsed as markup. The state lives in the URL fragment (q, sev, check, ns, supp,
+// group, sort, dir, open), so a filtered view can be linked.
 (function () {
   'use strict';
   var root = document.documentElement;
@@ -42,6 +42,7 @@
 
   var search = document.getElementById('q');
   var checkSelect = document.getElementById('check');
+  var namespaceSelect = document.getElementById('ns');
   var groupSelect = document.getElementById('group');
   var suppressed = document.getElementById('supp');
   var shown = document.getElementById('shown');
@@ -120,12 +121,17 @@
     var ranks = new Set(severityBoxes.filter(function (b) { return b.checked; })
       .map(function (b) { return D.sevs.indexOf(b.value); }));
     var check = checkSelect.value;
+    var namespace = namespaceSelect.value;
     var withSuppressed = !suppressed || suppressed.checked;
     var visible = [];
     for (var k = 0; k < N; k++) {
       var i = order[k];
       if (!ranks.has(D.r[i])) continue;
       if (check && checkId(i) !== check) continue;
+      if (namespace) {
+        var ns = D.o[D.ob[i]][3];
+        if (namespace === '-' ? ns >= 0 : ns < 0 || S[ns] !== namespace) continue;
+      }
       if (!withSuppressed && supp(i)) continue;
       if (words.length) {
         var t = text(i);
@@ -377,6 +383,17 @@
     measured[i] = 0;
   }
 
+  // Selects `value`, adding it when no finding has it, so a linked view shows none rather
+  // than all.
+  function choose(select, value) {
+    select.value = value;
+    if (select.value !== value) {
+      var option = select.appendChild(el('option', null, value + ' (0)'));
+      option.value = value;
+      select.value = value;
+    }
+  }
+
   function readFragment() {
     var p = new URLSearchParams(location.hash.slice(1));
     if (p.has('q')) search.value = p.get('q');
@@ -384,7 +401,8 @@
       var wanted = new Set(p.get('sev').split(','));
       severityBoxes.forEach(function (b) { b.checked = wanted.has(b.value); });
     }
-    if (p.has('check')) checkSelect.value = p.get('check');
+    if (p.has('check')) choose(checkSelect, p.get('check'));
+    if (p.has('ns')) choose(namespaceSelect, p.get('ns'));
     if (suppressed && p.has('supp')) suppressed.checked = p.get('supp') !== '0';
     if (p.get('group') === 'check' || p.get('group') === 'object') state.group = p.get('group');
     groupSelect.value = state.group;
@@ -401,6 +419,7 @@
         .map(function (b) { return b.value; }).join(','));
     }
     if (checkSelect.value) p.set('check', checkSelect.value);
+    if (namespaceSelect.value) p.set('ns', namespaceSelect.value);
     if (suppressed && !suppressed.checked) p.set('supp', '0');
     if (state.group) p.set('group', state.group);
     if (state.sort !== 'severity' || state.dir !== 'desc') {
