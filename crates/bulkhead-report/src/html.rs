@@ -1,12 +1,17 @@
 //! The HTML report: one self-contained page (inline CSS, script and SVG; nothing is fetched)
-//! with the scan summary, charts, input problems and a filterable, sortable findings table
-//! whose rows unfold to the source snippet, the fix and the compliance ids.
+//! with the scan summary, charts, input problems and a filterable, sortable, groupable
+//! findings table whose rows unfold to the source snippet, the fix and the compliance ids.
 //!
-//! Rows are rendered here rather than by the script, so the page reads without JavaScript;
-//! the script (`html/report.js`) only filters, sorts and folds them. Everything that came
-//! from the input (paths, messages, names, source lines) goes through [`Esc`]. The page's
-//! Content-Security-Policy allows its own style and scripts by hash and nothing else, so
-//! markup that slipped past escaping could neither run nor load anything.
+//! The summary and charts are markup written here; the findings are not. A large repository
+//! has tens of thousands of them, and as markup (about 3 KB each) the page grew to hundreds
+//! of megabytes that a browser could not render. They are embedded once as compact JSON
+//! ([`data`]: strings, checks and objects stored once, source lines stored once per file),
+//! and the script (`html/report.js`) draws only the rows in view, so the page stays small
+//! and quick whatever the number of findings. Everything that came from the input reaches
+//! the DOM as text (`textContent`), never as markup; in the markup written here it goes
+//! through [`Esc`]. The page's Content-Security-Policy allows its own style and script by
+//! hash and nothing else, so markup that slipped past escaping could neither run nor load
+//! anything.
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
@@ -14,12 +19,12 @@ use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
 use bulkhead_checks::frameworks::{FrameworkReport, Status};
-use bulkhead_checks::policy::{Suppression, SuppressionKind};
 use bulkhead_checks::{Finding, Severity};
 use bulkhead_model::{ErrorSeverity, LoadError};
 
-use crate::snippet;
 use crate::summary::Summary;
+
+mod data;
 use crate::ScanResult;
 
 const CSS: &str = include_str!("html/report.css");
@@ -27,12 +32,6 @@ const SCRIPT: &str = include_str!("html/report.js");
 /// Runs before anything else, so that even a script that fails to parse leaves a mark.
 const ONERROR: &str = "window.onerror=function(m){document.body.dataset.error=String(m)};";
 
-/// Lines of context shown before and after the offending span.
-const CONTEXT_LINES: u32 = 2;
-/// Lines of a multi-line span shown before the rest is elided.
-const SPAN_LINES: u32 = 8;
-/// Bytes of one source line shown around the highlight (minified JSON is one long line).
-const LINE_BYTES: usize = 160;
 /// Bars in the "most frequent checks" chart.
 const TOP_CHECKS: usize = 6;
 
@@ -501,22 +500,47 @@ fn write_findings(
         )?;
     }
     page.push_str(
-        "<table id=\"findings\" class=\"findings-table\">\n<thead><tr>\
+        "<noscript><p class=\"quiet\">The findings table is drawn by the page's script; \
+         without it, <code>bulkhead scan -f text</code> or <code>-f json</code> lists them.\
+         </p></noscript>\n\
+         <table id=\"findings\" class=\"findings-table\">\n<thead><tr>\
          <th class=\"tog-col\"><span class=\"sr\">Details</span></th>\
          <th aria-sort=\"descending\"><button type=\"button\" data-sort=\"severity\">Severity</button></th>\
          <th><button type=\"button\" data-sort=\"check\">Check</button></th>\
          <th><button type=\"button\" data-sort=\"message\">Message</button></th>\
          <th><button type=\"button\" data-sort=\"object\">Object</button></th>\
          <th><button type=\"button\" data-sort=\"location\">Location</button></th>\
-         </tr></thead>\n",
+         </tr></thead>\n<tbody class=\"pad\" id=\"pad-top\"><tr><td colspan=\"6\"></td></tr>\
+         </tbody><tbody class=\"pad\" id=\"pad-bottom\"><tr><td colspan=\"6\"></td></tr>\
+         </tbody>\n</table>\n<p class=\"no-match\" id=\"no-match\" hidden>No finding matches \
+         these filters.</p>\n<script type=\"application/json\" id=\"data\">",
     );
-    for (i, f) in listed.iter().enumerate() {
-        write_finding(page, i, f)?;
+    data::write(page, listed, result.findings);
+    page.push_str("</script>\n</section>\n");
+    Ok(())
+}
+
+/// The namespaces of the listed findings' objects, for the namespace filter; `-` stands
+/// for cluster-scoped objects.
+fn write_namespaces(page: &mut String, listed: &[&Finding]) -> fmt::Result {
+    let mut namespaces: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+    for f in listed {
+        *namespaces.entry(f.object.namespace.as_deref()).or_default() += 1;
     }
     page.push_str(
-        "</table>\n<p class=\"no-match\" id=\"no-match\" hidden>No finding matches these \
-         filters.</p>\n</section>\n",
+        "<select id=\"ns\" aria-label=\"Namespace\"><option value=\"\">All namespaces</option>",
     );
+    for (namespace, n) in &namespaces {
+        match namespace {
+            Some(ns) => write!(
+                page,
+                "<option value=\"{ns}\">{ns} ({n})</option>",
+                ns = Esc(ns)
+            )?,
+            None => write!(page, "<option value=\"-\">cluster-scoped ({n})</option>")?,
+        }
+    }
+    page.push_str("</select>\n");
     Ok(())
 }
 
@@ -555,6 +579,7 @@ fn write_toolbar(page: &mut String, listed: &[&Finding]) -> fmt::Result {
         )?;
     }
     page.push_str("</select>\n");
+    write_namespaces(page, listed)?;
     let suppressed = listed.iter().filter(|f| f.suppression.is_some()).count();
     if suppressed > 0 {
         writeln!(
@@ -564,282 +589,13 @@ fn write_toolbar(page: &mut String, listed: &[&Finding]) -> fmt::Result {
         )?;
     }
     page.push_str(
-        "<span class=\"spacer\"></span><button type=\"button\" id=\"expand\">Expand all</button>\
+        "<select id=\"group\" aria-label=\"Group by\"><option value=\"\">No grouping</option>\
+         <option value=\"check\">Group by check</option><option value=\"object\">Group by object\
+         </option></select>\n\
+         <span class=\"spacer\"></span><button type=\"button\" id=\"expand\">Expand all</button>\
          <button type=\"button\" id=\"collapse\">Collapse all</button>\
          <button type=\"reset\">Reset</button>\n</form>\n",
     );
-    Ok(())
-}
-
-fn suppression_kind(s: &Suppression) -> &'static str {
-    match s.kind {
-        SuppressionKind::Annotation => "annotation",
-        SuppressionKind::Comment => "comment",
-        SuppressionKind::Baseline => "baseline",
-    }
-}
-
-/// One finding: a summary row and a detail row, in a `<tbody>` of its own so that sorting
-/// and filtering move them together.
-fn write_finding(page: &mut String, i: usize, f: &Finding) -> fmt::Result {
-    let loc = &f.location;
-    let pos = &loc.position;
-    let sev = f.severity;
-    let object = &f.object;
-    let scope = match &object.namespace {
-        Some(ns) => format!("{ns}/{}", object.name),
-        None => object.name.clone(),
-    };
-    write!(
-        page,
-        "<tbody class=\"finding sev-{sev}{supp_class}\" id=\"f{i}\" data-index=\"{i}\" \
-         data-severity=\"{sev}\" data-rank=\"{rank}\" data-check=\"{check}\" data-path=\"{path}\" \
-         data-line=\"{line}\" data-column=\"{col}\" data-pointer=\"{pointer}\"{supp_attr}>\n\
-         <tr class=\"row\"><td class=\"tog-col\"><button type=\"button\" class=\"tog\" \
-         aria-expanded=\"false\" aria-controls=\"f{i}-d\" aria-label=\"Details\"></button></td>\
-         <td><span class=\"sev sev-{sev}\">{sev}</span></td>\
-         <td class=\"check\"><code>{check}</code><span class=\"slug\">{slug}</span></td>\
-         <td class=\"msg\">{message}{badge}</td>\
-         <td class=\"obj\"><span class=\"kind\">{kind}</span> {scope}</td>\
-         <td class=\"loc\" title=\"{path}:{line}:{col}\"><span class=\"path\">{path}</span>\
-         <span class=\"pos\">:{line}:{col}</span></td></tr>\n",
-        supp_class = if f.suppression.is_some() {
-            " suppressed"
-        } else {
-            ""
-        },
-        rank = sev as u8,
-        check = Esc(f.check.id),
-        slug = Esc(f.check.slug),
-        path = Esc(&loc.path),
-        line = pos.line,
-        col = pos.column,
-        pointer = Esc(&loc.pointer),
-        supp_attr = match &f.suppression {
-            Some(s) => format!(" data-suppressed=\"{}\"", suppression_kind(s)),
-            None => String::new(),
-        },
-        message = Esc(&f.message),
-        badge = match &f.suppression {
-            Some(s) if s.kind == SuppressionKind::Baseline => {
-                " <span class=\"badge supp\">baselined</span>"
-            }
-            Some(_) => " <span class=\"badge supp\">suppressed</span>",
-            None => "",
-        },
-        kind = Esc(&object.kind),
-        scope = Esc(&scope),
-    )?;
-    writeln!(
-        page,
-        "<tr class=\"detail\" id=\"f{i}-d\"><td class=\"tog-col\"></td><td colspan=\"5\">\
-         <div class=\"detail-body\">"
-    )?;
-    write_snippet(page, f)?;
-    page.push_str("<dl class=\"facts\">\n");
-    writeln!(page, "<dt>Fix</dt><dd>{}</dd>", Esc(f.check.remediation))?;
-    write!(page, "<dt>Field</dt><dd><code>{}</code>", Esc(&loc.pointer))?;
-    if !loc.exact {
-        page.push_str(" <span class=\"quiet\">not set; shown at its nearest parent</span>");
-    }
-    page.push_str("</dd>\n");
-    writeln!(
-        page,
-        "<dt>Object</dt><dd><code>{}</code> {} <code>{}</code></dd>",
-        Esc(&object.api_version),
-        Esc(&object.kind),
-        Esc(&scope)
-    )?;
-    if let Some(template) = &f.helm_source {
-        writeln!(
-            page,
-            "<dt>Template</dt><dd><code>{}</code></dd>",
-            Esc(template)
-        )?;
-    }
-    let c = &f.check.compliance;
-    let pss: Vec<&str> = f.pss.iter().map(String::as_str).collect();
-    let lists = [
-        ("cis", c.cis),
-        ("pss", &pss[..]),
-        ("nsa", c.nsa),
-        ("mitre", c.mitre),
-    ];
-    if lists.iter().any(|(_, ids)| !ids.is_empty()) {
-        page.push_str("<dt>Compliance</dt><dd class=\"tags\">");
-        for (name, ids) in lists {
-            for id in ids {
-                write!(page, "<span class=\"tag\"><b>{name}</b> {}</span>", Esc(id))?;
-            }
-        }
-        page.push_str("</dd>\n");
-    }
-    if let Some(s) = &f.suppression {
-        let what = match s.kind {
-            SuppressionKind::Annotation => "by an annotation at",
-            SuppressionKind::Comment => "by a comment at",
-            SuppressionKind::Baseline => "in the baseline",
-        };
-        write!(
-            page,
-            "<dt>Suppressed</dt><dd>{what} <code>{}</code>",
-            Esc(&s.source)
-        )?;
-        if let Some(until) = &s.until {
-            write!(page, " until {}", Esc(until))?;
-        }
-        if let Some(reason) = &s.reason {
-            write!(page, ": {}", Esc(reason))?;
-        }
-        page.push_str("</dd>\n");
-    }
-    for note in &f.notes {
-        writeln!(page, "<dt>Note</dt><dd>{}</dd>", Esc(note))?;
-    }
-    write!(
-        page,
-        "<dt>Docs</dt><dd><code>bulkhead explain {}</code></dd>\n\
-         <dt>Fingerprint</dt><dd><code>{}</code></dd>\n</dl></div></td></tr>\n</tbody>\n",
-        Esc(f.check.id),
-        Esc(&f.fingerprint)
-    )
-}
-
-/// The lines around the finding, the offending span marked.
-fn write_snippet(page: &mut String, f: &Finding) -> fmt::Result {
-    let pos = &f.location.position;
-    let file = &f.file;
-    let first = pos.line.max(1);
-    // A span that ends at the start of a line does not cover that line.
-    let end = if pos.end_line > pos.line && pos.end_column == 1 {
-        pos.end_line - 1
-    } else {
-        pos.end_line
-    }
-    .max(first);
-    let shown_end = end.min(first + SPAN_LINES - 1);
-    // Findings about credentials show only their own lines, masked: no context lines, which
-    // could hold the neighbouring secrets.
-    let sensitive = snippet::is_sensitive(f);
-    let context = if sensitive { 0 } else { CONTEXT_LINES };
-    let from = first.saturating_sub(context).max(1);
-    let to = if shown_end < end {
-        shown_end
-    } else {
-        end + context
-    };
-    let (span_start, span_end) = (
-        pos.offset as usize,
-        pos.offset as usize + pos.length as usize,
-    );
-    write!(
-        page,
-        "<div class=\"snippet\" role=\"figure\" aria-label=\"{}, line {}\">",
-        Esc(&f.location.path),
-        pos.line
-    )?;
-    let mut previous = "";
-    for n in from..=to {
-        if n > end && !has_line_after(&file.text, previous) {
-            break;
-        }
-        let text = file.line_text(n);
-        previous = text;
-        if sensitive {
-            write_line(page, n, &snippet::display_line(f, n), None)?;
-            continue;
-        }
-        let mark = (first..=end).contains(&n).then(|| {
-            // Byte offsets within the line; positions are in characters, offsets in bytes,
-            // and bytes keep a long minified line from being walked once per finding.
-            let line_start = offset_in(&file.text, text);
-            let start = if n == first {
-                span_start.saturating_sub(line_start)
-            } else {
-                text.len() - text.trim_start().len()
-            };
-            let stop = if n == end {
-                span_end.saturating_sub(line_start)
-            } else {
-                text.trim_end().len()
-            };
-            let start = floor_boundary(text, start);
-            (start, floor_boundary(text, stop).max(start))
-        });
-        write_line(page, n, text, mark)?;
-    }
-    if shown_end < end {
-        write!(
-            page,
-            "<div class=\"line elided\"><span class=\"ln\">⋮</span><code>{} more line{} of \
-             the same span</code></div>",
-            end - shown_end,
-            plural((end - shown_end) as usize)
-        )?;
-    }
-    page.push_str("</div>\n");
-    Ok(())
-}
-
-/// Where `part`, a slice borrowed from `whole`, starts in it.
-fn offset_in(whole: &str, part: &str) -> usize {
-    let offset = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
-    match whole.get(offset..offset + part.len()) {
-        Some(s) if std::ptr::eq(s, part) => offset,
-        _ => 0,
-    }
-}
-
-/// Whether another line follows `line`, a line of `whole` without its line break. A final
-/// line break does not start a line.
-fn has_line_after(whole: &str, line: &str) -> bool {
-    let rest = &whole[offset_in(whole, line) + line.len()..];
-    let rest = rest.trim_start_matches('\r');
-    rest.strip_prefix('\n').is_some_and(|next| !next.is_empty())
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-/// One source line; `mark` is the highlighted byte range. Long lines are cut to a window
-/// around the mark.
-fn write_line(page: &mut String, n: u32, text: &str, mark: Option<(usize, usize)>) -> fmt::Result {
-    let (mut from, mut to) = (0, text.len());
-    if text.len() > LINE_BYTES {
-        let anchor = mark.map_or(0, |(start, _)| start);
-        to = floor_boundary(text, anchor.saturating_sub(LINE_BYTES / 4) + LINE_BYTES);
-        from = floor_boundary(text, to.saturating_sub(LINE_BYTES));
-    }
-    write!(
-        page,
-        "<div class=\"line{}\"><span class=\"ln\">{n}</span><code>",
-        if mark.is_some() { " hit" } else { "" }
-    )?;
-    if from > 0 {
-        page.push_str("<span class=\"cut\">…</span>");
-    }
-    match mark {
-        Some((start, stop)) => {
-            let (start, stop) = (start.clamp(from, to), stop.clamp(from, to));
-            write!(page, "{}", Esc(&text[from..start]))?;
-            if start == stop {
-                page.push_str("<mark class=\"point\"></mark>");
-            } else {
-                write!(page, "<mark>{}</mark>", Esc(&text[start..stop]))?;
-            }
-            write!(page, "{}", Esc(&text[stop..to]))?;
-        }
-        None => write!(page, "{}", Esc(&text[from..to]))?,
-    }
-    if to < text.len() {
-        page.push_str("<span class=\"cut\">…</span>");
-    }
-    page.push_str("</code></div>");
     Ok(())
 }
 
@@ -899,6 +655,7 @@ mod tests {
     use bulkhead_model::{load_source, Inventory, Limits, LoadStats, SourceFile};
 
     use super::*;
+    use crate::snippet;
 
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -1003,47 +760,149 @@ spec:
         runAsUser: 0
 ";
 
+    /// The report's findings data block, parsed.
+    fn data(html: &str) -> serde_json::Value {
+        let open = "<script type=\"application/json\" id=\"data\">";
+        let start = html.find(open).expect("a data block") + open.len();
+        let end = start + html[start..].find("</script>").expect("the block ends");
+        assert!(!html[start..end].contains('<'), "markup in the data block");
+        serde_json::from_str(&html[start..end]).expect("the data block is JSON")
+    }
+
+    /// The position of the first finding of `check` in the data block.
+    fn finding(data: &serde_json::Value, check: &str) -> usize {
+        let index = data["c"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|c| c[0] == check)
+            .unwrap_or_else(|| panic!("no {check} in the data"));
+        data["k"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|k| *k == index)
+            .unwrap_or_else(|| panic!("no {check} finding"))
+    }
+
+    /// Field `column` of finding `i`.
+    fn field(data: &serde_json::Value, column: &str, i: usize) -> u64 {
+        data[column][i].as_u64().unwrap()
+    }
+
+    fn text(data: &serde_json::Value, index: u64) -> String {
+        data["s"][index as usize].as_str().unwrap().to_string()
+    }
+
+    /// The encoded snippet of finding `i`.
+    fn snippet_of(data: &serde_json::Value, i: usize) -> String {
+        data["sn"]
+            .as_str()
+            .unwrap()
+            .split('\n')
+            .nth(i)
+            .unwrap()
+            .to_string()
+    }
+
+    /// A finding's snippet as the script draws it: `(line, text)` with the mark in `[…]`
+    /// and cuts as `…`.
+    fn snippet_lines(data: &serde_json::Value, i: usize) -> Vec<(u64, String)> {
+        let snippet = snippet_of(data, i);
+        let mut parts = snippet.split(' ');
+        let first: u64 = parts.next().unwrap().parse().unwrap();
+        let _elided = parts.next().unwrap();
+        parts
+            .enumerate()
+            .map(|(k, entry)| {
+                let entry: Vec<i64> = entry.split(':').map(|n| n.parse().unwrap()).collect();
+                let t: Vec<u16> = text(data, entry[0] as u64).encode_utf16().collect();
+                let line = if entry.len() == 1 {
+                    String::from_utf16(&t).unwrap()
+                } else {
+                    let part = |a: usize, b: usize| String::from_utf16(&t[a..b]).unwrap();
+                    let mut shown = String::new();
+                    if entry[3] == 1 {
+                        shown.push('…');
+                    }
+                    match (entry[1], entry[2]) {
+                        (-1, _) => shown.push_str(&part(0, t.len())),
+                        (a, b) => {
+                            let (a, b) = (a as usize, b as usize);
+                            shown += &format!("{}[{}]{}", part(0, a), part(a, b), part(b, t.len()));
+                        }
+                    }
+                    if entry[4] == 1 {
+                        shown.push('…');
+                    }
+                    shown
+                };
+                (first + k as u64, line)
+            })
+            .collect()
+    }
+
     #[test]
     fn marks_the_span_and_escapes_everything_from_the_input() {
         let html = render_text("dir/<i>pod</i>.yaml", POD, None);
         assert!(!html.contains("<b>x</b>"));
         assert!(!html.contains("<i>pod"));
         assert!(!html.contains("<cfg>"));
-        assert!(html.contains("container &quot;&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;&quot;"));
-        assert!(html.contains("data-path=\"dir/&lt;i&gt;pod&lt;/i&gt;.yaml\""));
         assert!(html.contains("invalid YAML near &lt;script&gt;"));
-        // Only the page's own two scripts.
-        assert_eq!(html.matches("<script").count(), 2);
-        // The root UID finding: its value marked, with two lines of context either side.
-        let root = html
-            .split("<tbody ")
-            .find(|t| t.contains("data-check=\"BHW019\""))
-            .expect("a BHW019 row");
-        assert!(
-            root.contains(
-                "<div class=\"line hit\"><span class=\"ln\">12</span><code>        \
-                 <mark>runAsUser: 0</mark></code></div>"
-            ),
-            "{root}"
+        // The page's own two scripts and its data block.
+        assert_eq!(html.matches("<script").count(), 3);
+        let data = data(&html);
+        let strings: Vec<&str> = data["s"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        assert!(strings.contains(&"dir/<i>pod</i>.yaml"));
+        assert!(strings.contains(&"container \"</script><b>x</b>\" runs privileged"));
+        // The root UID finding: its value marked, with two lines of context before it and
+        // none after (the file ends).
+        let root = finding(&data, "BHW019");
+        assert_eq!(text(&data, field(&data, "p", root)), "dir/<i>pod</i>.yaml");
+        assert_eq!(
+            (field(&data, "l", root), field(&data, "col", root)),
+            (12, 9)
         );
-        assert!(root.contains("<span class=\"ln\">10</span>"));
-        assert!(!root.contains("<span class=\"ln\">9</span>"));
+        assert_eq!(
+            snippet_lines(&data, root),
+            vec![
+                (10, "      securityContext:".to_string()),
+                (
+                    11,
+                    "        privileged: true # bulkhead:ignore BHW001 -- needs <devices>".into()
+                ),
+                (12, "        [runAsUser: 0]".into()),
+            ]
+        );
+        // Lines are stored once: the privileged finding shares them.
+        let privileged = finding(&data, "BHW001");
+        let line_10 = |i: usize| {
+            let snippet = snippet_of(&data, i);
+            let from: usize = snippet.split(' ').next().unwrap().parse().unwrap();
+            snippet.split(' ').nth(2 + 10 - from).unwrap().to_string()
+        };
+        assert_eq!(line_10(privileged), line_10(root));
+        assert!(line_10(root).parse::<u64>().is_ok());
     }
 
     #[test]
     fn suppressed_findings_are_marked_with_their_reason() {
         let html = render_text("pod.yaml", POD, None);
-        let privileged = html
-            .split("<tbody ")
-            .find(|t| t.contains("data-check=\"BHW001\""))
-            .expect("the suppressed BHW001 is listed");
-        assert!(privileged.starts_with("class=\"finding sev-high suppressed\""));
-        assert!(privileged.contains("data-suppressed=\"comment\""));
-        assert!(privileged.contains("<span class=\"badge supp\">suppressed</span>"));
-        assert!(
-            privileged.contains("by a comment at <code>pod.yaml:11</code>: needs &lt;devices&gt;")
+        let data = data(&html);
+        let privileged = finding(&data, "BHW001");
+        assert_eq!(
+            data["u"][privileged.to_string()],
+            serde_json::json!(["comment", "pod.yaml:11", null, "needs <devices>"])
         );
         assert!(html.contains("id=\"supp\" checked>suppressed <b>1</b>"));
+        let root = finding(&data, "BHW019");
+        assert!(data["u"].get(root.to_string()).is_none());
+        assert_eq!(data["u"].as_object().unwrap().len(), 1);
     }
 
     #[test]
@@ -1079,23 +938,15 @@ spec:
              \"image\":\"a:1\",\"securityContext\":{{\"privileged\":true}}}}]}}}}"
         );
         let html = render_text("pod.json", &json, None);
-        let privileged = html
-            .split("<tbody ")
-            .find(|t| t.contains("data-check=\"BHW001\""))
-            .unwrap();
-        let line = privileged
-            .split("<div class=\"line hit\">")
-            .nth(1)
-            .unwrap()
-            .split("</div>")
-            .next()
-            .unwrap();
-        assert!(
-            line.contains("<mark>&quot;privileged&quot;:true</mark>"),
-            "{line}"
-        );
-        assert!(line.contains("<span class=\"cut\">…</span>"));
-        assert!(line.len() < 600, "{}", line.len());
+        let data = data(&html);
+        let lines = snippet_lines(&data, finding(&data, "BHW001"));
+        assert_eq!(lines.len(), 1);
+        let line = &lines[0].1;
+        assert!(line.contains("[\"privileged\":true]"), "{line}");
+        assert!(line.starts_with('…'), "{line}");
+        assert!(line.len() < 200, "{}", line.len());
+        // The padding is not stored whole.
+        assert!(!html.contains(&padding[..400]));
     }
 
     #[test]
@@ -1103,13 +954,36 @@ spec:
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\nspec:\n  \
                    containers: [{name: \"ünïcødé→\", image: a:1, securityContext: {privileged: true}}]\n";
         let html = render_text("pod.yaml", pod, None);
-        let privileged = html
-            .split("<tbody ")
-            .find(|t| t.contains("data-check=\"BHW001\""))
-            .unwrap();
+        let data = data(&html);
+        let lines = snippet_lines(&data, finding(&data, "BHW001"));
         assert!(
-            privileged.contains("securityContext: {<mark>privileged: true</mark>}}]"),
-            "{privileged}"
+            lines
+                .iter()
+                .any(|(n, l)| *n == 5 && l.ends_with("securityContext: {[privileged: true]}}]")),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn secrets_are_masked_without_context() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\nspec:\n  \
+                   containers:\n    - name: c\n      image: a:1\n      env:\n        \
+                   - name: DB_PASSWORD\n          value: hunter2\n      \
+                   securityContext: {privileged: true}\n";
+        let html = render_text("pod.yaml", pod, None);
+        // Nowhere in the file: not in the secret's own snippet, nor in the context lines of
+        // the finding on the next line.
+        assert!(!html.contains("hunter2"));
+        let data = data(&html);
+        let lines = snippet_lines(&data, finding(&data, "BHS001"));
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].1.contains(snippet::MASK), "{lines:?}");
+        let lines = snippet_lines(&data, finding(&data, "BHW001"));
+        assert!(
+            lines
+                .iter()
+                .any(|(n, l)| *n == 10 && l.contains(snippet::MASK)),
+            "{lines:?}"
         );
     }
 
@@ -1135,5 +1009,6 @@ spec:
         assert!(html.contains("No findings: 50 checks found nothing in 3 objects."));
         assert!(html.contains("Nothing at or above <b>high</b>"));
         assert!(!html.contains("id=\"findings\""));
+        assert!(!html.contains("id=\"data\""));
     }
 }
