@@ -1,0 +1,290 @@
+//! Reading audit logs: JSON lines (the log backend), `EventList` documents (the webhook
+//! backend's batches, one per line or pretty-printed), gzip-compressed rotations, directories
+//! of them in time order, standard input, and a live file followed across rotation.
+//!
+//! Input is read in chunks of whole lines and parsed in parallel; memory holds one chunk,
+//! never the whole log.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use flate2::read::MultiGzDecoder;
+use rayon::prelude::*;
+
+use crate::detect::{Detector, Item, Sink};
+use crate::event::Event;
+
+/// Bytes read per chunk.
+const CHUNK: usize = 8 << 20;
+
+/// A line or document that is not an event.
+struct Bad {
+    line: u64,
+    message: String,
+}
+
+/// Reads one stream (a file, a decompressed file, standard input) to its end.
+pub fn read_stream(origin: &str, reader: impl Read, detector: &mut Detector, sink: &mut dyn Sink) -> io::Result<()> {
+    let mut lines = LineReader::new(origin, reader);
+    lines.run(detector, sink)
+}
+
+/// Opens a file, decompressing it when it is gzip (by its magic bytes, whatever its name).
+pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
+    let file = File::open(path)?;
+    let mut reader = BufReader::new(file);
+    let gzip = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    Ok(if gzip {
+        Box::new(MultiGzDecoder::new(reader))
+    } else {
+        Box::new(reader)
+    })
+}
+
+/// The audit files of a directory (`*.log`, `*.log.gz`, `*.json`, `*.jsonl`, `*.gz`), in the
+/// order of their first event's time; files without a readable first event go last, by name.
+pub fn directory_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let audit_like = [".log", ".gz", ".json", ".jsonl"].iter().any(|s| name.ends_with(s));
+        if path.is_file() && audit_like {
+            files.push((first_time(&path).unwrap_or(i64::MAX), name, path));
+        }
+    }
+    files.sort();
+    Ok(files.into_iter().map(|(_, _, p)| p).collect())
+}
+
+/// The time of the first event of a file (its first line, or the first item of a batch).
+fn first_time(path: &Path) -> Option<i64> {
+    let mut reader = BufReader::new(open(path).ok()?.take(1 << 20));
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let event: Event<'_> = serde_json::from_str(line.trim()).ok()?;
+    match &event.items {
+        Some(items) if event.is_list() => items.first().and_then(Event::time_micros),
+        _ => event.time_micros(),
+    }
+}
+
+/// Follows a live log: reads what is there, then waits for more; when the file is rotated
+/// (renamed away, a new one created) or truncated, it finishes the old one and goes on with
+/// the new one from its start. Stops when `stop` says so (checked when there is no new data).
+pub fn follow(path: &Path, detector: &mut Detector, sink: &mut dyn Sink, stop: &dyn Fn() -> bool, poll: std::time::Duration) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let origin = path.display().to_string();
+    loop {
+        let file = File::open(path)?;
+        let identity = file.metadata().map(|m| (m.dev(), m.ino()))?;
+        let mut lines = LineReader::new(&origin, FollowedFile { file, path: path.to_path_buf(), identity, poll, stop, ended: false });
+        lines.run(detector, sink)?;
+        if stop() {
+            return Ok(());
+        }
+        // Rotated: the same path now names a new file.
+    }
+}
+
+/// A file read as a stream that ends only when it has been rotated away (or `stop` says so):
+/// at its end it polls, and a read returns 0 only when the path names another file.
+struct FollowedFile<'s> {
+    file: File,
+    path: PathBuf,
+    identity: (u64, u64),
+    poll: std::time::Duration,
+    stop: &'s dyn Fn() -> bool,
+    ended: bool,
+}
+
+impl Read for FollowedFile<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::io::{Seek, SeekFrom};
+        use std::os::unix::fs::MetadataExt;
+        if self.ended {
+            return Ok(0);
+        }
+        loop {
+            let n = self.file.read(buf)?;
+            if n > 0 {
+                return Ok(n);
+            }
+            let position = self.file.stream_position()?;
+            match std::fs::metadata(&self.path) {
+                Ok(m) if (m.dev(), m.ino()) != self.identity => {
+                    // Rotated: whatever was appended before the rename is read above; the
+                    // file is finished.
+                    let n = self.file.read(buf)?;
+                    if n > 0 {
+                        return Ok(n);
+                    }
+                    self.ended = true;
+                    return Ok(0);
+                }
+                Ok(m) if m.len() < position => {
+                    self.file.seek(SeekFrom::Start(0))?; // truncated in place
+                    continue;
+                }
+                _ => {}
+            }
+            if (self.stop)() {
+                self.ended = true;
+                return Ok(0);
+            }
+            std::thread::sleep(self.poll);
+        }
+    }
+}
+
+/// Splits a stream into chunks of whole lines and hands them to the detector.
+struct LineReader<'o, R> {
+    origin: &'o str,
+    reader: R,
+    next_line: u64,
+}
+
+impl<'o, R: Read> LineReader<'o, R> {
+    fn new(origin: &'o str, reader: R) -> Self {
+        LineReader { origin, reader, next_line: 1 }
+    }
+
+    fn run(&mut self, detector: &mut Detector, sink: &mut dyn Sink) -> io::Result<()> {
+        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
+        let mut first = true;
+        loop {
+            let start = buf.len();
+            buf.resize(start + CHUNK.max(buf.len() / 2), 0);
+            let n = read_some(&mut self.reader, &mut buf[start..])?;
+            buf.truncate(start + n);
+            if first && n > 0 {
+                first = false;
+                if is_document(&buf) {
+                    self.reader.read_to_end(&mut buf)?;
+                    self.document(&buf, detector, sink);
+                    return Ok(());
+                }
+            }
+            if n == 0 {
+                if !buf.is_empty() {
+                    self.lines(&buf, detector, sink);
+                }
+                return Ok(());
+            }
+            if let Some(last) = memchr::memrchr(b'\n', &buf) {
+                self.lines(&buf[..=last], detector, sink);
+                buf.drain(..=last);
+            }
+        }
+    }
+
+    /// Parses complete lines in parallel, then judges them in order.
+    fn lines(&mut self, text: &[u8], detector: &mut Detector, sink: &mut dyn Sink) {
+        let first_line = self.next_line;
+        let lines: Vec<&[u8]> = text.strip_suffix(b"\n").unwrap_or(text).split(|b| *b == b'\n').collect();
+        self.next_line += lines.len() as u64;
+        let parsed: Vec<Result<Vec<Item<'_>>, Bad>> = lines
+            .par_iter()
+            .enumerate()
+            .map(|(i, line)| parse_line(line, first_line + i as u64))
+            .collect();
+        let mut items = Vec::with_capacity(parsed.len());
+        for result in parsed {
+            match result {
+                Ok(mut events) => items.append(&mut events),
+                Err(bad) => {
+                    detector.process(self.origin, &items, sink);
+                    items.clear();
+                    detector.unreadable(sink, self.origin, bad.line, &bad.message);
+                }
+            }
+        }
+        detector.process(self.origin, &items, sink);
+    }
+
+    /// A pretty-printed document (or several): each an event or an `EventList`.
+    fn document(&mut self, text: &[u8], detector: &mut Detector, sink: &mut dyn Sink) {
+        let mut stream = serde_json::Deserializer::from_slice(text).into_iter::<Event<'_>>();
+        let mut items = Vec::new();
+        loop {
+            let offset = stream.byte_offset();
+            let line = 1 + memchr::memchr_iter(b'\n', &text[..offset]).count() as u64;
+            match stream.next() {
+                None => break,
+                Some(Ok(event)) => match accept(event, line) {
+                    Ok(mut events) => items.append(&mut events),
+                    Err(bad) => detector.unreadable(sink, self.origin, bad.line, &bad.message),
+                },
+                Some(Err(e)) => {
+                    detector.unreadable(sink, self.origin, e.line() as u64, &format!("not JSON: {e}"));
+                    break; // a broken document cannot be resynchronised
+                }
+            }
+        }
+        detector.process(self.origin, &items, sink);
+    }
+}
+
+fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+        // A live stream: hand over whole lines as soon as some arrived.
+        if filled > 0 && buf[..filled].ends_with(b"\n") && filled < buf.len() / 4 {
+            break;
+        }
+    }
+    Ok(filled)
+}
+
+/// A file whose first line is a lone `{` is one pretty-printed JSON document.
+fn is_document(buf: &[u8]) -> bool {
+    let text = buf.trim_ascii_start();
+    let first_line = text.split(|b| *b == b'\n').next().unwrap_or(b"");
+    first_line.trim_ascii() == b"{"
+}
+
+fn parse_line(line: &[u8], number: u64) -> Result<Vec<Item<'_>>, Bad> {
+    let line = line.trim_ascii();
+    if line.is_empty() {
+        return Ok(Vec::new());
+    }
+    match serde_json::from_slice::<Event<'_>>(line) {
+        Ok(event) => accept(event, number),
+        Err(e) => Err(Bad {
+            line: number,
+            message: format!("not an audit event: {e}"),
+        }),
+    }
+}
+
+/// The events of one webhook POST body: an `EventList` (or a single event).
+pub fn parse_batch(body: &[u8]) -> Result<Vec<Item<'_>>, String> {
+    let event: Event<'_> = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    accept(event, 0).map_err(|bad| bad.message)
+}
+
+/// An event, or the events of a list; anything else is reported.
+fn accept(mut event: Event<'_>, line: u64) -> Result<Vec<Item<'_>>, Bad> {
+    if event.is_list() {
+        let items = event.items.take().unwrap_or_default();
+        return Ok(items
+            .into_iter()
+            .filter(Event::looks_like_event)
+            .map(|event| Item { event, line })
+            .collect());
+    }
+    if !event.looks_like_event() {
+        return Err(Bad {
+            line,
+            message: "not an audit event: no auditID or verb".to_string(),
+        });
+    }
+    Ok(vec![Item { event, line }])
+}
