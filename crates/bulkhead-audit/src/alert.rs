@@ -102,7 +102,10 @@ impl Alert {
                 resource: event.resource().to_string(),
                 subresource: event.subresource().to_string(),
                 namespace: event.namespace().to_string(),
-                name: event.name().to_string(),
+                name: match event.name() {
+                    "" => created_name(event),
+                    name => name.to_string(),
+                },
             },
             origin: None,
         }
@@ -126,4 +129,21 @@ impl Alert {
         }
         s
     }
+}
+
+/// A create request's object reference has no name yet: the name is in the body.
+fn created_name(event: &Event<'_>) -> String {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        metadata: Option<Metadata>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Metadata {
+        name: Option<String>,
+    }
+    event
+        .request_object
+        .and_then(|raw| serde_json::from_str::<Body>(raw.get()).ok())
+        .and_then(|b| b.metadata?.name)
+        .unwrap_or_default()
 }

@@ -26,7 +26,9 @@ pub const DEFAULT_CLUSTER_RANGES: &[&str] = &[
 impl FromStr for Cidr {
     type Err = String;
     fn from_str(s: &str) -> Result<Cidr, String> {
-        let bad = || format!("invalid CIDR {s:?}: expected an address and a prefix length, like 10.0.0.0/8");
+        let bad = || {
+            format!("invalid CIDR {s:?}: expected an address and a prefix length, like 10.0.0.0/8")
+        };
         let (addr, prefix) = s.split_once('/').ok_or_else(bad)?;
         let network: IpAddr = addr.trim().parse().map_err(|_| bad())?;
         let prefix: u8 = prefix.trim().parse().map_err(|_| bad())?;
@@ -46,11 +48,15 @@ impl Cidr {
         };
         match (self.network, ip) {
             (IpAddr::V4(n), IpAddr::V4(a)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(n) & mask == u32::from(a) & mask
             }
             (IpAddr::V6(n), IpAddr::V6(a)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(n) & mask == u128::from(a) & mask
             }
             _ => false,

@@ -64,9 +64,17 @@ pub struct Library<'d> {
 }
 
 impl Condition {
-    pub fn compile(doc: &Doc, node: &Node, library: &Library<'_>, depth: usize) -> Result<Condition, String> {
+    pub fn compile(
+        doc: &Doc,
+        node: &Node,
+        library: &Library<'_>,
+        depth: usize,
+    ) -> Result<Condition, String> {
         if depth > 32 {
-            return Err(doc.error(node, "conditions nest too deeply (a macro that uses itself?)"));
+            return Err(doc.error(
+                node,
+                "conditions nest too deeply (a macro that uses itself?)",
+            ));
         }
         let entries = doc.map(node)?;
         let keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
@@ -96,10 +104,16 @@ impl Condition {
                 Condition::compile(macro_doc, macro_node, library, depth + 1)
             }
             _ => {
-                let field_node = one("field")
-                    .ok_or_else(|| doc.error(node, "a condition is all, any, not, macro, or field with one operator"))?;
-                let field = Field::parse(doc.str(field_node)?).map_err(|e| doc.error(field_node, &e))?;
-                let ops: Vec<&(&str, &Node)> = entries.iter().filter(|(k, _)| *k != "field").collect();
+                let field_node = one("field").ok_or_else(|| {
+                    doc.error(
+                        node,
+                        "a condition is all, any, not, macro, or field with one operator",
+                    )
+                })?;
+                let field =
+                    Field::parse(doc.str(field_node)?).map_err(|e| doc.error(field_node, &e))?;
+                let ops: Vec<&(&str, &Node)> =
+                    entries.iter().filter(|(k, _)| *k != "field").collect();
                 let [(op_name, op_node)] = ops.as_slice() else {
                     return Err(doc.error(node, "a field condition has exactly one operator"));
                 };
@@ -165,13 +179,11 @@ fn compile_op(doc: &Doc, name: &str, node: &Node, library: &Library<'_>) -> Resu
             }
             return Ok(vec![s.to_string()]);
         }
-        doc.seq(node)?
-            .iter()
-            .map(|n| doc.scalar_text(n))
-            .collect()
+        doc.seq(node)?.iter().map(|n| doc.scalar_text(n)).collect()
     };
     let number = |node: &Node| -> Result<f64, String> {
-        node.as_f64().ok_or_else(|| doc.error(node, &format!("{name} takes a number")))
+        node.as_f64()
+            .ok_or_else(|| doc.error(node, &format!("{name} takes a number")))
     };
     let template = |s: &str| Template::parse(s).map_err(|e| doc.error(node, &e));
     Ok(match name {

@@ -170,7 +170,11 @@ impl Detector {
             .entry(alert.rule.clone())
             .or_insert_with(|| (alert.title.clone(), 0))
             .1 += 1;
-        let who = if alert.user.is_empty() { "(anonymous)" } else { &alert.user };
+        let who = if alert.user.is_empty() {
+            "(anonymous)"
+        } else {
+            &alert.user
+        };
         if let Some(n) = stats.by_identity.get_mut(who) {
             *n += 1;
         } else if stats.by_identity.len() < MAX_SUMMARY_IDENTITIES {

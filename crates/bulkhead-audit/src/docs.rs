@@ -27,7 +27,10 @@ pub fn markdown(meta: &RuleMeta) -> String {
     for (i, step) in meta.response.iter().enumerate() {
         page.push_str(&format!("{}. {step}\n", i + 1));
     }
-    page.push_str(&format!("\n## The rule\n\n```yaml\n{}\n```\n", source.trim_end()));
+    page.push_str(&format!(
+        "\n## The rule\n\n```yaml\n{}\n```\n",
+        source.trim_end()
+    ));
     page
 }
 
@@ -44,7 +47,11 @@ pub fn index(set: &RuleSet) -> String {
          | id | title | severity | MITRE ATT&CK | kind |\n|---|---|---|---|---|\n",
     );
     for meta in set.all_meta() {
-        let kind = if set.windows.iter().any(|w| w.meta.id == meta.id) { "window" } else { "event" };
+        let kind = if set.windows.iter().any(|w| w.meta.id == meta.id) {
+            "window"
+        } else {
+            "event"
+        };
         page.push_str(&format!(
             "| [{id}]({id}.md) | {} | {} | {} | {kind} |\n",
             meta.title,

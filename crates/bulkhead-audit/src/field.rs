@@ -119,7 +119,10 @@ impl Field {
             }
         }
         for (prefix, make) in [
-            ("requestObject", Field::RequestObject as fn(Vec<Segment>) -> Field),
+            (
+                "requestObject",
+                Field::RequestObject as fn(Vec<Segment>) -> Field,
+            ),
             ("responseObject", Field::ResponseObject),
         ] {
             if let Some(rest) = text.strip_prefix(prefix) {
@@ -139,8 +142,15 @@ impl Field {
 
     /// Calls `f` with each value the field has in `event` until `f` returns true; says
     /// whether it did.
-    pub fn any<'e>(&self, event: &'e Event<'_>, objects: &'e Objects, f: &mut dyn FnMut(Val<'e>) -> bool) -> bool {
-        let one = |s: Option<&'e str>, f: &mut dyn FnMut(Val<'e>) -> bool| s.is_some_and(|s| f(Val::Str(s)));
+    pub fn any<'e>(
+        &self,
+        event: &'e Event<'_>,
+        objects: &'e Objects,
+        f: &mut dyn FnMut(Val<'e>) -> bool,
+    ) -> bool {
+        let one = |s: Option<&'e str>, f: &mut dyn FnMut(Val<'e>) -> bool| {
+            s.is_some_and(|s| f(Val::Str(s)))
+        };
         let object = event.object_ref.as_ref();
         match self {
             Field::Verb => one(event.verb.as_deref(), f),
@@ -252,13 +262,21 @@ pub struct Objects {
 impl Objects {
     pub fn request(&self, event: &Event<'_>) -> Option<&Json> {
         self.request
-            .get_or_init(|| event.request_object.and_then(|raw| serde_json::from_str(raw.get()).ok()))
+            .get_or_init(|| {
+                event
+                    .request_object
+                    .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            })
             .as_ref()
     }
 
     pub fn response(&self, event: &Event<'_>) -> Option<&Json> {
         self.response
-            .get_or_init(|| event.response_object.and_then(|raw| serde_json::from_str(raw.get()).ok()))
+            .get_or_init(|| {
+                event
+                    .response_object
+                    .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            })
             .as_ref()
     }
 }
@@ -290,7 +308,9 @@ mod tests {
             Field::parse("annotations[authorization.k8s.io/decision]").unwrap(),
             Field::Annotation("authorization.k8s.io/decision".into())
         );
-        assert!(Field::parse("user.name").unwrap_err().contains("unknown field"));
+        assert!(Field::parse("user.name")
+            .unwrap_err()
+            .contains("unknown field"));
         assert!(Field::parse("requestObject.a..b").is_err());
     }
 }

@@ -38,7 +38,13 @@ pub struct Writer<W: Write, E: Write> {
 
 impl<W: Write, E: Write> Writer<W, E> {
     pub fn new(format: Format, out: W, errors: E) -> Self {
-        Writer { format, out, errors, unreadable: 0, failed: None }
+        Writer {
+            format,
+            out,
+            errors,
+            unreadable: 0,
+            failed: None,
+        }
     }
 }
 
@@ -116,7 +122,10 @@ pub fn summary(stats: &Stats) -> String {
         ));
     }
     if stats.requests.unreadable > 0 {
-        s.push_str(&format!(", {} request objects unreadable", stats.requests.unreadable));
+        s.push_str(&format!(
+            ", {} request objects unreadable",
+            stats.requests.unreadable
+        ));
     }
     s.push('\n');
     if !stats.by_rule.is_empty() {

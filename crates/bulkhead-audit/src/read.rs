@@ -25,7 +25,12 @@ struct Bad {
 }
 
 /// Reads one stream (a file, a decompressed file, standard input) to its end.
-pub fn read_stream(origin: &str, reader: impl Read, detector: &mut Detector, sink: &mut dyn Sink) -> io::Result<()> {
+pub fn read_stream(
+    origin: &str,
+    reader: impl Read,
+    detector: &mut Detector,
+    sink: &mut dyn Sink,
+) -> io::Result<()> {
     let mut lines = LineReader::new(origin, reader);
     lines.run(detector, sink)
 }
@@ -48,8 +53,13 @@ pub fn directory_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let audit_like = [".log", ".gz", ".json", ".jsonl"].iter().any(|s| name.ends_with(s));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let audit_like = [".log", ".gz", ".json", ".jsonl"]
+            .iter()
+            .any(|s| name.ends_with(s));
         if path.is_file() && audit_like {
             files.push((first_time(&path).unwrap_or(i64::MAX), name, path));
         }
@@ -73,13 +83,29 @@ fn first_time(path: &Path) -> Option<i64> {
 /// Follows a live log: reads what is there, then waits for more; when the file is rotated
 /// (renamed away, a new one created) or truncated, it finishes the old one and goes on with
 /// the new one from its start. Stops when `stop` says so (checked when there is no new data).
-pub fn follow(path: &Path, detector: &mut Detector, sink: &mut dyn Sink, stop: &dyn Fn() -> bool, poll: std::time::Duration) -> io::Result<()> {
+pub fn follow(
+    path: &Path,
+    detector: &mut Detector,
+    sink: &mut dyn Sink,
+    stop: &dyn Fn() -> bool,
+    poll: std::time::Duration,
+) -> io::Result<()> {
     use std::os::unix::fs::MetadataExt;
     let origin = path.display().to_string();
     loop {
         let file = File::open(path)?;
         let identity = file.metadata().map(|m| (m.dev(), m.ino()))?;
-        let mut lines = LineReader::new(&origin, FollowedFile { file, path: path.to_path_buf(), identity, poll, stop, ended: false });
+        let mut lines = LineReader::new(
+            &origin,
+            FollowedFile {
+                file,
+                path: path.to_path_buf(),
+                identity,
+                poll,
+                stop,
+                ended: false,
+            },
+        );
         lines.run(detector, sink)?;
         if stop() {
             return Ok(());
@@ -147,7 +173,11 @@ struct LineReader<'o, R> {
 
 impl<'o, R: Read> LineReader<'o, R> {
     fn new(origin: &'o str, reader: R) -> Self {
-        LineReader { origin, reader, next_line: 1 }
+        LineReader {
+            origin,
+            reader,
+            next_line: 1,
+        }
     }
 
     fn run(&mut self, detector: &mut Detector, sink: &mut dyn Sink) -> io::Result<()> {
@@ -182,7 +212,11 @@ impl<'o, R: Read> LineReader<'o, R> {
     /// Parses complete lines in parallel, then judges them in order.
     fn lines(&mut self, text: &[u8], detector: &mut Detector, sink: &mut dyn Sink) {
         let first_line = self.next_line;
-        let lines: Vec<&[u8]> = text.strip_suffix(b"\n").unwrap_or(text).split(|b| *b == b'\n').collect();
+        let lines: Vec<&[u8]> = text
+            .strip_suffix(b"\n")
+            .unwrap_or(text)
+            .split(|b| *b == b'\n')
+            .collect();
         self.next_line += lines.len() as u64;
         let parsed: Vec<Result<Vec<Item<'_>>, Bad>> = lines
             .par_iter()
@@ -217,7 +251,12 @@ impl<'o, R: Read> LineReader<'o, R> {
                     Err(bad) => detector.unreadable(sink, self.origin, bad.line, &bad.message),
                 },
                 Some(Err(e)) => {
-                    detector.unreadable(sink, self.origin, e.line() as u64, &format!("not JSON: {e}"));
+                    detector.unreadable(
+                        sink,
+                        self.origin,
+                        e.line() as u64,
+                        &format!("not JSON: {e}"),
+                    );
                     break; // a broken document cannot be resynchronised
                 }
             }

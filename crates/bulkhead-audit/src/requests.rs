@@ -101,7 +101,13 @@ impl RequestChecks {
                 slug: f.check.slug.to_string(),
                 title: f.check.title(),
                 severity: f.severity,
-                mitre: f.check.compliance.mitre.iter().map(|s| s.to_string()).collect(),
+                mitre: f
+                    .check
+                    .compliance
+                    .mitre
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
                 description: String::new(),
                 response: Vec::new(),
                 file: String::new(),

@@ -4,7 +4,6 @@
 //! A rule either has a `condition` (judged on each event alone) or a `window` (a stateful
 //! detection whose logic lives in [`crate::windows`] and whose size and threshold are data).
 
-
 use bulkhead_checks::Severity;
 
 use crate::condition::{Condition, Library};
@@ -88,11 +87,19 @@ pub struct RuleOptions {
 impl RuleSet {
     /// The built-in rules with the options applied.
     pub fn builtin(options: &RuleOptions) -> Result<RuleSet, String> {
-        Self::compile(RULE_FILES.iter().map(|(n, t)| (n.to_string(), t.to_string())), options)
+        Self::compile(
+            RULE_FILES
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string())),
+            options,
+        )
     }
 
     /// Compiles rule files (`lists.yaml` holds lists and macros; every other file is one rule).
-    pub fn compile(files: impl IntoIterator<Item = (String, String)>, options: &RuleOptions) -> Result<RuleSet, String> {
+    pub fn compile(
+        files: impl IntoIterator<Item = (String, String)>,
+        options: &RuleOptions,
+    ) -> Result<RuleSet, String> {
         let mut docs = Vec::new();
         for (name, text) in files {
             docs.push((name.clone(), Doc::parse(&format!("rules/{name}"), &text)?));
@@ -122,11 +129,21 @@ impl RuleSet {
             if !library.lists.contains_key(name) {
                 let mut known: Vec<&String> = library.lists.keys().collect();
                 known.sort();
-                return Err(format!("unknown list {name:?}; the lists are: {}", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+                return Err(format!(
+                    "unknown list {name:?}; the lists are: {}",
+                    known
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
             }
             library.lists.insert(name.clone(), items.clone());
         }
-        let mut set = RuleSet { rules: Vec::new(), windows: Vec::new() };
+        let mut set = RuleSet {
+            rules: Vec::new(),
+            windows: Vec::new(),
+        };
         for (name, doc) in docs.iter().filter(|(n, _)| n != "lists.yaml") {
             let root = &doc.root;
             let meta = meta(name, doc)?;
@@ -144,14 +161,26 @@ impl RuleSet {
                 }
                 (None, Some(window)) => {
                     let kind_text = doc.required_str(window, "kind")?;
-                    let kind = WindowKind::parse(kind_text).ok_or_else(|| doc.error(window, &format!("unknown window kind {kind_text:?}")))?;
-                    let duration = crate::time::parse_duration_micros(doc.required_str(window, "duration")?)
-                        .map_err(|e| doc.error(window, &e))?;
+                    let kind = WindowKind::parse(kind_text).ok_or_else(|| {
+                        doc.error(window, &format!("unknown window kind {kind_text:?}"))
+                    })?;
+                    let duration =
+                        crate::time::parse_duration_micros(doc.required_str(window, "duration")?)
+                            .map_err(|e| doc.error(window, &e))?;
                     let threshold = match window.get("threshold") {
-                        Some(n) => n.as_f64().filter(|n| *n >= 1.0).ok_or_else(|| doc.error(n, "threshold is a positive number"))? as usize,
+                        Some(n) => n
+                            .as_f64()
+                            .filter(|n| *n >= 1.0)
+                            .ok_or_else(|| doc.error(n, "threshold is a positive number"))?
+                            as usize,
                         None => 1,
                     };
-                    set.windows.push(WindowRule { meta, kind, duration, threshold });
+                    set.windows.push(WindowRule {
+                        meta,
+                        kind,
+                        duration,
+                        threshold,
+                    });
                 }
                 _ => return Err(doc.error(root, "a rule has either a condition or a window")),
             }
@@ -179,7 +208,12 @@ impl RuleSet {
 
     /// Every rule's metadata, in id order.
     pub fn all_meta(&self) -> impl Iterator<Item = &RuleMeta> {
-        let mut all: Vec<&RuleMeta> = self.rules.iter().map(|r| &r.meta).chain(self.windows.iter().map(|w| &w.meta)).collect();
+        let mut all: Vec<&RuleMeta> = self
+            .rules
+            .iter()
+            .map(|r| &r.meta)
+            .chain(self.windows.iter().map(|w| &w.meta))
+            .collect();
         all.sort_by(|a, b| a.id.cmp(&b.id));
         all.into_iter()
     }
@@ -188,25 +222,39 @@ impl RuleSet {
 fn meta(name: &str, doc: &Doc) -> Result<RuleMeta, String> {
     let root = &doc.root;
     let id = doc.required_str(root, "id")?;
-    let valid_id = id.len() == 6 && id.starts_with("BHA") && id[3..].bytes().all(|b| b.is_ascii_digit());
+    let valid_id =
+        id.len() == 6 && id.starts_with("BHA") && id[3..].bytes().all(|b| b.is_ascii_digit());
     if !valid_id {
         return Err(doc.error(root, &format!("rule id {id:?} is not BHA and three digits")));
     }
     if !name.starts_with(id) {
-        return Err(doc.error(root, &format!("the file of rule {id} is named {id}-<slug>.yaml")));
+        return Err(doc.error(
+            root,
+            &format!("the file of rule {id} is named {id}-<slug>.yaml"),
+        ));
     }
-    let severity_node = root.get("severity").ok_or_else(|| doc.error(root, "missing \"severity\""))?;
+    let severity_node = root
+        .get("severity")
+        .ok_or_else(|| doc.error(root, "missing \"severity\""))?;
     let severity: Severity = doc
         .str(severity_node)?
         .parse()
         .map_err(|e: String| doc.error(severity_node, &e))?;
     let mitre = match root.get("mitre") {
         Some(n) if n.as_str().is_some() => vec![doc.str(n)?.to_string()],
-        Some(n) => doc.seq(n)?.iter().map(|n| doc.str(n).map(str::to_string)).collect::<Result<_, _>>()?,
+        Some(n) => doc
+            .seq(n)?
+            .iter()
+            .map(|n| doc.str(n).map(str::to_string))
+            .collect::<Result<_, _>>()?,
         None => return Err(doc.error(root, "missing \"mitre\"")),
     };
     let response = match root.get("response") {
-        Some(n) => doc.seq(n)?.iter().map(|n| doc.str(n).map(str::to_string)).collect::<Result<_, _>>()?,
+        Some(n) => doc
+            .seq(n)?
+            .iter()
+            .map(|n| doc.str(n).map(str::to_string))
+            .collect::<Result<_, _>>()?,
         None => return Err(doc.error(root, "missing \"response\"")),
     };
     Ok(RuleMeta {

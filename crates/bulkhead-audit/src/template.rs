@@ -1,5 +1,7 @@
 //! Strings with `${field}` placeholders: the messages of alerts, and comparisons of one field
-//! with another (`system:serviceaccount:${objectRef.namespace}:${objectRef.name}`).
+//! with another (`system:serviceaccount:${objectRef.namespace}:${objectRef.name}`). A
+//! placeholder may name alternatives, `${objectRef.name|requestObject.metadata.name}`: the
+//! first that has a value is used.
 
 use crate::event::Event;
 use crate::field::{Field, Objects, Val};
@@ -12,7 +14,8 @@ pub struct Template {
 #[derive(Debug)]
 enum Part {
     Text(String),
-    Field(Field),
+    /// The first of these fields that has a value (`${objectRef.name|requestObject.metadata.name}`).
+    Field(Vec<Field>),
 }
 
 impl Template {
@@ -27,7 +30,12 @@ impl Template {
             let end = after
                 .find('}')
                 .ok_or_else(|| format!("unclosed ${{ in {text:?}"))?;
-            parts.push(Part::Field(Field::parse(&after[..end])?));
+            parts.push(Part::Field(
+                after[..end]
+                    .split('|')
+                    .map(|f| Field::parse(f.trim()))
+                    .collect::<Result<_, _>>()?,
+            ));
             rest = &after[end + 1..];
         }
         if !rest.is_empty() || parts.is_empty() {
@@ -57,17 +65,19 @@ impl Template {
         for part in &self.parts {
             match part {
                 Part::Text(t) => out.push_str(t),
-                Part::Field(field) => {
+                Part::Field(fields) => {
                     let mut first = None;
-                    field.any(event, objects, &mut |v| {
-                        first = Some(match v {
-                            Val::Str(s) => s.to_string(),
-                            Val::Int(i) => i.to_string(),
-                            Val::Float(f) => f.to_string(),
-                            Val::Bool(b) => b.to_string(),
-                            Val::Composite => "{..}".to_string(),
-                        });
-                        true
+                    fields.iter().any(|field| {
+                        field.any(event, objects, &mut |v| {
+                            first = Some(match v {
+                                Val::Str(s) => s.to_string(),
+                                Val::Int(i) => i.to_string(),
+                                Val::Float(f) => f.to_string(),
+                                Val::Bool(b) => b.to_string(),
+                                Val::Composite => "{..}".to_string(),
+                            });
+                            true
+                        })
                     });
                     out.push_str(first.as_deref().unwrap_or("-"));
                 }

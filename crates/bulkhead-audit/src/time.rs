@@ -18,7 +18,12 @@ pub fn parse_rfc3339_micros(text: &str) -> Option<i64> {
         return None;
     }
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let mut i = 19;
@@ -82,7 +87,11 @@ pub fn parse_duration_micros(text: &str) -> Result<i64, String> {
         "m" => 60,
         "h" => 3600,
         "d" => 86_400,
-        _ => return Err(format!("invalid duration {text:?}: the unit is s, m, h or d")),
+        _ => {
+            return Err(format!(
+                "invalid duration {text:?}: the unit is s, m, h or d"
+            ))
+        }
     };
     Ok(n * seconds * 1_000_000)
 }
@@ -147,8 +156,14 @@ mod tests {
             parse_rfc3339_micros("2024-03-01T01:59:58.123456+02:00"),
             Some(t)
         );
-        assert_eq!(parse_rfc3339_micros("1970-01-01T00:00:01Z"), Some(1_000_000));
-        assert_eq!(parse_rfc3339_micros("1970-01-01T00:00:00.5Z"), Some(500_000));
+        assert_eq!(
+            parse_rfc3339_micros("1970-01-01T00:00:01Z"),
+            Some(1_000_000)
+        );
+        assert_eq!(
+            parse_rfc3339_micros("1970-01-01T00:00:00.5Z"),
+            Some(500_000)
+        );
         assert_eq!(parse_rfc3339_micros("yesterday"), None);
         assert_eq!(parse_rfc3339_micros("2024-13-01T00:00:00Z"), None);
     }

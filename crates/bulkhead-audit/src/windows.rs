@@ -28,7 +28,10 @@ struct Bounded<K, V> {
 
 impl<K: Hash + Eq + Clone, V> Bounded<K, V> {
     fn new(cap: usize) -> Self {
-        Bounded { map: HashMap::new(), cap }
+        Bounded {
+            map: HashMap::new(),
+            cap,
+        }
     }
 
     /// The entry for `key`, created with `make` and stamped `now`.
@@ -167,7 +170,9 @@ impl Windows {
                         continue;
                     }
                     let who = identity(event);
-                    let seen = self.namespaces.entry(&who, now, rule.duration, VecDeque::new);
+                    let seen = self
+                        .namespaces
+                        .entry(&who, now, rule.duration, VecDeque::new);
                     let ns = event.namespace();
                     seen.retain(|(t, n)| n != ns && now - *t <= rule.duration);
                     seen.push_back((now, ns.to_string()));
@@ -188,7 +193,9 @@ impl Windows {
                     )
                 }
                 WindowKind::TokenFromOutsideCluster => {
-                    let Some(sa) = service_account(event) else { continue };
+                    let Some(sa) = service_account(event) else {
+                        continue;
+                    };
                     let Some(ip) = event.source_ips.iter().find(|ip| {
                         ip.parse::<IpAddr>()
                             .is_ok_and(|a| !self.ranges.iter().any(|r| r.contains(a)))
@@ -196,7 +203,11 @@ impl Windows {
                         continue;
                     };
                     let key = (sa.to_string(), ip.to_string());
-                    let fresh = !self.outside.map.get(&key).is_some_and(|(t, _)| now - *t <= rule.duration);
+                    let fresh = !self
+                        .outside
+                        .map
+                        .get(&key)
+                        .is_some_and(|(t, _)| now - *t <= rule.duration);
                     self.outside.entry(&key, now, rule.duration, || ());
                     if let Some(slot) = self.outside.map.get_mut(&key) {
                         slot.0 = now;
@@ -207,12 +218,16 @@ impl Windows {
                     format!("service account {sa} used its token from {ip}, outside the cluster's ranges")
                 }
                 WindowKind::TokenNewUserAgent => {
-                    let Some(sa) = service_account(event) else { continue };
+                    let Some(sa) = service_account(event) else {
+                        continue;
+                    };
                     let product = product(event.user_agent.as_deref().unwrap_or(""));
-                    let agents = self.agents.entry(&sa.to_string(), now, i64::MAX / 2, || Agents {
-                        first_seen: now,
-                        products: Vec::new(),
-                    });
+                    let agents = self
+                        .agents
+                        .entry(&sa.to_string(), now, i64::MAX / 2, || Agents {
+                            first_seen: now,
+                            products: Vec::new(),
+                        });
                     if agents.products.iter().any(|p| p == product) {
                         continue;
                     }

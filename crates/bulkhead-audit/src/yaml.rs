@@ -80,7 +80,8 @@ impl Doc {
     }
 
     pub fn str<'n>(&self, node: &'n Node) -> Result<&'n str, String> {
-        node.as_str().ok_or_else(|| self.error(node, "expected a string"))
+        node.as_str()
+            .ok_or_else(|| self.error(node, "expected a string"))
     }
 
     /// A string, number or boolean as text (list entries such as `[1, "a"]`).
