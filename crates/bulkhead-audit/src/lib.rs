@@ -17,6 +17,7 @@ pub mod output;
 pub mod read;
 pub mod requests;
 pub mod rules;
+pub mod sources;
 pub mod template;
 pub mod text;
 pub mod time;

@@ -268,15 +268,19 @@ impl<'o, R: Read> LineReader<'o, R> {
 fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
+        let wanted = buf.len() - filled;
         match reader.read(&mut buf[filled..]) {
             Ok(0) => break,
-            Ok(n) => filled += n,
+            Ok(n) => {
+                filled += n;
+                // A short read of whole lines: a live stream (a pipe, a followed file) has
+                // nothing more right now, so hand these lines over instead of waiting.
+                if n < wanted && buf[..filled].ends_with(b"\n") {
+                    break;
+                }
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
-        }
-        // A live stream: hand over whole lines as soon as some arrived.
-        if filled > 0 && buf[..filled].ends_with(b"\n") && filled < buf.len() / 4 {
-            break;
         }
     }
     Ok(filled)

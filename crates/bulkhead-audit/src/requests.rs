@@ -6,7 +6,7 @@
 //! whole inventory (a Service that selects no Pod, a namespace without a default-deny policy)
 //! would judge a world they cannot see.
 
-use bulkhead_checks::{Check, Run};
+use bulkhead_checks::{Check, Run, Severity};
 use bulkhead_engine::settings::{self, ConfigChoice, Flags};
 use bulkhead_engine::Settings;
 use bulkhead_model::{load_text, Inventory, Limits};
@@ -21,6 +21,9 @@ pub const FAMILIES: &[&str] = &["workload", "rbac", "network"];
 pub struct RequestChecks {
     settings: Settings,
     limits: Limits,
+    /// Findings below this severity are not alerts: the restricted profile's hardening
+    /// advice on every Pod a controller creates would drown the signal.
+    min_severity: Severity,
 }
 
 /// What happened to the bodies of write requests.
@@ -37,7 +40,7 @@ pub struct RequestStats {
 
 impl RequestChecks {
     /// `select`/`ignore` narrow the checks as `scan --select/--ignore` do.
-    pub fn new(select: &[String], ignore: &[String]) -> Result<RequestChecks, String> {
+    pub fn new(select: &[String], ignore: &[String], min_severity: Severity) -> Result<RequestChecks, String> {
         let flags = Flags {
             select: if select.is_empty() {
                 FAMILIES.iter().map(|f| f.to_string()).collect()
@@ -52,6 +55,7 @@ impl RequestChecks {
         Ok(RequestChecks {
             settings,
             limits: Limits::default(),
+            min_severity,
         })
     }
 
@@ -95,11 +99,14 @@ impl RequestChecks {
         stats.judged += 1;
         let inventory = Inventory::new(loaded.objects);
         let findings = bulkhead_engine::check(&inventory, &self.settings);
-        for f in findings.iter().filter(|f| f.suppression.is_none()) {
+        let alerting = findings
+            .iter()
+            .filter(|f| f.suppression.is_none() && f.severity >= self.min_severity);
+        for f in alerting {
             let meta = RuleMeta {
                 id: f.check.id.to_string(),
                 slug: f.check.slug.to_string(),
-                title: f.check.title(),
+                title: f.check.slug.to_string(),
                 severity: f.severity,
                 mitre: f
                     .check

@@ -18,6 +18,8 @@ fn main() -> ExitCode {
         cli::Command::Rbac(args) => commands::rbac::run(&args),
         cli::Command::Netpol(args) => commands::netpol::run(&args),
         cli::Command::Node(args) => commands::node::run(&args),
+        cli::Command::AuditLog(args) => commands::audit_log::run(&args),
+        cli::Command::AuditWebhook(args) => commands::audit_webhook::run(&args),
     };
     ExitCode::from(code)
 }

@@ -1,5 +1,8 @@
 //! One module per subcommand.
 
+pub mod audit;
+pub mod audit_log;
+pub mod audit_webhook;
 pub mod checks;
 pub mod explain;
 pub mod frameworks;
