@@ -2,9 +2,11 @@
 //! registry `bulkhead scan` runs (the workload, RBAC and network families), through the
 //! engine, so a privileged Pod created through the API is reported like one in a manifest.
 //!
-//! Only per-object checks run: a single request's object is not a cluster, so checks over the
-//! whole inventory (a Service that selects no Pod, a namespace without a default-deny policy)
-//! would judge a world they cannot see.
+//! A single request's object is not a cluster: the checks that judge what is *missing* from
+//! the whole inventory (a namespace without a default-deny policy, a binding to a role that
+//! does not exist, a policy that selects no Pod) would judge a world they cannot see, and are
+//! left out ([`NEEDS_THE_CLUSTER`]). The RBAC checks, which resolve the rules of the roles
+//! they are given, judge a Role or a binding on its own.
 
 use bulkhead_checks::{Check, Run, Severity};
 use bulkhead_engine::settings::{self, ConfigChoice, Flags};
@@ -51,7 +53,7 @@ impl RequestChecks {
             ..Flags::default()
         };
         let mut settings = settings::resolve(&flags, &ConfigChoice::Ignore, &[])?;
-        settings.checks.retain(|c| per_object(c));
+        settings.checks.retain(|c| judged_alone(c));
         Ok(RequestChecks {
             settings,
             limits: Limits::default(),
@@ -138,8 +140,22 @@ impl RequestChecks {
     }
 }
 
-fn per_object(check: &Check) -> bool {
-    matches!(check.run, Run::Object(_))
+/// Checks whose finding means "something else is missing from the cluster".
+pub const NEEDS_THE_CLUSTER: &[&str] = &[
+    "BHW020", // Pods against their Namespace's Pod Security labels
+    "BHW036", // a service account that does not exist
+    "BHR013", // a binding to a role that does not exist
+    "BHR014", // a workload whose service account reaches cluster-admin through bindings
+    "BHN001", // namespaces without a default-deny ingress policy
+    "BHN002", // namespaces without a default-deny egress policy
+    "BHN003", // a policy that selects no Pod
+    "BHN011", // sidecar injection without the mesh's strict mTLS
+    "BHN012", // workloads no policy selects
+    "BHN016", // policy peers that match nothing
+];
+
+fn judged_alone(check: &Check) -> bool {
+    matches!(check.run, Run::Object(_)) || !NEEDS_THE_CLUSTER.contains(&check.id)
 }
 
 fn display_user(event: &Event<'_>) -> String {

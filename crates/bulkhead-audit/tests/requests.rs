@@ -45,8 +45,20 @@ fn rbac_and_network_objects_are_judged_and_refused_requests_are_not() {
 fn a_patch_is_judged_by_its_resulting_object_or_counted() {
     let mut d = detector(RuleOptions::default(), true, None, None);
     let mut sink = Collect::default();
-    // BHA005's event is a patch logged with only the patch document.
-    read_stream("audit.log", fixture("BHA005.fires.jsonl").as_bytes(), &mut d, &mut sink).unwrap();
+    let patch = |response: &str| {
+        format!(
+            r#"{{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"p-1","stage":"ResponseComplete","requestURI":"/apis/apps/v1/namespaces/shop/deployments/api","verb":"patch","user":{{"username":"bob"}},"sourceIPs":["10.0.0.7"],"userAgent":"kubectl/v1.30.1","objectRef":{{"resource":"deployments","namespace":"shop","name":"api","apiGroup":"apps","apiVersion":"v1"}},"responseStatus":{{"code":200}},"requestObject":{{"spec":{{"template":{{"spec":{{"hostPID":true}}}}}}}}{response},"requestReceivedTimestamp":"2024-05-01T12:00:00.000000Z"}}"#
+        ) + "\n"
+    };
+    // Logged with only the patch document: counted, not judged.
+    read_stream("audit.log", patch("").as_bytes(), &mut d, &mut sink).unwrap();
     assert_eq!(d.stats.requests.judged, 0);
     assert_eq!(d.stats.requests.patches_without_object, 1);
+    // With the resulting object (RequestResponse level): judged.
+    let object = r#","responseObject":{"kind":"Deployment","apiVersion":"apps/v1","metadata":{"name":"api","namespace":"shop"},"spec":{"selector":{"matchLabels":{"app":"api"}},"template":{"metadata":{"labels":{"app":"api"}},"spec":{"hostPID":true,"containers":[{"name":"api","image":"registry.example/api:1.0"}]}}}}"#;
+    read_stream("audit.log", patch(object).as_bytes(), &mut d, &mut sink).unwrap();
+    assert_eq!(d.stats.requests.judged, 1);
+    let host = sink.alerts.iter().find(|a| a.check.as_deref() == Some("BHW003")).expect("hostPID judged");
+    assert!(host.message.starts_with("user bob patched Deployment shop/api: "), "{}", host.message);
+    assert_eq!(host.pointer.as_deref(), Some("/spec/template/spec/hostPID"));
 }
