@@ -42,7 +42,11 @@ pub struct RequestStats {
 
 impl RequestChecks {
     /// `select`/`ignore` narrow the checks as `scan --select/--ignore` do.
-    pub fn new(select: &[String], ignore: &[String], min_severity: Severity) -> Result<RequestChecks, String> {
+    pub fn new(
+        select: &[String],
+        ignore: &[String],
+        min_severity: Severity,
+    ) -> Result<RequestChecks, String> {
         let flags = Flags {
             select: if select.is_empty() {
                 FAMILIES.iter().map(|f| f.to_string()).collect()

@@ -26,7 +26,9 @@ pub fn read_all(paths: &[String], detector: &mut Detector, sink: &mut dyn Sink) 
         let files = if p.is_dir() {
             match directory_files(p) {
                 Ok(files) if files.is_empty() => {
-                    errors.push(format!("{path}: no audit log files (*.log, *.log.gz, *.json, *.jsonl)"));
+                    errors.push(format!(
+                        "{path}: no audit log files (*.log, *.log.gz, *.json, *.jsonl)"
+                    ));
                     continue;
                 }
                 Ok(files) => files,
@@ -50,10 +52,17 @@ pub fn read_all(paths: &[String], detector: &mut Detector, sink: &mut dyn Sink) 
 }
 
 /// Follows one live file across rotation until `stop` says so.
-pub fn follow_file(path: &str, detector: &mut Detector, sink: &mut dyn Sink, stop: &dyn Fn() -> bool) -> Result<(), String> {
+pub fn follow_file(
+    path: &str,
+    detector: &mut Detector,
+    sink: &mut dyn Sink,
+    stop: &dyn Fn() -> bool,
+) -> Result<(), String> {
     let p = Path::new(path);
     if path == "-" || p.is_dir() {
-        return Err(format!("--follow takes one file (the live log), not {path:?}"));
+        return Err(format!(
+            "--follow takes one file (the live log), not {path:?}"
+        ));
     }
     follow(p, detector, sink, stop, FOLLOW_POLL).map_err(|e| format!("{path}: {e}"))
 }

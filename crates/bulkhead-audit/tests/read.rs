@@ -25,24 +25,44 @@ fn json_lines_and_event_list_lines_are_read_and_bad_lines_are_reported_by_number
         exec(2),
         exec(3)
     );
-    let text = format!("{}\n\nnot json\n{list}\n{{\"hello\":1}}\n{}", exec(1), exec(4));
+    let text = format!(
+        "{}\n\nnot json\n{list}\n{{\"hello\":1}}\n{}",
+        exec(1),
+        exec(4)
+    );
     let mut d = detector(RuleOptions::default(), false, None, None);
     let mut sink = Collect::default();
     read_stream("audit.log", text.as_bytes(), &mut d, &mut sink).unwrap();
     assert_eq!(d.stats.events, 4);
     assert_eq!(sink.rules(), ["BHA003"; 4]);
-    let origins: Vec<&str> = sink.alerts.iter().filter_map(|a| a.origin.as_deref()).collect();
-    assert_eq!(origins, ["audit.log:1", "audit.log:4", "audit.log:4", "audit.log:6"]);
+    let origins: Vec<&str> = sink
+        .alerts
+        .iter()
+        .filter_map(|a| a.origin.as_deref())
+        .collect();
+    assert_eq!(
+        origins,
+        ["audit.log:1", "audit.log:4", "audit.log:4", "audit.log:6"]
+    );
     let bad: Vec<u64> = sink.unreadable.iter().map(|(_, line, _)| *line).collect();
     assert_eq!(bad, [3, 5]);
-    assert!(sink.unreadable[1].2.contains("no auditID or verb"), "{:?}", sink.unreadable);
+    assert!(
+        sink.unreadable[1].2.contains("no auditID or verb"),
+        "{:?}",
+        sink.unreadable
+    );
     assert_eq!(d.stats.unreadable, 2);
 }
 
 #[test]
 fn a_pretty_printed_event_list_is_one_document() {
-    let items: Vec<serde_json::Value> = (1..=3).map(|s| serde_json::from_str(&exec(s)).unwrap()).collect();
-    let doc = serde_json::to_string_pretty(&serde_json::json!({"kind": "EventList", "apiVersion": "audit.k8s.io/v1", "items": items})).unwrap();
+    let items: Vec<serde_json::Value> = (1..=3)
+        .map(|s| serde_json::from_str(&exec(s)).unwrap())
+        .collect();
+    let doc = serde_json::to_string_pretty(
+        &serde_json::json!({"kind": "EventList", "apiVersion": "audit.k8s.io/v1", "items": items}),
+    )
+    .unwrap();
     let mut d = detector(RuleOptions::default(), false, None, None);
     let mut sink = Collect::default();
     read_stream("batch.json", doc.as_bytes(), &mut d, &mut sink).unwrap();
@@ -72,8 +92,15 @@ fn gzip_rotations_and_the_live_file_are_read_in_time_order() {
     let errors = read_all(&[dir.path().display().to_string()], &mut d, &mut sink);
     assert!(errors.is_empty(), "{errors:?}");
     let times: Vec<&str> = sink.alerts.iter().map(|a| &a.timestamp[11..19]).collect();
-    assert_eq!(times, ["12:00:01", "12:00:02", "12:00:10", "12:00:11", "12:00:20"]);
-    assert!(sink.alerts[0].origin.as_deref().unwrap().ends_with("audit-z.log.gz:1"));
+    assert_eq!(
+        times,
+        ["12:00:01", "12:00:02", "12:00:10", "12:00:11", "12:00:20"]
+    );
+    assert!(sink.alerts[0]
+        .origin
+        .as_deref()
+        .unwrap()
+        .ends_with("audit-z.log.gz:1"));
     let missing = read_all(&["no/such/file.log".to_string()], &mut d, &mut sink);
     assert_eq!(missing.len(), 1);
 }
@@ -104,7 +131,10 @@ fn following_reads_appended_lines_across_rotation() {
         std::thread::spawn(move || {
             let pause = || std::thread::sleep(std::time::Duration::from_millis(150));
             pause();
-            let mut f = std::fs::OpenOptions::new().append(true).open(&live).unwrap();
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&live)
+                .unwrap();
             // A line written in two parts: the reader must wait for its end.
             let line = exec(2);
             let (a, b) = line.split_at(40);
@@ -124,7 +154,14 @@ fn following_reads_appended_lines_across_rotation() {
     let mut d = detector(RuleOptions::default(), false, None, None);
     let mut sink = Collect::default();
     let stop_flag = Arc::clone(&stop);
-    follow(&live, &mut d, &mut sink, &move || stop_flag.load(Ordering::Relaxed), std::time::Duration::from_millis(20)).unwrap();
+    follow(
+        &live,
+        &mut d,
+        &mut sink,
+        &move || stop_flag.load(Ordering::Relaxed),
+        std::time::Duration::from_millis(20),
+    )
+    .unwrap();
     writer.join().unwrap();
     let times: Vec<&str> = sink.alerts.iter().map(|a| &a.timestamp[11..19]).collect();
     assert_eq!(times, ["12:00:01", "12:00:02", "12:00:03", "12:00:04"]);

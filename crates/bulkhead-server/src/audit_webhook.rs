@@ -67,7 +67,9 @@ impl Gate {
     }
 
     fn wait_open(&self) {
-        let Ok(mut closed) = self.closed.lock() else { return };
+        let Ok(mut closed) = self.closed.lock() else {
+            return;
+        };
         while *closed {
             closed = match self.changed.wait(closed) {
                 Ok(c) => c,
@@ -95,7 +97,11 @@ pub struct Running {
 }
 
 /// Starts the receiver: binds, loads the certificate, starts the detector thread.
-pub async fn start(options: WebhookOptions, mut detector: Detector, mut sink: Box<dyn Sink + Send>) -> Result<Running, String> {
+pub async fn start(
+    options: WebhookOptions,
+    mut detector: Detector,
+    mut sink: Box<dyn Sink + Send>,
+) -> Result<Running, String> {
     // One crypto provider in the whole graph (ring, as kube-rs uses); installing it twice is
     // harmless. rustls marks ring's provider deprecated for lacking post-quantum key exchange;
     // the alternative (aws-lc-rs) needs a C toolchain with cmake at build time.
@@ -103,7 +109,13 @@ pub async fn start(options: WebhookOptions, mut detector: Detector, mut sink: Bo
     let _ = rustls::crypto::ring::default_provider().install_default();
     let tls = RustlsConfig::from_pem_file(&options.tls_cert, &options.tls_key)
         .await
-        .map_err(|e| format!("TLS certificate or key ({}, {}): {e}", options.tls_cert.display(), options.tls_key.display()))?;
+        .map_err(|e| {
+            format!(
+                "TLS certificate or key ({}, {}): {e}",
+                options.tls_cert.display(),
+                options.tls_key.display()
+            )
+        })?;
     let (sender, mut receiver) = mpsc::channel::<Bytes>(options.queue.max(1));
     let counters = Arc::new(Counters::default());
     let gate = Arc::new(Gate::default());
@@ -118,7 +130,9 @@ pub async fn start(options: WebhookOptions, mut detector: Detector, mut sink: Bo
                     // The handler checked the body already; a failure here cannot happen.
                     if let Ok(items) = parse_batch(&body) {
                         detector.process("webhook", &items, sink.as_mut());
-                        counters.events_processed.fetch_add(items.len() as u64, Ordering::Relaxed);
+                        counters
+                            .events_processed
+                            .fetch_add(items.len() as u64, Ordering::Relaxed);
                     }
                 }
                 detector
@@ -184,7 +198,12 @@ impl Running {
 
 async fn receive(State(state): State<AppState>, method: Method, body: Bytes) -> Response {
     if method != Method::POST {
-        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], "POST an audit.k8s.io/v1 EventList\n").into_response();
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "POST")],
+            "POST an audit.k8s.io/v1 EventList\n",
+        )
+            .into_response();
     }
     let events = match parse_batch(&body) {
         Ok(items) => items.len() as u64,
@@ -195,12 +214,21 @@ async fn receive(State(state): State<AppState>, method: Method, body: Bytes) -> 
     };
     match state.queue.try_send(body) {
         Ok(()) => {
-            state.counters.batches_accepted.fetch_add(1, Ordering::Relaxed);
-            state.counters.events_accepted.fetch_add(events, Ordering::Relaxed);
+            state
+                .counters
+                .batches_accepted
+                .fetch_add(1, Ordering::Relaxed);
+            state
+                .counters
+                .events_accepted
+                .fetch_add(events, Ordering::Relaxed);
             StatusCode::OK.into_response()
         }
         Err(mpsc::error::TrySendError::Full(_)) => {
-            state.counters.batches_refused_full.fetch_add(1, Ordering::Relaxed);
+            state
+                .counters
+                .batches_refused_full
+                .fetch_add(1, Ordering::Relaxed);
             (
                 StatusCode::TOO_MANY_REQUESTS,
                 [(header::RETRY_AFTER, RETRY_AFTER_SECONDS.to_string())],
@@ -208,6 +236,8 @@ async fn receive(State(state): State<AppState>, method: Method, body: Bytes) -> 
             )
                 .into_response()
         }
-        Err(mpsc::error::TrySendError::Closed(_)) => (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n").into_response(),
+        Err(mpsc::error::TrySendError::Closed(_)) => {
+            (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n").into_response()
+        }
     }
 }

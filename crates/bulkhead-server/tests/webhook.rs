@@ -41,7 +41,12 @@ async fn receiver(queue: usize, alerts: Collect) -> Running {
     let rules = RuleSet::builtin(&RuleOptions::default()).unwrap();
     let detector = Detector::new(
         rules,
-        DetectorOptions { requests: None, ranges: Vec::new(), since: None, until: None },
+        DetectorOptions {
+            requests: None,
+            ranges: Vec::new(),
+            since: None,
+            until: None,
+        },
     );
     start(
         WebhookOptions {
@@ -79,7 +84,9 @@ async fn send(addr: SocketAddr, method: &str, body: Vec<u8>) -> (u16, Option<Str
         .connect(ServerName::try_from("localhost").unwrap(), tcp)
         .await
         .unwrap();
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls)).await.unwrap();
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+        .await
+        .unwrap();
     tokio::spawn(connection);
     let request = Request::builder()
         .method(method)
@@ -143,11 +150,16 @@ async fn every_event_is_judged_once_even_when_the_queue_fills() {
         clients.push(tokio::spawn(async move {
             for number in 0..BATCHES {
                 loop {
-                    let (status, retry, body) = send(addr, "POST", batch(client, number, EVENTS)).await;
+                    let (status, retry, body) =
+                        send(addr, "POST", batch(client, number, EVENTS)).await;
                     match status {
                         200 => break,
                         429 => {
-                            assert_eq!(retry.as_deref(), Some(RETRY_AFTER_SECONDS.to_string().as_str()), "{body}");
+                            assert_eq!(
+                                retry.as_deref(),
+                                Some(RETRY_AFTER_SECONDS.to_string().as_str()),
+                                "{body}"
+                            );
                             refused.fetch_add(1, Ordering::Relaxed);
                             tokio::time::sleep(Duration::from_secs(RETRY_AFTER_SECONDS)).await;
                         }
@@ -170,7 +182,10 @@ async fn every_event_is_judged_once_even_when_the_queue_fills() {
     assert_eq!(counters.events_accepted.load(Ordering::Relaxed), sent);
     assert_eq!(counters.events_processed.load(Ordering::Relaxed), sent);
     assert_eq!(detector.stats.events, sent);
-    assert_eq!(counters.batches_refused_full.load(Ordering::Relaxed), refused.load(Ordering::Relaxed));
+    assert_eq!(
+        counters.batches_refused_full.load(Ordering::Relaxed),
+        refused.load(Ordering::Relaxed)
+    );
     assert!(refused.load(Ordering::Relaxed) >= CLIENTS as u64);
     let alerts = alerts.0.lock().unwrap();
     let exec: Vec<&Alert> = alerts.iter().filter(|a| a.rule == "BHA003").collect();

@@ -16,7 +16,8 @@ impl Sink for Collect {
         self.alerts.push(alert.clone());
     }
     fn unreadable(&mut self, origin: &str, line: u64, message: &str) {
-        self.unreadable.push((origin.to_string(), line, message.to_string()));
+        self.unreadable
+            .push((origin.to_string(), line, message.to_string()));
     }
 }
 
@@ -26,11 +27,17 @@ impl Collect {
     }
 }
 
-pub fn detector(options: RuleOptions, requests: bool, since: Option<i64>, until: Option<i64>) -> Detector {
+pub fn detector(
+    options: RuleOptions,
+    requests: bool,
+    since: Option<i64>,
+    until: Option<i64>,
+) -> Detector {
     Detector::new(
         RuleSet::builtin(&options).unwrap(),
         DetectorOptions {
-            requests: requests.then(|| RequestChecks::new(&[], &[], bulkhead_checks::Severity::Medium).unwrap()),
+            requests: requests
+                .then(|| RequestChecks::new(&[], &[], bulkhead_checks::Severity::Medium).unwrap()),
             ranges: bulkhead_audit::cidr::default_ranges(),
             since,
             until,
@@ -39,12 +46,40 @@ pub fn detector(options: RuleOptions, requests: bool, since: Option<i64>, until:
 }
 
 /// An event at second `second` after 2024-05-01T12:00:00Z.
-pub fn event(second: u32, user: &str, verb: &str, resource: &str, subresource: &str, namespace: &str, code: u16) -> String {
-    event_from(second, user, verb, resource, subresource, namespace, code, "10.0.0.5", "kubectl/v1.30.1 (linux/amd64) kubernetes/7c48c2b")
+pub fn event(
+    second: u32,
+    user: &str,
+    verb: &str,
+    resource: &str,
+    subresource: &str,
+    namespace: &str,
+    code: u16,
+) -> String {
+    event_from(
+        second,
+        user,
+        verb,
+        resource,
+        subresource,
+        namespace,
+        code,
+        "10.0.0.5",
+        "kubectl/v1.30.1 (linux/amd64) kubernetes/7c48c2b",
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn event_from(second: u32, user: &str, verb: &str, resource: &str, subresource: &str, namespace: &str, code: u16, ip: &str, agent: &str) -> String {
+pub fn event_from(
+    second: u32,
+    user: &str,
+    verb: &str,
+    resource: &str,
+    subresource: &str,
+    namespace: &str,
+    code: u16,
+    ip: &str,
+    agent: &str,
+) -> String {
     let (h, m, s) = (12 + second / 3600, second / 60 % 60, second % 60);
     let mut object = serde_json::json!({"resource": resource, "namespace": namespace, "name": "web-0", "apiVersion": "v1"});
     if !subresource.is_empty() {

@@ -12,7 +12,11 @@ use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::cli::AuditDetectArgs;
 
 /// The detector the flags describe (without time bounds).
-pub fn detector(args: &AuditDetectArgs, since: Option<i64>, until: Option<i64>) -> Result<Detector, String> {
+pub fn detector(
+    args: &AuditDetectArgs,
+    since: Option<i64>,
+    until: Option<i64>,
+) -> Result<Detector, String> {
     let rules = RuleSet::builtin(&rule_options(args)?)?;
     let ranges = if args.cluster_cidrs.is_empty() {
         default_ranges()
@@ -25,7 +29,11 @@ pub fn detector(args: &AuditDetectArgs, since: Option<i64>, until: Option<i64>) 
     let requests = if args.no_request_checks {
         None
     } else {
-        Some(RequestChecks::new(&[], &[], args.request_check_severity.parse()?)?)
+        Some(RequestChecks::new(
+            &[],
+            &[],
+            args.request_check_severity.parse()?,
+        )?)
     };
     Ok(Detector::new(
         rules,
@@ -60,17 +68,26 @@ fn rule_options(args: &AuditDetectArgs) -> Result<RuleOptions, String> {
             Some((d, t)) => (d, Some(t)),
             None => (rest, None),
         };
-        let duration = parse_duration_micros(duration).map_err(|e| format!("--window {window:?}: {e}"))?;
+        let duration =
+            parse_duration_micros(duration).map_err(|e| format!("--window {window:?}: {e}"))?;
         let threshold = threshold
-            .map(|t| t.trim().parse::<usize>().map_err(|_| format!("--window {window:?}: the threshold is a whole number")))
+            .map(|t| {
+                t.trim()
+                    .parse::<usize>()
+                    .map_err(|_| format!("--window {window:?}: the threshold is a whole number"))
+            })
             .transpose()?;
-        options.windows.push((id.trim().to_string(), Some(duration), threshold));
+        options
+            .windows
+            .push((id.trim().to_string(), Some(duration), threshold));
     }
     Ok(options)
 }
 
 /// The alert writer: standard output or the `-o` file, unreadable input on standard error.
-pub fn writer(args: &AuditDetectArgs) -> Result<Writer<Box<dyn Write + Send>, std::io::Stderr>, String> {
+pub fn writer(
+    args: &AuditDetectArgs,
+) -> Result<Writer<Box<dyn Write + Send>, std::io::Stderr>, String> {
     let format: Format = args.format.parse()?;
     let out: Box<dyn Write + Send> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(

@@ -26,8 +26,16 @@ fn audit_log(args: &AuditLogArgs) -> Result<u8, String> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_micros() as i64)
         .unwrap_or(0);
-    let since = args.since.as_deref().map(|s| parse_time_bound(s, now)).transpose()?;
-    let until = args.until.as_deref().map(|s| parse_time_bound(s, now)).transpose()?;
+    let since = args
+        .since
+        .as_deref()
+        .map(|s| parse_time_bound(s, now))
+        .transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|s| parse_time_bound(s, now))
+        .transpose()?;
     let threshold = audit::fail_on(&args.detect)?;
     let mut detector = audit::detector(&args.detect, since, until)?;
     let mut writer = audit::writer(&args.detect)?;
@@ -38,10 +46,12 @@ fn audit_log(args: &AuditLogArgs) -> Result<u8, String> {
         let stop = Arc::new(AtomicBool::new(false));
         stop_on_interrupt(&stop);
         let stop_flag = Arc::clone(&stop);
-        follow_file(path, &mut detector, &mut writer, &move || stop_flag.load(Ordering::Relaxed))
-            .err()
-            .into_iter()
-            .collect()
+        follow_file(path, &mut detector, &mut writer, &move || {
+            stop_flag.load(Ordering::Relaxed)
+        })
+        .err()
+        .into_iter()
+        .collect()
     } else {
         read_all(&args.paths, &mut detector, &mut writer)
     };
@@ -55,7 +65,12 @@ fn audit_log(args: &AuditLogArgs) -> Result<u8, String> {
         }
     }
     eprint!("{}", summary(&detector.stats));
-    Ok(audit::exit_code(&detector.stats, errors.len(), threshold, args.detect.exit_zero))
+    Ok(audit::exit_code(
+        &detector.stats,
+        errors.len(),
+        threshold,
+        args.detect.exit_zero,
+    ))
 }
 
 /// Ctrl-C (SIGINT) or SIGTERM ends `--follow` cleanly: the summary is still printed.
