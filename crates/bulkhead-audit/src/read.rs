@@ -18,6 +18,9 @@ use crate::event::Event;
 /// Bytes read per chunk.
 const CHUNK: usize = 8 << 20;
 
+/// The longest line held in memory; a longer one is reported and skipped.
+const MAX_LINE: usize = 64 << 20;
+
 /// A line or document that is not an event.
 struct Bad {
     line: u64,
@@ -169,6 +172,8 @@ struct LineReader<'o, R> {
     origin: &'o str,
     reader: R,
     next_line: u64,
+    /// Bytes read past a skipped line, to be processed first.
+    pending: Vec<u8>,
 }
 
 impl<'o, R: Read> LineReader<'o, R> {
@@ -184,6 +189,7 @@ impl<'o, R: Read> LineReader<'o, R> {
         let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
         let mut first = true;
         loop {
+            buf.append(&mut self.pending);
             let start = buf.len();
             buf.resize(start + CHUNK.max(buf.len() / 2), 0);
             let n = read_some(&mut self.reader, &mut buf[start..])?;
@@ -205,6 +211,32 @@ impl<'o, R: Read> LineReader<'o, R> {
             if let Some(last) = memchr::memrchr(b'\n', &buf) {
                 self.lines(&buf[..=last], detector, sink);
                 buf.drain(..=last);
+            } else if buf.len() > MAX_LINE {
+                // No end in sight: report the line and skip to its end, holding no more.
+                detector.unreadable(sink, self.origin, self.next_line, &format!("line longer than {} MiB", MAX_LINE >> 20));
+                self.next_line += 1;
+                buf.clear();
+                self.skip_to_newline()?;
+            }
+        }
+    }
+
+    /// Reads and drops bytes up to the next newline (the rest of a line too long to hold).
+    fn skip_to_newline(&mut self) -> io::Result<()> {
+        let mut scratch = vec![0u8; 64 << 10];
+        loop {
+            let n = match self.reader.read(&mut scratch) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                return Ok(());
+            }
+            if let Some(end) = memchr::memchr(b'\n', &scratch[..n]) {
+                // What follows the newline is the start of the next line: keep it.
+                self.pending.extend_from_slice(&scratch[end + 1..n]);
+                return Ok(());
             }
         }
     }

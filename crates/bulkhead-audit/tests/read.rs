@@ -167,3 +167,22 @@ fn following_reads_appended_lines_across_rotation() {
     assert_eq!(times, ["12:00:01", "12:00:02", "12:00:03", "12:00:04"]);
     assert!(sink.unreadable.is_empty(), "{:?}", sink.unreadable);
 }
+
+#[test]
+fn a_line_too_long_to_hold_is_reported_and_skipped() {
+    let mut text = exec(1);
+    text.push('\n');
+    text.push_str(&"x".repeat(65 << 20));
+    text.push('\n');
+    text.push_str(&exec(2));
+    text.push('\n');
+    let mut d = detector(RuleOptions::default(), false, None, None);
+    let mut sink = Collect::default();
+    read_stream("audit.log", text.as_bytes(), &mut d, &mut sink).unwrap();
+    assert_eq!(sink.rules(), ["BHA003", "BHA003"]);
+    assert_eq!(sink.unreadable.len(), 1);
+    assert_eq!(sink.unreadable[0].1, 2);
+    assert!(sink.unreadable[0].2.contains("longer than 64 MiB"));
+    let origins: Vec<&str> = sink.alerts.iter().filter_map(|a| a.origin.as_deref()).collect();
+    assert_eq!(origins, ["audit.log:1", "audit.log:3"]);
+}
