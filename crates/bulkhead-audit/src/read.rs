@@ -182,6 +182,7 @@ impl<'o, R: Read> LineReader<'o, R> {
             origin,
             reader,
             next_line: 1,
+            pending: Vec::new(),
         }
     }
 
@@ -213,7 +214,12 @@ impl<'o, R: Read> LineReader<'o, R> {
                 buf.drain(..=last);
             } else if buf.len() > MAX_LINE {
                 // No end in sight: report the line and skip to its end, holding no more.
-                detector.unreadable(sink, self.origin, self.next_line, &format!("line longer than {} MiB", MAX_LINE >> 20));
+                detector.unreadable(
+                    sink,
+                    self.origin,
+                    self.next_line,
+                    &format!("line longer than {} MiB", MAX_LINE >> 20),
+                );
                 self.next_line += 1;
                 buf.clear();
                 self.skip_to_newline()?;

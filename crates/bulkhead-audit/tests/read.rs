@@ -183,6 +183,10 @@ fn a_line_too_long_to_hold_is_reported_and_skipped() {
     assert_eq!(sink.unreadable.len(), 1);
     assert_eq!(sink.unreadable[0].1, 2);
     assert!(sink.unreadable[0].2.contains("longer than 64 MiB"));
-    let origins: Vec<&str> = sink.alerts.iter().filter_map(|a| a.origin.as_deref()).collect();
+    let origins: Vec<&str> = sink
+        .alerts
+        .iter()
+        .filter_map(|a| a.origin.as_deref())
+        .collect();
     assert_eq!(origins, ["audit.log:1", "audit.log:3"]);
 }
