@@ -336,6 +336,12 @@ fn parse_line(line: &[u8], number: u64) -> Result<Vec<Item<'_>>, Bad> {
     if line.is_empty() {
         return Ok(Vec::new());
     }
+    if line.len() > MAX_LINE {
+        return Err(Bad {
+            line: number,
+            message: format!("line longer than {} MiB", MAX_LINE >> 20),
+        });
+    }
     match serde_json::from_slice::<Event<'_>>(line) {
         Ok(event) => accept(event, number),
         Err(e) => Err(Bad {

@@ -146,7 +146,7 @@ impl Windows {
                 WindowKind::FailedExecBurst => {
                     let exec = event.resource() == "pods"
                         && matches!(event.subresource(), "exec" | "attach");
-                    if !exec || !event.code().is_some_and(|c| c >= 400) {
+                    if !exec || event.code().is_none_or(|c| c < 400) {
                         continue;
                     }
                     let who = identity(event);
@@ -203,11 +203,11 @@ impl Windows {
                         continue;
                     };
                     let key = (sa.to_string(), ip.to_string());
-                    let fresh = !self
+                    let fresh = self
                         .outside
                         .map
                         .get(&key)
-                        .is_some_and(|(t, _)| now - *t <= rule.duration);
+                        .is_none_or(|(t, _)| now - *t > rule.duration);
                     self.outside.entry(&key, now, rule.duration, || ());
                     if let Some(slot) = self.outside.map.get_mut(&key) {
                         slot.0 = now;

@@ -5,14 +5,31 @@
 mod common;
 
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use bulkhead_audit::read::{follow, read_stream};
 use bulkhead_audit::sources::read_all;
 use bulkhead_audit::time::parse_rfc3339_micros;
 use bulkhead_audit::RuleOptions;
+use bulkhead_audit::{Alert, Sink};
 use common::{detector, event, Collect};
+
+/// Counts alerts where the stop condition can see them.
+struct Counting {
+    inner: Collect,
+    seen: Arc<AtomicUsize>,
+}
+
+impl Sink for Counting {
+    fn alert(&mut self, alert: &Alert) {
+        self.seen.fetch_add(1, Ordering::Relaxed);
+        self.inner.alert(alert);
+    }
+    fn unreadable(&mut self, origin: &str, line: u64, message: &str) {
+        self.inner.unreadable(origin, line, message);
+    }
+}
 
 fn exec(second: u32) -> String {
     event(second, "alice", "create", "pods", "exec", "default", 101)
@@ -152,16 +169,27 @@ fn following_reads_appended_lines_across_rotation() {
         })
     };
     let mut d = detector(RuleOptions::default(), false, None, None);
-    let mut sink = Collect::default();
-    let stop_flag = Arc::clone(&stop);
+    let seen = Arc::new(AtomicUsize::new(0));
+    let mut sink = Counting {
+        inner: Collect::default(),
+        seen: Arc::clone(&seen),
+    };
+    // Stops once the writer is done and everything it wrote was judged (or after a minute,
+    // so that a broken follower fails instead of hanging).
+    let started = std::time::Instant::now();
+    let stop_when = move || {
+        (stop.load(Ordering::Relaxed) && seen.load(Ordering::Relaxed) >= 4)
+            || started.elapsed().as_secs() > 60
+    };
     follow(
         &live,
         &mut d,
         &mut sink,
-        &move || stop_flag.load(Ordering::Relaxed),
+        &stop_when,
         std::time::Duration::from_millis(20),
     )
     .unwrap();
+    let sink = sink.inner;
     writer.join().unwrap();
     let times: Vec<&str> = sink.alerts.iter().map(|a| &a.timestamp[11..19]).collect();
     assert_eq!(times, ["12:00:01", "12:00:02", "12:00:03", "12:00:04"]);
