@@ -7,7 +7,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::text::{Pairs, Text};
+use crate::text::Text;
 use crate::time::parse_rfc3339_micros;
 
 type Str<'a> = Text<'a>;
@@ -51,8 +51,9 @@ pub struct Event<'a> {
     /// Older events carry `timestamp` instead of the two above.
     #[serde(borrow)]
     pub timestamp: Option<Str<'a>>,
-    #[serde(borrow, default)]
-    pub annotations: Pairs<'a>,
+    /// Read only when a rule asks for an annotation (see [`crate::field::Objects`]).
+    #[serde(borrow)]
+    pub annotations: Option<&'a RawValue>,
     /// The events of an `EventList`.
     #[serde(borrow)]
     pub items: Option<Vec<Event<'a>>>,
@@ -161,14 +162,6 @@ impl<'a> Event<'a> {
             .as_ref()
             .and_then(|o| o.name.as_deref())
             .unwrap_or("")
-    }
-
-    pub fn annotation(&self, key: &str) -> Option<&str> {
-        self.annotations
-            .0
-            .iter()
-            .find(|(k, _)| &**k == key)
-            .map(|(_, v)| &**v)
     }
 
     /// Detections judge a request once, when its response is complete (or the server

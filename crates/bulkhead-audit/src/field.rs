@@ -8,6 +8,7 @@
 use serde_json::Value as Json;
 
 use crate::event::Event;
+use crate::text::Pairs;
 
 /// A field of an event.
 #[derive(Clone, Debug, PartialEq)]
@@ -187,7 +188,7 @@ impl Field {
                     .and_then(|s| s.reason.as_deref()),
                 f,
             ),
-            Field::Annotation(key) => one(event.annotation(key), f),
+            Field::Annotation(key) => one(objects.annotation(event, key), f),
             Field::RequestObject(path) => objects
                 .request(event)
                 .is_some_and(|root| walk(root, path, f)),
@@ -257,6 +258,7 @@ fn walk<'e>(node: &'e Json, path: &[Segment], f: &mut dyn FnMut(Val<'e>) -> bool
 pub struct Objects {
     request: std::cell::OnceCell<Option<Json>>,
     response: std::cell::OnceCell<Option<Json>>,
+    annotations: std::cell::OnceCell<Vec<(String, String)>>,
 }
 
 impl Objects {
@@ -268,6 +270,27 @@ impl Objects {
                     .and_then(|raw| serde_json::from_str(raw.get()).ok())
             })
             .as_ref()
+    }
+
+    /// The value of annotation `key`: annotations are parsed the first time a rule asks.
+    pub fn annotation(&self, event: &Event<'_>, key: &str) -> Option<&str> {
+        self.annotations
+            .get_or_init(|| {
+                event
+                    .annotations
+                    .and_then(|raw| serde_json::from_str::<Pairs<'_>>(raw.get()).ok())
+                    .map(|pairs| {
+                        pairs
+                            .0
+                            .into_iter()
+                            .map(|(k, v)| (k.0.into_owned(), v.0.into_owned()))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn response(&self, event: &Event<'_>) -> Option<&Json> {

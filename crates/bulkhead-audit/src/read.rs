@@ -16,7 +16,7 @@ use crate::detect::{Detector, Item, Sink};
 use crate::event::Event;
 
 /// Bytes read per chunk.
-const CHUNK: usize = 8 << 20;
+const CHUNK: usize = 1 << 20;
 
 /// The longest line held in memory; a longer one is reported and skipped.
 const MAX_LINE: usize = 64 << 20;
@@ -250,21 +250,35 @@ impl<'o, R: Read> LineReader<'o, R> {
     /// Parses complete lines in parallel, then judges them in order.
     fn lines(&mut self, text: &[u8], detector: &mut Detector, sink: &mut dyn Sink) {
         let first_line = self.next_line;
-        let lines: Vec<&[u8]> = text
-            .strip_suffix(b"\n")
-            .unwrap_or(text)
-            .split(|b| *b == b'\n')
-            .collect();
-        self.next_line += lines.len() as u64;
-        let parsed: Vec<Result<Vec<Item<'_>>, Bad>> = lines
+        let text = text.strip_suffix(b"\n").unwrap_or(text);
+        let mut bounds = Vec::with_capacity(text.len() / 512 + 1);
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', text) {
+            bounds.push((start, end));
+            start = end + 1;
+        }
+        bounds.push((start, text.len()));
+        self.next_line += bounds.len() as u64;
+        // Valid UTF-8 is checked once for the chunk (fast), not string by string; a chunk
+        // with invalid bytes is parsed line by line so the error names its line.
+        let valid = std::str::from_utf8(text).ok();
+        let parsed: Vec<Result<Parsed<'_>, Bad>> = bounds
             .par_iter()
             .enumerate()
-            .map(|(i, line)| parse_line(line, first_line + i as u64))
+            .map(|(i, &(a, b))| {
+                let number = first_line + i as u64;
+                match valid {
+                    Some(s) => parse_line_str(&s[a..b], number),
+                    None => parse_line(&text[a..b], number),
+                }
+            })
             .collect();
         let mut items = Vec::with_capacity(parsed.len());
         for result in parsed {
             match result {
-                Ok(mut events) => items.append(&mut events),
+                Ok(Parsed::Nothing) => {}
+                Ok(Parsed::One(item)) => items.push(item),
+                Ok(Parsed::Many(mut events)) => items.append(&mut events),
                 Err(bad) => {
                     detector.process(self.origin, &items, sink);
                     items.clear();
@@ -331,24 +345,66 @@ fn is_document(buf: &[u8]) -> bool {
     first_line.trim_ascii() == b"{"
 }
 
-fn parse_line(line: &[u8], number: u64) -> Result<Vec<Item<'_>>, Bad> {
+/// What one line held. Unboxed on purpose: each one moves into a `Vec` of items of the same
+/// size at once, and a box would cost an allocation per event.
+#[allow(clippy::large_enum_variant)]
+enum Parsed<'a> {
+    Nothing,
+    One(Item<'a>),
+    Many(Vec<Item<'a>>),
+}
+
+fn parse_line(line: &[u8], number: u64) -> Result<Parsed<'_>, Bad> {
     let line = line.trim_ascii();
     if line.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Parsed::Nothing);
     }
-    if line.len() > MAX_LINE {
-        return Err(Bad {
-            line: number,
-            message: format!("line longer than {} MiB", MAX_LINE >> 20),
-        });
-    }
+    check_length(line.len(), number)?;
     match serde_json::from_slice::<Event<'_>>(line) {
-        Ok(event) => accept(event, number),
+        Ok(event) => accept_one(event, number),
         Err(e) => Err(Bad {
             line: number,
             message: format!("not an audit event: {e}"),
         }),
     }
+}
+
+fn parse_line_str(line: &str, number: u64) -> Result<Parsed<'_>, Bad> {
+    let line = line.trim_ascii();
+    if line.is_empty() {
+        return Ok(Parsed::Nothing);
+    }
+    check_length(line.len(), number)?;
+    match serde_json::from_str::<Event<'_>>(line) {
+        Ok(event) => accept_one(event, number),
+        Err(e) => Err(Bad {
+            line: number,
+            message: format!("not an audit event: {e}"),
+        }),
+    }
+}
+
+fn check_length(len: usize, number: u64) -> Result<(), Bad> {
+    if len > MAX_LINE {
+        return Err(Bad {
+            line: number,
+            message: format!("line longer than {} MiB", MAX_LINE >> 20),
+        });
+    }
+    Ok(())
+}
+
+fn accept_one(event: Event<'_>, line: u64) -> Result<Parsed<'_>, Bad> {
+    if event.is_list() {
+        return accept(event, line).map(Parsed::Many);
+    }
+    if !event.looks_like_event() {
+        return Err(Bad {
+            line,
+            message: "not an audit event: no auditID or verb".to_string(),
+        });
+    }
+    Ok(Parsed::One(Item { event, line }))
 }
 
 /// The events of one webhook POST body: an `EventList` (or a single event).

@@ -60,6 +60,25 @@ impl<K: Hash + Eq + Clone, V> Bounded<K, V> {
     }
 }
 
+impl<V> Bounded<String, V> {
+    /// [`Bounded::entry`] without allocating the key when it is already there (always
+    /// `Some`: the entry is created when missing).
+    fn entry_str(
+        &mut self,
+        key: &str,
+        now: i64,
+        horizon: i64,
+        make: impl FnOnce() -> V,
+    ) -> Option<&mut V> {
+        if !self.map.contains_key(key) {
+            self.entry(&key.to_string(), now, horizon, make);
+        }
+        let slot = self.map.get_mut(key)?;
+        slot.0 = slot.0.max(now);
+        Some(&mut slot.1)
+    }
+}
+
 /// Times of recent events of one identity, at most `threshold` of them.
 #[derive(Default)]
 struct Burst {
@@ -165,6 +184,8 @@ impl Windows {
                         && matches!(event.verb(), "list" | "watch" | "get")
                         && event.subresource().is_empty()
                         && !event.namespace().is_empty()
+                        // Kubelets read the secrets of their pods, in every namespace.
+                        && !event.username().starts_with("system:node:")
                         && event.code().is_some_and(|c| c < 400);
                     if !listing {
                         continue;
@@ -222,12 +243,12 @@ impl Windows {
                         continue;
                     };
                     let product = product(event.user_agent.as_deref().unwrap_or(""));
-                    let agents = self
-                        .agents
-                        .entry(&sa.to_string(), now, i64::MAX / 2, || Agents {
-                            first_seen: now,
-                            products: Vec::new(),
-                        });
+                    let Some(agents) = self.agents.entry_str(sa, now, i64::MAX / 2, || Agents {
+                        first_seen: now,
+                        products: Vec::new(),
+                    }) else {
+                        continue;
+                    };
                     if agents.products.iter().any(|p| p == product) {
                         continue;
                     }
