@@ -23,8 +23,8 @@ pub mod connset;
 pub mod exposure;
 pub mod external;
 pub mod model;
-pub mod routes;
 pub mod pods;
+pub mod routes;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

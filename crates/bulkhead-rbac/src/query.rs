@@ -372,7 +372,11 @@ impl<'a> Rbac<'a> {
     pub fn what_can(&self, subject: &Subject, options: QueryOptions) -> WhatCan {
         let groups = subject.implicit_groups();
         let mut scopes: BTreeMap<String, Vec<Grant>> = BTreeMap::new();
-        for binding in self.bindings.iter().filter(|b| !b.shadowed && !b.is_invalid()) {
+        for binding in self
+            .bindings
+            .iter()
+            .filter(|b| !b.shadowed && !b.is_invalid())
+        {
             let role = self.role_of(binding);
             for (bound, index) in &binding.subjects {
                 let via = if bound == subject {

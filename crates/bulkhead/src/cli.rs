@@ -49,6 +49,12 @@ pub enum Command {
     /// Run as a Language Server on standard input and output: findings as diagnostics in the
     /// editor for open YAML and JSON manifests.
     Lsp,
+    /// Detect threats in Kubernetes audit logs: JSON lines, EventList documents, gzip
+    /// rotations, a directory of them in time order, or `-` for standard input.
+    AuditLog(Box<AuditLogArgs>),
+    /// Receive the API server's audit webhook (EventList POSTs over HTTPS) and detect threats
+    /// as events arrive.
+    AuditWebhook(Box<AuditWebhookArgs>),
 }
 
 #[derive(Args, Debug)]
@@ -263,4 +269,99 @@ pub struct FrameworksArgs {
 pub struct ExplainArgs {
     /// A check id (`BHW001`) or slug (`privileged-container`).
     pub check: String,
+}
+
+/// What both audit commands accept: the detections and where alerts go.
+#[derive(Args, Debug)]
+pub struct AuditDetectArgs {
+    /// Alert format: `text` (one alert per line with its evidence) or `json` (JSON lines; the
+    /// schema is in docs/audit-alerts.md).
+    #[arg(long, short = 'f', value_name = "FORMAT", default_value = "text")]
+    pub format: String,
+
+    /// Write alerts to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+
+    /// Exit with 1 when an alert is at or above this severity [default: high].
+    #[arg(long, value_name = "SEVERITY", default_value = "high")]
+    pub fail_on: String,
+
+    /// Always exit with 0, whatever was found or could not be read.
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// The cluster's own address ranges: a service-account token used from elsewhere is
+    /// reported (BHA103). Repeat for several [default: private, loopback, link-local, CGNAT].
+    #[arg(long = "cluster-cidr", value_name = "CIDR")]
+    pub cluster_cidrs: Vec<String>,
+
+    /// Replace a rule list: `NAME=a,b,c` (see docs/audit-rules/lists.md), e.g.
+    /// `disallowed_users=kubernetes-admin,root`.
+    #[arg(long = "list", value_name = "NAME=ITEMS")]
+    pub lists: Vec<String>,
+
+    /// Resize a window rule: `ID=DURATION[,THRESHOLD]`, e.g. `BHA101=5m,50`.
+    #[arg(long = "window", value_name = "ID=DURATION[,THRESHOLD]")]
+    pub windows: Vec<String>,
+
+    /// Do not judge the objects of create/update/patch requests with the scan's checks.
+    #[arg(long)]
+    pub no_request_checks: bool,
+
+    /// Report check findings on request objects at or above this severity.
+    #[arg(long, value_name = "SEVERITY", default_value = "medium")]
+    pub request_check_severity: String,
+}
+
+/// `bulkhead audit-log`.
+#[derive(Args, Debug)]
+pub struct AuditLogArgs {
+    /// Audit log files (plain or gzip), directories, or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Keep reading the (single) file as it grows, across rotation, until interrupted.
+    #[arg(long)]
+    pub follow: bool,
+
+    /// Only events at or after this time: RFC 3339 (`2024-05-01T12:00:00Z`) or a duration
+    /// before now (`30m`, `2h`, `7d`).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Only events before this time (RFC 3339 or a duration before now).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+
+    #[command(flatten)]
+    pub detect: AuditDetectArgs,
+}
+
+/// `bulkhead audit-webhook`.
+#[derive(Args, Debug)]
+pub struct AuditWebhookArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "0.0.0.0:8443")]
+    pub listen: String,
+
+    /// The server certificate chain (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub tls_cert: std::path::PathBuf,
+
+    /// The server private key (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub tls_key: std::path::PathBuf,
+
+    /// Batches held between the receiver and the detector; when full, the API server is
+    /// answered 429 with Retry-After and sends the batch again.
+    #[arg(long, value_name = "BATCHES", default_value = "256")]
+    pub queue: usize,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value = "16777216")]
+    pub max_body_bytes: usize,
+
+    #[command(flatten)]
+    pub detect: AuditDetectArgs,
 }

@@ -30,6 +30,8 @@ fn main() -> ExitCode {
                 commands::EXIT_ERROR
             }
         },
+        cli::Command::AuditLog(args) => commands::audit_log::run(&args),
+        cli::Command::AuditWebhook(args) => commands::audit_webhook::run(&args),
     };
     ExitCode::from(code)
 }

@@ -1,8 +1,11 @@
 //! One module per subcommand.
 
+pub mod audit;
+pub mod audit_log;
+pub mod audit_webhook;
 pub mod checks;
-pub mod drift;
 pub mod cluster;
+pub mod drift;
 pub mod explain;
 pub mod frameworks;
 pub mod generate;
