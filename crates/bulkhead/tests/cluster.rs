@@ -633,3 +633,63 @@ fn namespaces_limit_the_namespaced_reads() {
         }
     }
 }
+
+/// `drift MANIFESTS --cluster`: the manifests the cluster was made from show no security
+/// drift; a manifest whose image differs from what runs does, at the manifest's line, with the
+/// live value from the cluster's snapshot.
+#[test]
+fn drift_against_the_live_cluster() {
+    let server = server_with(Vec::new());
+    let config = kubeconfig(&server, Auth::Token);
+    let mut args = vec!["drift", "--cluster", "-f", "json"];
+    let paths = inputs();
+    args.extend(paths.iter().map(String::as_str));
+    let (stdout, stderr, code) = bulkhead(&args, Some(&config.path));
+    let report: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert_eq!(report["summary"]["securityDrift"], false, "{stdout}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let shop = repository().join("crates/bulkhead/tests/fixtures/cluster/shop.yaml");
+    let text = std::fs::read_to_string(&shop).unwrap();
+    let image_line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("image:"))
+        .expect("an image in shop.yaml");
+    let edited: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == image_line {
+                format!(
+                    "{}image: registry.example/changed:9.9",
+                    l.split("image:").next().unwrap()
+                )
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let desired = dir.path().join("shop.yaml");
+    std::fs::write(&desired, edited.join("\n") + "\n").unwrap();
+    let (stdout, stderr, code) = bulkhead(
+        &["drift", "--cluster", desired.to_str().unwrap()],
+        Some(&config.path),
+    );
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(&format!("shop.yaml:{}:", image_line + 1)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("registry.example/changed:9.9") || stdout.contains("image"),
+        "{stdout}"
+    );
+    // The live side cannot be both the cluster and files.
+    let (_, stderr, code) = bulkhead(
+        &["drift", "--cluster", "a.yaml", "--against", "b.yaml"],
+        Some(&config.path),
+    );
+    assert_eq!(code, 2, "{stderr}");
+}

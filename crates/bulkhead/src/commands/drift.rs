@@ -3,13 +3,15 @@
 //! both sides and writes the report.
 
 use bulkhead_drift::{compare, render, Options};
-use bulkhead_model::{discover, load_inputs, ErrorSeverity, Limits, Object};
+use bulkhead_model::{discover, load_inputs, load_text, ErrorSeverity, Limits, LoadError, Object};
 use clap::{Args, ValueEnum};
 
+use super::cluster::ClusterArgs;
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
+  bulkhead drift deploy/ --cluster                   manifests against the live cluster
   bulkhead drift deploy/ --against cluster.yaml      manifests against a snapshot
   bulkhead drift git.yaml live.yaml                  two files: desired, then live
   kubectl get deploy,svc,role,rolebinding,netpol -A -o yaml | bulkhead drift deploy/ --against -")]
@@ -21,7 +23,7 @@ pub struct DriftArgs {
 
     /// The live state: snapshots (`kubectl get -o yaml` output, one object per document or a
     /// List), files, directories, globs, or `-`. Takes every path after it.
-    #[arg(long, value_name = "LIVE", num_args = 1..)]
+    #[arg(long, value_name = "LIVE", num_args = 1.., conflicts_with_all = ["cluster", "context", "kubeconfig"])]
     pub against: Vec<String>,
 
     /// The namespace manifests without one were applied to (as `kubectl apply -n`).
@@ -48,6 +50,11 @@ pub struct DriftArgs {
     /// Exit with 0 even when security-relevant drift is found (input errors still give 2).
     #[arg(long)]
     pub exit_zero: bool,
+
+    /// The live side is the cluster (`--cluster`, `--context`, `--kubeconfig`): every path
+    /// is then desired.
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -61,6 +68,8 @@ pub enum DriftFormat {
 /// snapshot and loaded like a file.
 enum LiveSide<'a> {
     Paths(&'a [String]),
+    /// The cluster the connection flags name, read into a snapshot.
+    Cluster,
 }
 
 pub fn run(args: &DriftArgs) -> u8 {
@@ -75,6 +84,9 @@ pub fn run(args: &DriftArgs) -> u8 {
 
 /// Which paths are desired and where the live side comes from.
 fn sides(args: &DriftArgs) -> Result<(&[String], LiveSide<'_>), String> {
+    if args.cluster.wanted() {
+        return Ok((args.desired.as_slice(), LiveSide::Cluster));
+    }
     let (desired, live) = if args.against.is_empty() {
         match args.desired.as_slice() {
             [desired, live] => (std::slice::from_ref(desired), std::slice::from_ref(live)),
@@ -99,6 +111,12 @@ fn drift(args: &DriftArgs) -> Result<u8, String> {
     let desired = load("desired", desired_paths, &mut failed)?;
     let live = match live {
         LiveSide::Paths(paths) => load("live", paths, &mut failed)?,
+        LiveSide::Cluster => {
+            let snapshot = super::cluster::read(&args.cluster, &[])?;
+            let loaded = load_text(&snapshot.name, &snapshot.text, &Limits::default());
+            report_errors("live", &loaded.errors, &mut failed);
+            loaded.objects
+        }
     };
     let report = compare(
         &desired,
@@ -142,7 +160,14 @@ fn load(side: &str, paths: &[String], failed: &mut bool) -> Result<Vec<Object>, 
         ));
     }
     let loaded = load_inputs(&discovery.inputs, &Limits::default());
-    for e in discovery.errors.iter().chain(&loaded.errors) {
+    let errors: Vec<LoadError> = discovery.errors.into_iter().chain(loaded.errors).collect();
+    report_errors(side, &errors, failed);
+    Ok(loaded.objects)
+}
+
+/// Input problems on stderr; an error (not a warning) marks the side as read only in part.
+fn report_errors(side: &str, errors: &[LoadError], failed: &mut bool) {
+    for e in errors {
         let place = match (e.line, e.column) {
             (Some(line), Some(column)) => format!("{}:{line}:{column}", e.path),
             _ => e.path.clone(),
@@ -156,5 +181,4 @@ fn load(side: &str, paths: &[String], failed: &mut bool) -> Result<Vec<Object>, 
         };
         eprintln!("bulkhead: {level}: {side} side: {place}: {}", e.message);
     }
-    Ok(loaded.objects)
 }
