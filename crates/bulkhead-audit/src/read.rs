@@ -187,32 +187,46 @@ impl<'o, R: Read> LineReader<'o, R> {
     }
 
     fn run(&mut self, detector: &mut Detector, sink: &mut dyn Sink) -> io::Result<()> {
-        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
+        // `buf[..filled]` holds unread bytes; the buffer keeps its length between chunks so
+        // that reading a chunk does not zero a fresh one (a gigabyte of memset on a big log).
+        let mut buf: Vec<u8> = Vec::new();
+        let mut filled = 0;
         let mut first = true;
         loop {
-            buf.append(&mut self.pending);
-            let start = buf.len();
-            buf.resize(start + CHUNK.max(buf.len() / 2), 0);
-            let n = read_some(&mut self.reader, &mut buf[start..])?;
-            buf.truncate(start + n);
+            if !self.pending.is_empty() {
+                let pending = std::mem::take(&mut self.pending);
+                if buf.len() < filled + pending.len() {
+                    buf.resize(filled + pending.len(), 0);
+                }
+                buf[filled..filled + pending.len()].copy_from_slice(&pending);
+                filled += pending.len();
+            }
+            let want = filled + CHUNK.max(filled / 2);
+            if buf.len() < want {
+                buf.resize(want, 0);
+            }
+            let n = read_some(&mut self.reader, &mut buf[filled..want])?;
+            filled += n;
             if first && n > 0 {
                 first = false;
-                if is_document(&buf) {
+                if is_document(&buf[..filled]) {
+                    buf.truncate(filled);
                     self.reader.read_to_end(&mut buf)?;
                     self.document(&buf, detector, sink);
                     return Ok(());
                 }
             }
             if n == 0 {
-                if !buf.is_empty() {
-                    self.lines(&buf, detector, sink);
+                if filled > 0 {
+                    self.lines(&buf[..filled], detector, sink);
                 }
                 return Ok(());
             }
-            if let Some(last) = memchr::memrchr(b'\n', &buf) {
+            if let Some(last) = memchr::memrchr(b'\n', &buf[..filled]) {
                 self.lines(&buf[..=last], detector, sink);
-                buf.drain(..=last);
-            } else if buf.len() > MAX_LINE {
+                buf.copy_within(last + 1..filled, 0);
+                filled -= last + 1;
+            } else if filled > MAX_LINE {
                 // No end in sight: report the line and skip to its end, holding no more.
                 detector.unreadable(
                     sink,
@@ -221,7 +235,8 @@ impl<'o, R: Read> LineReader<'o, R> {
                     &format!("line longer than {} MiB", MAX_LINE >> 20),
                 );
                 self.next_line += 1;
-                buf.clear();
+                filled = 0;
+                buf = Vec::new();
                 self.skip_to_newline()?;
             }
         }

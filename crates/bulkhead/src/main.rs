@@ -5,6 +5,13 @@ mod commands;
 
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: a scan, a cluster read and an audit stream
+/// allocate and free millions of small values across threads. Measured (docs/benchmarks.md):
+/// the audit log 245k → 330k events per CPU-second, a 50,000-object scan 8.9 → 6.1 s, and
+/// the cluster read's memory no longer stays in per-thread arenas the scan does not reuse.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {

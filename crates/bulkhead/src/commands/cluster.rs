@@ -81,24 +81,10 @@ pub fn read(args: &ClusterArgs, namespaces: &[String]) -> Result<Snapshot, Strin
         collection.context.clone()
     };
     drop(collection);
-    release_freed_memory();
     Ok(Snapshot {
         name: format!("cluster:{context}"),
         text,
     })
-}
-
-/// Gives the memory the cluster read freed back to the system before the scan starts. The
-/// read's JSON was allocated on the client's worker threads, whose malloc arenas the scan's
-/// threads do not reuse: without this, a 50,000-object cluster peaks at the read's memory
-/// plus the scan's.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free pages of glibc's heaps to the kernel; it is safe
-    // to call at any time from any thread.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// The engine's sources: the live cluster when asked for, else the paths.
