@@ -14,8 +14,8 @@ pub mod kinds;
 pub mod snapshot;
 mod yaml;
 
-use bulkhead_model::{Node, Value as NodeValue};
-use serde_json::{Map, Value};
+use bulkhead_model::Node;
+use serde_json::Value;
 
 pub use collect::{collect, Collection, Options, Progress, Unread};
 pub use connect::{connect, Connection, Target};
@@ -43,19 +43,5 @@ pub fn read_snapshot(
 
 /// A loaded value tree as JSON (tests compare what was written with what reads back).
 pub fn to_json(node: &Node) -> Value {
-    match &node.value {
-        NodeValue::Null => Value::Null,
-        NodeValue::Bool(b) => Value::Bool(*b),
-        NodeValue::Int(i) => Value::from(*i),
-        NodeValue::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-        NodeValue::Str(s) => Value::String(s.to_string()),
-        NodeValue::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
-        NodeValue::Map(entries) => {
-            let mut map = Map::new();
-            for e in entries {
-                map.insert(e.key.to_string(), to_json(&e.value));
-            }
-            Value::Object(map)
-        }
-    }
+    node.to_json()
 }

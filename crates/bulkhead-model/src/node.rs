@@ -37,6 +37,26 @@ impl Entry {
 }
 
 impl Node {
+    /// The value as JSON, spans dropped: how the value would travel in an API request, for
+    /// the cluster snapshot, the test API server and drift's comparisons.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as Json;
+        match &self.value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(i) => Json::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+            Value::Str(s) => Json::String(s.to_string()),
+            Value::Seq(items) => Json::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => Json::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.to_string(), e.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
     pub fn new(span: Span, value: Value) -> Self {
         Node { span, value }
     }

@@ -15,7 +15,6 @@ use bulkhead_checks::{
 };
 use bulkhead_model::{
     load_inputs, load_text, ErrorSeverity, Input, Inventory, Limits, LoadError, LoadStats, Node,
-    Value as YamlValue,
 };
 use bulkhead_report::{policyreport, render, sarif, Format, ScanResult};
 
@@ -879,20 +878,7 @@ fn policyreport(scan: &Scan, show_suppressed: bool) -> String {
 }
 
 fn to_json(node: &Node) -> Value {
-    match &node.value {
-        YamlValue::Null => Value::Null,
-        YamlValue::Bool(b) => json!(b),
-        YamlValue::Int(i) => json!(i),
-        YamlValue::Float(f) => json!(f),
-        YamlValue::Str(s) => json!(s.to_string()),
-        YamlValue::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
-        YamlValue::Map(entries) => Value::Object(
-            entries
-                .iter()
-                .map(|e| (e.key.to_string(), to_json(&e.value)))
-                .collect(),
-        ),
-    }
+    node.to_json()
 }
 
 /// Reads a YAML stream the way Kubernetes does (Bulkhead's own loader: YAML 1.1 scalars,

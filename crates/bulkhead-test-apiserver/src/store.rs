@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use bulkhead_model::{discover, load_inputs, Limits, Node, Value as NodeValue};
-use serde_json::{Map, Value};
+use bulkhead_model::{discover, load_inputs, Limits, Node};
+use serde_json::Value;
 
 use crate::resources::{self, Resource};
 
@@ -149,19 +149,5 @@ pub fn objects_from_paths(paths: &[String]) -> Vec<Value> {
 
 /// A loaded value tree as JSON.
 pub fn to_json(node: &Node) -> Value {
-    match &node.value {
-        NodeValue::Null => Value::Null,
-        NodeValue::Bool(b) => Value::Bool(*b),
-        NodeValue::Int(i) => Value::from(*i),
-        NodeValue::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-        NodeValue::Str(s) => Value::String(s.to_string()),
-        NodeValue::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
-        NodeValue::Map(entries) => {
-            let mut map = Map::new();
-            for e in entries {
-                map.insert(e.key.to_string(), to_json(&e.value));
-            }
-            Value::Object(map)
-        }
-    }
+    node.to_json()
 }
