@@ -1,6 +1,8 @@
 //! Timestamps as audit events write them (RFC 3339, microseconds, `Z` or an offset) and the
 //! durations of windows and `--since` (`90s`, `10m`, `2h`, `7d`).
 
+use bulkhead_model::calendar::{civil_from_days, days_from_civil};
+
 /// Microseconds since the Unix epoch, or `None` when `text` is not an RFC 3339 timestamp.
 pub fn parse_rfc3339_micros(text: &str) -> Option<i64> {
     let b = text.as_bytes();
@@ -56,20 +58,10 @@ pub fn parse_rfc3339_micros(text: &str) -> Option<i64> {
         }
         _ => return None,
     };
-    let days = days_from_civil(year, month, day);
+    // Month and day were range-checked above.
+    let days = days_from_civil(year, month as u32, day as u32);
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_seconds;
     Some(seconds * 1_000_000 + micros)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// `90s`, `10m`, `2h`, `7d` (or a bare number of seconds) in microseconds.
@@ -130,18 +122,6 @@ pub fn format_duration(micros: i64) -> String {
         }
     }
     format!("{seconds}s")
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! need: [`PodSpec`] over every workload kind, and [`LabelSelector`] matching. It knows
 //! nothing of checks or reports.
 
+pub mod calendar;
 pub mod discover;
 pub mod document;
 pub mod identity;

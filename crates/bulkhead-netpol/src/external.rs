@@ -58,6 +58,18 @@ impl ExternalPeer {
             && !self.except.iter().any(|e| e.contains(cidr))
     }
 
+    /// Whether a policy rule's peers admit this range: every peer when the rule names none,
+    /// else an ipBlock that holds it (selector peers never reach outside the cluster).
+    pub fn admitted_by_rule(&self, rule: &crate::model::Rule) -> bool {
+        match &rule.peers {
+            None => true,
+            Some(peers) => peers.iter().any(|p| match p {
+                crate::model::Peer::IpBlock { cidr, except } => self.admitted_by(cidr, except),
+                _ => false,
+            }),
+        }
+    }
+
     /// Whether an `ipBlock` (`cidr` minus `except`) admits this whole range. By
     /// construction it then admits all of it or none of it.
     pub fn admitted_by(&self, cidr: &Cidr, except: &[Cidr]) -> bool {

@@ -1150,14 +1150,7 @@ impl<'a> Network<'a> {
         for &r in rules {
             let rule = &self.compiled[r];
             let written = &self.policies[rule.policy].rules(direction)[rule.rule];
-            let admits = match &written.peers {
-                None => true,
-                Some(peers) => peers.iter().any(|p| match p {
-                    Peer::IpBlock { cidr, except } => range.admitted_by(cidr, except),
-                    _ => false,
-                }),
-            };
-            if !admits {
+            if !range.admitted_by_rule(written) {
                 continue;
             }
             // Named ports resolve on the destination: an external one has none known.
@@ -1193,14 +1186,7 @@ impl<'a> Network<'a> {
         let range = &self.externals[external];
         for &r in &self.denies[direction as usize][class] {
             let rule = &self.compiled[r];
-            let admits = match &self.written(rule).peers {
-                None => true,
-                Some(peers) => peers.iter().any(|p| match p {
-                    Peer::IpBlock { cidr, except } => range.admitted_by(cidr, except),
-                    _ => false,
-                }),
-            };
-            if !admits {
+            if !range.admitted_by_rule(self.written(rule)) {
                 continue;
             }
             let conns = match direction {
