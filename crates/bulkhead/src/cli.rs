@@ -55,6 +55,10 @@ pub enum Command {
     /// Receive the API server's audit webhook (EventList POSTs over HTTPS) and detect threats
     /// as events arrive.
     AuditWebhook(Box<AuditWebhookArgs>),
+    /// Fix findings in place with minimal text edits (comments, key order, quoting and
+    /// layout kept); `--diff` shows the edits instead. Safe fixes by default, `--unsafe` for
+    /// the ones that may change how a workload behaves.
+    Fix(Box<crate::commands::fix::FixArgs>),
 }
 
 #[derive(Args, Debug)]
