@@ -105,7 +105,7 @@ pub fn plan(file: &SourceFile, root: &Node, change: &Change) -> Result<Planned, 
             let reached = reach(root, pointer);
             match &reached.node.value {
                 Value::Seq(items) if reached.rest.is_empty() => {
-                    guard(file, reached.node.span)?;
+                    guard(file, reached.node.span, false)?;
                     append(file, reached.node, items, item, style).map(Planned::Edit)
                 }
                 _ => set(file, root, pointer, Yaml::Seq(vec![item.clone()]), style),
@@ -117,7 +117,7 @@ pub fn plan(file: &SourceFile, root: &Node, change: &Change) -> Result<Planned, 
                 .key
                 .filter(|_| reached.rest.is_empty())
                 .ok_or_else(|| format!("{pointer} is not a field"))?;
-            guard(file, key)?;
+            guard(file, key, true)?;
             let quoted = file.slice(key).starts_with('"');
             let text = if quoted || style == Style::Json {
                 format!("{to:?}")
@@ -133,14 +133,25 @@ pub fn plan(file: &SourceFile, root: &Node, change: &Change) -> Result<Planned, 
     }
 }
 
-/// Refuses to edit text that holds template logic: what the field becomes is decided by
-/// the template, not by its text.
-fn guard(file: &SourceFile, span: Span) -> Result<(), String> {
+/// Refuses to edit where a template decides: a value written by template logic, or a
+/// mapping with a line of template logic (`{{- if }}`, `{{ toYaml . | nindent 8 }}`) among
+/// its entries, where a new line could land inside a condition or at the wrong depth.
+/// Literal YAML in a template (quoted `"{{ .Values.x }}"` values elsewhere included) is
+/// edited as any file.
+fn guard(file: &SourceFile, span: Span, scalar: bool) -> Result<(), String> {
     let text = file.slice(span);
-    if text.contains("{{") || text.contains("{%") {
+    let templated = if scalar {
+        text.contains("{{") || text.contains("{%")
+    } else {
+        text.lines().any(|l| {
+            let l = l.trim_start().trim_start_matches("- ");
+            l.starts_with("{{") || l.starts_with("{%")
+        })
+    };
+    if templated {
         Err(
-            "the field is inside Helm template logic ({{ … }}); fix the template or its \
-             values by hand"
+            "the field is decided by Helm template logic ({{ … }}); change the template or \
+             its values by hand"
                 .into(),
         )
     } else {
@@ -160,8 +171,8 @@ fn set(
     if reached.rest.iter().any(|t| t.parse::<usize>().is_ok()) {
         return Err(format!("{pointer}: a list item it names does not exist"));
     }
-    guard(file, node.span)?;
     let scalar_node = !matches!(node.value, Value::Map(_) | Value::Seq(_) | Value::Null);
+    guard(file, node.span, scalar_node)?;
     if reached.rest.is_empty() && scalar_node {
         // An existing value: replaced, keeping its quotes when it had them.
         let old = file.slice(node.span);

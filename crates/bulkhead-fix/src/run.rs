@@ -102,7 +102,32 @@ pub fn plan(paths: &[String], settings: &Settings, options: &Options) -> Result<
             )),
         }
     }
-    let before_errors = scan(&files, settings)?.errors;
+    let first = scan(&files, settings)?;
+    // A template that is not YAML cannot be edited as YAML: say so once per file.
+    for file in &files {
+        let objects = first
+            .inventory
+            .objects()
+            .iter()
+            .filter(|o| o.origin.file.path == file.path)
+            .count();
+        let unparsed = first
+            .errors
+            .iter()
+            .any(|e| e.path == file.path && e.severity == ErrorSeverity::Error && e.line.is_some());
+        if objects == 0 && unparsed && file.before.contains("{{") {
+            outcome.errors.push(LoadError {
+                severity: ErrorSeverity::Warning,
+                ..LoadError::whole(
+                    &file.path,
+                    "not fixed: a Helm template whose {{ … }} logic is not YAML; render the \
+                     chart (`helm template`) to see the findings, and change the template or \
+                     its values by hand",
+                )
+            });
+        }
+    }
+    let before_errors = first.errors;
     for pass in 0.. {
         let scanned = scan(&files, settings)?;
         let mut not_fixed = Vec::new();

@@ -140,7 +140,11 @@ fn fix(args: &FixArgs) -> Result<u8, String> {
             (Some(l), Some(c)) => format!(":{l}:{c}"),
             _ => String::new(),
         };
-        writeln!(log, "{}{at}: error: {}", e.path, e.message).map_err(report)?;
+        let level = match e.severity {
+            bulkhead_model::ErrorSeverity::Error => "error",
+            bulkhead_model::ErrorSeverity::Warning => "warning",
+        };
+        writeln!(log, "{}{at}: {level}: {}", e.path, e.message).map_err(report)?;
     }
     let fixed: usize = outcome.files.iter().map(|f| f.applied.len()).sum();
     writeln!(
@@ -153,7 +157,11 @@ fn fix(args: &FixArgs) -> Result<u8, String> {
         outcome.not_fixed.len()
     )
     .map_err(report)?;
-    Ok(if !outcome.errors.is_empty() {
+    let failed = outcome
+        .errors
+        .iter()
+        .any(|e| e.severity == bulkhead_model::ErrorSeverity::Error);
+    Ok(if failed {
         EXIT_ERROR
     } else if args.diff && fixed > 0 {
         EXIT_FINDINGS
