@@ -111,6 +111,7 @@ pub fn plan(file: &SourceFile, root: &Node, change: &Change) -> Result<Planned, 
                 _ => set(file, root, pointer, Yaml::Seq(vec![item.clone()]), style),
             }
         }
+        Change::Remove { pointer } => remove(file, root, pointer).map(Planned::Edit),
         Change::Rename { pointer, to } => {
             let reached = reach(root, pointer);
             let key = reached
@@ -364,6 +365,54 @@ fn append(
         span: Span::new(at, at),
         text: format!("\n{}- {}", " ".repeat(dash), yaml::flow(item, Style::Yaml)),
         target: node.span,
+    })
+}
+
+/// A list item removed: its whole line in a block list, the item and one comma in a flow
+/// list (`[]` when it was the only one).
+fn remove(file: &SourceFile, root: &Node, pointer: &str) -> Result<Edit, String> {
+    let (list_pointer, index) = pointer
+        .rsplit_once('/')
+        .and_then(|(l, i)| Some((l, i.parse::<usize>().ok()?)))
+        .ok_or_else(|| format!("{pointer} is not a list item"))?;
+    let reached = reach(root, list_pointer);
+    let Value::Seq(items) = &reached.node.value else {
+        return Err(format!("{list_pointer} is not a list"));
+    };
+    if !reached.rest.is_empty() || index >= items.len() {
+        return Err(format!("{pointer} does not exist"));
+    }
+    let list = reached.node;
+    guard(file, list.span, false)?;
+    let item = &items[index];
+    let span = if file.slice(list.span).starts_with('[') {
+        match (index.checked_sub(1).map(|i| &items[i]), items.get(index + 1)) {
+            (Some(previous), _) => Span::new(previous.span.end, item.span.end),
+            (None, Some(next)) => Span::new(item.span.start, next.span.start),
+            (None, None) => {
+                return Ok(Edit {
+                    span: list.span,
+                    text: "[]".into(),
+                    target: list.span,
+                })
+            }
+        }
+    } else {
+        let (line, _) = file.line_col(item.span.start);
+        let (end_line, _) = file.line_col(item.span.end.saturating_sub(1).max(item.span.start));
+        let whole = file.line_span(line);
+        let rest = file.line_text(line)[..(item.span.start - whole.start) as usize].trim();
+        if line != end_line || rest != "-" {
+            return Err("the item shares its line with other text; remove it by hand".into());
+        }
+        // The line and its line break.
+        let end = (file.line_span(line).end + 1).min(file.text.len() as u32);
+        Span::new(whole.start, end)
+    };
+    Ok(Edit {
+        span,
+        text: String::new(),
+        target: list.span,
     })
 }
 

@@ -37,6 +37,8 @@ pub enum Change {
     Append { pointer: String, item: Yaml },
     /// Rename the field's key, keeping its value.
     Rename { pointer: String, to: String },
+    /// Remove a list item.
+    Remove { pointer: String },
 }
 
 /// Resource amounts a project chooses: `--default-request cpu=100m`, `--default-limit memory=256Mi`.
@@ -125,6 +127,29 @@ fn resource(cx: &Context<'_>, kind: &str) -> Result<Change, String> {
     }
 }
 
+/// `drop: [ALL]` added, a misspelled `all` corrected, or an added capability the restricted
+/// level does not allow removed.
+fn drop_all(cx: &Context<'_>) -> Result<Change, String> {
+    let (list, index) = match cx.pointer.rsplit_once('/') {
+        Some((list, index)) if index.parse::<usize>().is_ok() => (list, Some(index)),
+        _ => (cx.pointer, None),
+    };
+    match (list.rsplit('/').next(), index) {
+        (Some("drop"), None) => Ok(Change::Append {
+            pointer: cx.pointer.to_string(),
+            item: Yaml::str("ALL"),
+        }),
+        (Some("drop"), Some(_)) => Ok(Change::Set {
+            pointer: cx.pointer.to_string(),
+            value: Yaml::str("ALL"),
+        }),
+        (Some("add"), Some(_)) => Ok(Change::Remove {
+            pointer: cx.pointer.to_string(),
+        }),
+        _ => Err(format!("the finding is at {}, not at a capability list", cx.pointer)),
+    }
+}
+
 /// Every fix, by check id.
 pub static FIXES: &[Fix] = &[
     Fix {
@@ -166,16 +191,20 @@ pub static FIXES: &[Fix] = &[
     Fix {
         check: "BHW008",
         safety: Safety::Unsafe,
-        title: "drop ALL capabilities",
-        change: |cx| match leaf(cx.pointer) {
-            "drop" => Ok(Change::Append {
-                pointer: cx.pointer.to_string(),
-                item: Yaml::str("ALL"),
-            }),
-            _ => Err(format!(
-                "the finding is at {}, not at capabilities.drop",
-                cx.pointer
-            )),
+        title: "drop ALL capabilities (or remove an added one the restricted level forbids)",
+        change: drop_all,
+    },
+    Fix {
+        check: "BHW007",
+        safety: Safety::Unsafe,
+        title: "remove the added capability",
+        change: |cx| match cx.pointer.rsplit_once('/') {
+            Some((list, index)) if list.ends_with("/add") && index.parse::<usize>().is_ok() => {
+                Ok(Change::Remove {
+                    pointer: cx.pointer.to_string(),
+                })
+            }
+            _ => Err(format!("the finding is at {}, not at capabilities.add", cx.pointer)),
         },
     },
     Fix {
