@@ -386,7 +386,10 @@ fn remove(file: &SourceFile, root: &Node, pointer: &str) -> Result<Edit, String>
     guard(file, list.span, false)?;
     let item = &items[index];
     let span = if file.slice(list.span).starts_with('[') {
-        match (index.checked_sub(1).map(|i| &items[i]), items.get(index + 1)) {
+        match (
+            index.checked_sub(1).map(|i| &items[i]),
+            items.get(index + 1),
+        ) {
             (Some(previous), _) => Span::new(previous.span.end, item.span.end),
             (None, Some(next)) => Span::new(item.span.start, next.span.start),
             (None, None) => {

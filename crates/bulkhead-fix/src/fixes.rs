@@ -146,7 +146,10 @@ fn drop_all(cx: &Context<'_>) -> Result<Change, String> {
         (Some("add"), Some(_)) => Ok(Change::Remove {
             pointer: cx.pointer.to_string(),
         }),
-        _ => Err(format!("the finding is at {}, not at a capability list", cx.pointer)),
+        _ => Err(format!(
+            "the finding is at {}, not at a capability list",
+            cx.pointer
+        )),
     }
 }
 
@@ -204,7 +207,10 @@ pub static FIXES: &[Fix] = &[
                     pointer: cx.pointer.to_string(),
                 })
             }
-            _ => Err(format!("the finding is at {}, not at capabilities.add", cx.pointer)),
+            _ => Err(format!(
+                "the finding is at {}, not at capabilities.add",
+                cx.pointer
+            )),
         },
     },
     Fix {
