@@ -14,4 +14,4 @@ pub mod run;
 pub mod yaml;
 
 pub use fixes::{Change, Defaults, Fix, Safety, FIXES};
-pub use run::{diff, plan, write, Applied, FileFix, NotFixed, Options, Outcome};
+pub use run::{diff, plan, plan_texts, write, Applied, FileFix, NotFixed, Options, Outcome};

@@ -26,6 +26,8 @@ pub struct Options {
     /// Apply unsafe fixes too.
     pub unsafe_fixes: bool,
     pub defaults: Defaults,
+    /// Fix only the findings at this 1-based line (an editor's quick fix for one finding).
+    pub only_line: Option<u32>,
 }
 
 /// One fix applied.
@@ -102,6 +104,39 @@ pub fn plan(paths: &[String], settings: &Settings, options: &Options) -> Result<
             )),
         }
     }
+    let planned = plan_files(files, settings, options)?;
+    outcome.files = planned.files;
+    outcome.not_fixed = planned.not_fixed;
+    outcome.errors.extend(planned.errors);
+    Ok(outcome)
+}
+
+/// Plans the fixes of texts given by name (an editor's unsaved documents): nothing is read
+/// from or written to disk.
+pub fn plan_texts(
+    texts: Vec<(String, String)>,
+    settings: &Settings,
+    options: &Options,
+) -> Result<Outcome, String> {
+    let files = texts
+        .into_iter()
+        .map(|(name, text)| FileFix {
+            disk: PathBuf::from(&name),
+            path: name,
+            before: text.clone(),
+            after: text,
+            applied: Vec::new(),
+        })
+        .collect();
+    plan_files(files, settings, options)
+}
+
+fn plan_files(
+    mut files: Vec<FileFix>,
+    settings: &Settings,
+    options: &Options,
+) -> Result<Outcome, String> {
+    let mut outcome = Outcome::default();
     let first = scan(&files, settings)?;
     // A template that is not YAML cannot be edited as YAML: say so once per file.
     for file in &files {
@@ -222,7 +257,11 @@ fn edits_of_pass(
                 reason,
             })
         };
-        if !texts.contains_key(f.location.path.as_str()) {
+        if !texts.contains_key(f.location.path.as_str())
+            || options
+                .only_line
+                .is_some_and(|line| line != f.location.position.line)
+        {
             continue;
         }
         if fix.safety == Safety::Unsafe && !options.unsafe_fixes {

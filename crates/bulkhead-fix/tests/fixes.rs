@@ -35,6 +35,7 @@ fn options(unsafe_fixes: bool) -> Options {
                 ("ephemeral-storage", "1Gi"),
             ]),
         },
+        only_line: None,
     }
 }
 

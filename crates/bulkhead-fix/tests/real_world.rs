@@ -34,6 +34,7 @@ fn options() -> Options {
                 ("ephemeral-storage", "1Gi"),
             ]),
         },
+        only_line: None,
     }
 }
 

@@ -89,6 +89,7 @@ fn fix(args: &FixArgs) -> Result<u8, String> {
             requests: amounts("--default-request", &args.default_requests)?,
             limits: amounts("--default-limit", &args.default_limits)?,
         },
+        only_line: None,
     };
     let outcome = bulkhead_fix::plan(&args.paths, &settings, &options)?;
     let mut stdout = std::io::stdout().lock();
