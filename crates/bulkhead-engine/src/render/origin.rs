@@ -103,15 +103,18 @@ pub fn remap(findings: &mut [Finding], inventory: &Inventory, built: &str, paths
     }
 }
 
+/// A resource file read: its text and its objects.
+type ReadFile = Option<(Arc<SourceFile>, Vec<Object>)>;
+
 /// Files read once per scan, by absolute path.
 #[derive(Default)]
 struct Cache {
-    objects: HashMap<PathBuf, Option<(Arc<SourceFile>, Vec<Object>)>>,
+    objects: HashMap<PathBuf, ReadFile>,
     kustomizations: HashMap<PathBuf, Option<Arc<Kustomization>>>,
 }
 
 impl Cache {
-    fn objects(&mut self, absolute: &Path, shown: &str) -> Option<(Arc<SourceFile>, Vec<Object>)> {
+    fn objects(&mut self, absolute: &Path, shown: &str) -> ReadFile {
         self.objects
             .entry(absolute.to_path_buf())
             .or_insert_with(|| {
