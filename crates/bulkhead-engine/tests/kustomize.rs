@@ -174,3 +174,25 @@ fn patch_files_are_never_judged_as_objects() {
     );
     assert!(!placed.iter().any(|(c, _, _)| c == "BHW001"), "{placed:#?}");
 }
+
+#[test]
+fn a_kustomization_that_does_not_build_is_an_error_with_what_kustomize_said() {
+    if !kustomize_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "resources:\n- missing.yaml\n",
+    )
+    .unwrap();
+    let path = dir.path().to_string_lossy().into_owned();
+    let outcome = scan(&path, true);
+    assert!(outcome.findings.is_empty());
+    assert_eq!(outcome.errors.len(), 1, "{:?}", outcome.errors);
+    let message = &outcome.errors[0].message;
+    assert!(
+        message.contains("failed") && message.contains("missing.yaml"),
+        "{message}"
+    );
+}
