@@ -105,7 +105,7 @@ pub fn plan(file: &SourceFile, root: &Node, change: &Change) -> Result<Planned, 
             let reached = reach(root, pointer);
             match &reached.node.value {
                 Value::Seq(items) if reached.rest.is_empty() => {
-                    guard(file, reached.node.span, false)?;
+                    guard(file, reached.node, false)?;
                     append(file, reached.node, items, item, style).map(Planned::Edit)
                 }
                 _ => set(file, root, pointer, Yaml::Seq(vec![item.clone()]), style),
@@ -118,7 +118,7 @@ pub fn plan(file: &SourceFile, root: &Node, change: &Change) -> Result<Planned, 
                 .key
                 .filter(|_| reached.rest.is_empty())
                 .ok_or_else(|| format!("{pointer} is not a field"))?;
-            guard(file, key, true)?;
+            guard(file, reached.node, true)?;
             let quoted = file.slice(key).starts_with('"');
             let text = if quoted || style == Style::Json {
                 format!("{to:?}")
@@ -136,17 +136,26 @@ pub fn plan(file: &SourceFile, root: &Node, change: &Change) -> Result<Planned, 
 
 /// Refuses to edit where a template decides: a value written by template logic, or a
 /// mapping with a line of template logic (`{{- if }}`, `{{ toYaml . | nindent 8 }}`) among
-/// its entries, where a new line could land inside a condition or at the wrong depth.
+/// its entries, where a new line could land inside a condition or at the wrong depth. A
+/// line that starts with `{{` inside a string (a folded command line) is text, not logic.
 /// Literal YAML in a template (quoted `"{{ .Values.x }}"` values elsewhere included) is
 /// edited as any file.
-fn guard(file: &SourceFile, span: Span, scalar: bool) -> Result<(), String> {
+fn guard(file: &SourceFile, node: &Node, scalar: bool) -> Result<(), String> {
+    let span = node.span;
     let text = file.slice(span);
     let templated = if scalar {
         text.contains("{{") || text.contains("{%")
     } else {
-        text.lines().any(|l| {
-            let l = l.trim_start().trim_start_matches("- ");
-            l.starts_with("{{") || l.starts_with("{%")
+        let mut strings = Vec::new();
+        string_spans(node, &mut strings);
+        let mut offset = span.start;
+        text.split_inclusive('\n').any(|line| {
+            let at = offset;
+            offset += line.len() as u32;
+            let l = line.trim_start().trim_start_matches("- ");
+            let pos = at + (line.len() - l.len()) as u32;
+            (l.starts_with("{{") || l.starts_with("{%"))
+                && !strings.iter().any(|s| s.start <= pos && pos < s.end)
         })
     };
     if templated {
@@ -157,6 +166,16 @@ fn guard(file: &SourceFile, span: Span, scalar: bool) -> Result<(), String> {
         )
     } else {
         Ok(())
+    }
+}
+
+/// The spans of the string values under a node.
+fn string_spans(node: &Node, out: &mut Vec<Span>) {
+    match &node.value {
+        Value::Str(_) => out.push(node.span),
+        Value::Map(entries) => entries.iter().for_each(|e| string_spans(&e.value, out)),
+        Value::Seq(items) => items.iter().for_each(|n| string_spans(n, out)),
+        _ => {}
     }
 }
 
@@ -173,7 +192,7 @@ fn set(
         return Err(format!("{pointer}: a list item it names does not exist"));
     }
     let scalar_node = !matches!(node.value, Value::Map(_) | Value::Seq(_) | Value::Null);
-    guard(file, node.span, scalar_node)?;
+    guard(file, node, scalar_node)?;
     if reached.rest.is_empty() && scalar_node {
         // An existing value: replaced, keeping its quotes when it had them.
         let old = file.slice(node.span);
@@ -383,7 +402,7 @@ fn remove(file: &SourceFile, root: &Node, pointer: &str) -> Result<Edit, String>
         return Err(format!("{pointer} does not exist"));
     }
     let list = reached.node;
-    guard(file, list.span, false)?;
+    guard(file, list, false)?;
     let item = &items[index];
     let span = if file.slice(list.span).starts_with('[') {
         match (

@@ -112,9 +112,9 @@ fn resource(cx: &Context<'_>, kind: &str) -> Result<Change, String> {
             cx.pointer
         ));
     }
-    let (defaults, flag) = match kind {
-        "requests" => (&cx.defaults.requests, "--default-request"),
-        _ => (&cx.defaults.limits, "--default-limit"),
+    let (defaults, flag, one) = match kind {
+        "requests" => (&cx.defaults.requests, "--default-request", "request"),
+        _ => (&cx.defaults.limits, "--default-limit", "limit"),
     };
     match defaults.iter().find(|(name, _)| name == resource) {
         Some((_, amount)) => Ok(Change::Set {
@@ -122,7 +122,7 @@ fn resource(cx: &Context<'_>, kind: &str) -> Result<Change, String> {
             value: Yaml::str(amount),
         }),
         None => Err(format!(
-            "no default {kind} amount for {resource}: pass {flag} {resource}=AMOUNT"
+            "no default {one} for {resource}: pass {flag} {resource}=AMOUNT"
         )),
     }
 }

@@ -213,3 +213,23 @@ fn missing_defaults_are_named() {
         outcome.not_fixed
     );
 }
+
+#[test]
+#[should_panic(expected = "line 2 changed or deleted")]
+fn the_line_check_catches_an_unrelated_change() {
+    assert_only_fixed_lines_changed("a: 1\nb: 2\nc: 3\n", "a: 1\nb2: 3\nc: 3\nd: 4\n");
+}
+
+#[test]
+#[should_panic(expected = "line 1 changed or deleted")]
+fn the_line_check_catches_a_deleted_field() {
+    assert_only_fixed_lines_changed("a: 1\n- x\n", "- x\n");
+}
+
+#[test]
+fn the_line_check_accepts_what_fixes_write() {
+    assert_only_fixed_lines_changed(
+        "a: true  # why\nb: [X]\n- all\nc: 1",
+        "a: false  # why\nb: [X, ALL]\n- ALL\nc: 1\nd: 2\n",
+    );
+}

@@ -1,55 +1,46 @@
 //! What every fix test holds a fixed text to.
 
-use similar::{DiffOp, TextDiff};
+use similar::{DiffTag, TextDiff};
 
-/// No line the fix did not write changed, except a value in place (same key, same indent).
+fn key(l: &str) -> Option<&str> {
+    l.split_once(':').map(|(k, _)| k.trim().trim_matches('"'))
+}
+
+fn value(l: &str) -> Option<&str> {
+    l.split_once(':').map(|(_, v)| v)
+}
+
+fn indent(l: &str) -> usize {
+    l.len() - l.trim_start().len()
+}
+
+/// `new` is `old` with only its value changed, its key renamed, an item appended to a flow
+/// collection, or a line break added (a last line that had none).
+fn same_field(old: &str, new: &str) -> bool {
+    let (o, n) = (old.trim_end_matches('\n'), new.trim_end_matches('\n'));
+    o == n
+        || (indent(o) == indent(n)
+            && ((key(o).is_some() && key(o) == key(n))
+                || (value(o).is_some() && value(o) == value(n))
+                || n.starts_with(o.trim_end_matches(['}', ']']))))
+}
+
+/// No line the fixes did not write changed: every line of `before` is in `after` as it was,
+/// or as the same field with another value (or key), or was a list item the fix removed.
 pub fn assert_only_fixed_lines_changed(before: &str, after: &str) {
     let diff = TextDiff::from_lines(before, after);
     let old: Vec<&str> = before.split_inclusive('\n').collect();
     let new: Vec<&str> = after.split_inclusive('\n').collect();
-    for op in diff.ops() {
-        match *op {
-            DiffOp::Equal { .. } | DiffOp::Insert { .. } => {}
-            DiffOp::Delete {
-                old_index, old_len, ..
-            } => {
-                // Only list items go, each on its own line.
-                for line in &old[old_index..old_index + old_len] {
-                    assert!(
-                        line.trim_start().starts_with("- "),
-                        "line deleted: {line:?}"
-                    );
-                }
-            }
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => {
-                for i in 0..old_len.min(new_len) {
-                    let key = |l: &str| {
-                        l.split_once(':')
-                            .map(|(k, _)| k.trim_end().trim_matches('"').to_string())
-                            .unwrap_or_default()
-                    };
-                    let (o, n) = (old[old_index + i], new[new_index + i]);
-                    let indent = |l: &str| l.len() - l.trim_start().len();
-                    // A line whose value changed keeps its key and indentation; a line a
-                    // field was appended to (end of a flow mapping or list) keeps its text
-                    // as the start of the new line.
-                    let value = |l: &str| l.split_once(':').map(|(_, v)| v.to_string());
-                    let same_field = indent(o) == indent(n)
-                        && (key(o) == key(n) || (value(o).is_some() && value(o) == value(n)));
-                    let extended =
-                        n.starts_with(o.trim_end_matches('\n').trim_end_matches(['}', ']']));
-                    assert!(
-                        same_field || extended,
-                        "line {} changed: {o:?} -> {n:?}",
-                        old_index + i + 1
-                    );
-                }
-            }
+    for op in diff.ops().iter().filter(|op| op.tag() != DiffTag::Equal) {
+        let candidates = &new[op.new_range()];
+        for (i, o) in old[op.old_range()].iter().enumerate() {
+            let kept = candidates.iter().any(|n| same_field(o, n));
+            let item = o.trim_start().starts_with("- ");
+            assert!(
+                kept || item,
+                "line {} changed or deleted: {o:?} (now {candidates:?})",
+                op.old_range().start + i + 1
+            );
         }
     }
 }
