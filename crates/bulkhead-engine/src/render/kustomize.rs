@@ -16,6 +16,10 @@ pub struct Built {
     pub text: String,
     /// The wrapper's directory: the annotations' paths are relative to it.
     pub wrapper: PathBuf,
+    /// Whether the build carries origin annotations (a kustomize older than v4.5 does not
+    /// know `buildMetadata`: the directory is then built as it is, and findings stay on the
+    /// built output).
+    pub annotated: bool,
     /// Kept so the wrapper directory lives until the annotations are read.
     _temp: tempfile::TempDir,
 }
@@ -54,12 +58,24 @@ pub fn build(dir: &Path) -> Result<Built, String> {
         .map_err(|e| format!("cannot write the wrapper kustomization: {e}"))?;
     let args = [verb.to_string(), wrapper.to_string_lossy().into_owned()];
     let what = format!("{} {verb}", program.display());
-    let text = tool::run(&program, &args, &what)?;
-    Ok(Built {
-        text,
-        wrapper,
-        _temp: temp,
-    })
+    match tool::run(&program, &args, &what) {
+        Ok(text) => Ok(Built {
+            text,
+            wrapper,
+            annotated: true,
+            _temp: temp,
+        }),
+        Err(message) if message.contains("buildMetadata") => {
+            let args = [verb.to_string(), target.to_string_lossy().into_owned()];
+            Ok(Built {
+                text: tool::run(&program, &args, &what)?,
+                wrapper,
+                annotated: false,
+                _temp: temp,
+            })
+        }
+        Err(message) => Err(message),
+    }
 }
 
 /// The path from directory `from` to `to`, both absolute.

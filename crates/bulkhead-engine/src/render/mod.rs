@@ -71,6 +71,17 @@ pub fn expand(paths: &[String], options: &Options) -> Expanded {
             let name = format!("{trimmed}/(kustomize build)");
             match kustomize::build(dir) {
                 Ok(built) => {
+                    if !built.annotated {
+                        out.errors.push(LoadError {
+                            severity: bulkhead_model::ErrorSeverity::Warning,
+                            ..LoadError::whole(
+                                arg.as_str(),
+                                "this kustomize cannot record where fields come from \
+                                 (buildMetadata needs kustomize v4.5.5 or kubectl 1.24 and \
+                                 later): findings point at the built output",
+                            )
+                        });
+                    }
                     let paths = origin::Paths {
                         wrapper: built.wrapper.clone(),
                         target: std::fs::canonicalize(dir).unwrap_or_else(|_| dir.into()),
