@@ -10,6 +10,7 @@ pub mod config;
 pub mod coverage;
 pub mod frameworks;
 pub mod pipeline;
+pub mod render;
 pub mod settings;
 pub mod template;
 pub mod unread;

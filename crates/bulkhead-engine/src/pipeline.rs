@@ -19,6 +19,7 @@ use bulkhead_model::{
 
 use crate::baseline::{self, Baseline};
 use crate::frameworks;
+use crate::render;
 use crate::settings::Settings;
 use crate::unread;
 
@@ -77,7 +78,7 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
     let started = Instant::now();
     let settings = request.settings;
     let framework = frameworks::of_settings(settings)?;
-    let loaded = load(request.sources, settings, &request.limits);
+    let (loaded, rendered) = load_rendered(request.sources, settings, &request.limits);
     let Loaded {
         objects,
         mut errors,
@@ -89,6 +90,7 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
     let gaps = unread::of(&inventory);
     errors.extend(gaps.errors);
     let mut findings = check(&inventory, settings);
+    render::place(&mut findings, &inventory, &rendered);
     if let Some(path) = &request.write_baseline {
         baseline::write(path, &findings)?;
     }
@@ -113,16 +115,32 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
 /// Reads the sources, drops what the settings exclude (paths, namespaces, kinds), and checks
 /// the objects read from manifests against the API schema of the target Kubernetes version.
 pub fn load(sources: Sources, settings: &Settings, limits: &Limits) -> Loaded {
+    load_rendered(sources, settings, limits).0
+}
+
+/// [`load`], and the sources that were rendered (kustomizations, charts) for
+/// [`render::place`].
+fn load_rendered(
+    sources: Sources,
+    settings: &Settings,
+    limits: &Limits,
+) -> (Loaded, Vec<render::Rendered>) {
     let read = !matches!(sources, Sources::Loaded(_));
+    let mut rendered = Vec::new();
     let mut loaded = match sources {
         Sources::Paths(paths) => {
-            let mut discovery = discover(&paths);
+            let expanded = render::expand(&paths, &settings.render);
+            let mut discovery = discover(&expanded.paths);
             discovery.inputs.retain(|input| match input {
                 Input::File(_) => !settings.exclude_paths.is_match(input.display()),
                 _ => true,
             });
+            render::drop_patches(&mut discovery.inputs);
+            discovery.inputs.extend(expanded.inputs);
+            rendered = expanded.rendered;
             let mut loaded = load_inputs(&discovery.inputs, limits);
             identity::assign_roots(&mut loaded.objects, &paths);
+            discovery.errors.extend(expanded.errors);
             discovery.errors.append(&mut loaded.errors);
             loaded.errors = discovery.errors;
             loaded
@@ -141,7 +159,7 @@ pub fn load(sources: Sources, settings: &Settings, limits: &Limits) -> Loaded {
         let violations = schema::validate(&mut loaded.objects, settings.options.kubernetes_version);
         loaded.errors.extend(violations);
     }
-    loaded
+    (loaded, rendered)
 }
 
 /// Runs the selected checks over an inventory and applies the settings' policy (Pod

@@ -108,6 +108,8 @@ pub struct Settings {
     pub shown: SeverityFilter,
     /// The configuration's baseline file (a `--baseline` flag goes before it).
     pub baseline: Option<PathBuf>,
+    /// How kustomizations and Helm charts named as paths are rendered.
+    pub render: crate::render::Options,
 }
 
 /// Reads the configuration `choice` names and merges the flags over it. `paths` are the
@@ -231,6 +233,7 @@ fn merge(
         framework: args.framework.clone().or(config.framework.clone()),
         shown,
         baseline: config.baseline.clone(),
+        render: Default::default(),
     })
 }
 

@@ -201,8 +201,9 @@ impl Server {
             .cloned()
             .collect();
         let is_yaml = path.extension().is_some_and(|e| e != "json");
-        actions::suppressions(uri, text, is_yaml, &ours)
-            .into_iter()
+        let mut all = actions::suppressions(uri, text, is_yaml, &ours);
+        all.extend(actions::fixes(uri, &path, text, &ours));
+        all.into_iter()
             .map(CodeActionOrCommand::CodeAction)
             .collect()
     }

@@ -225,3 +225,68 @@ fn broken_yaml_is_a_diagnostic_at_its_position() {
     assert_eq!(diagnostics[0]["severity"], 1);
     client.shut_down();
 }
+
+/// Applies whole-line edits (as the fix actions send them) to a text.
+fn apply_line_edits(text: &str, edits: &[Value]) -> String {
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
+    let mut edits: Vec<&Value> = edits.iter().collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e["range"]["start"]["line"].as_u64().unwrap()));
+    for edit in edits {
+        assert_eq!(edit["range"]["start"]["character"], 0);
+        assert_eq!(edit["range"]["end"]["character"], 0);
+        let start = edit["range"]["start"]["line"].as_u64().unwrap() as usize;
+        let end = edit["range"]["end"]["line"].as_u64().unwrap() as usize;
+        let new: Vec<String> = edit["newText"]
+            .as_str()
+            .unwrap()
+            .split_inclusive('\n')
+            .map(str::to_string)
+            .collect();
+        lines.splice(start..end, new);
+    }
+    lines.concat()
+}
+
+#[test]
+fn a_finding_with_a_fix_offers_it_and_the_fix_clears_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("api.yaml");
+    std::fs::copy(examples().join("insecure-deployment.yaml"), &path).unwrap();
+    let mut client = Client::start(dir.path());
+    let uri = client.open(&path);
+    let diagnostics = client.diagnostics(&uri);
+    let escalation = diagnostics
+        .iter()
+        .find(|d| d["code"] == "BHW002")
+        .expect("BHW002 published")
+        .clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": escalation["range"],
+               "context": {"diagnostics": [escalation]}}),
+    );
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Fix BHW002: set allowPrivilegeEscalation: false")
+        .unwrap_or_else(|| panic!("{actions:#}"));
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    let edits = fix["edit"]["changes"][&uri].as_array().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let fixed = apply_line_edits(&text, edits);
+    assert!(
+        fixed.contains("            privileged: true\n            capabilities:\n              add: [\"SYS_ADMIN\"]\n            allowPrivilegeEscalation: false\n"),
+        "{fixed}"
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"text": fixed}]}),
+    );
+    let after = client.diagnostics(&uri);
+    assert!(!codes(&after).contains(&"BHW002".to_string()), "{after:?}");
+    assert!(codes(&after).contains(&"BHW001".to_string()));
+    client.shut_down();
+}

@@ -55,6 +55,10 @@ pub enum Command {
     /// Receive the API server's audit webhook (EventList POSTs over HTTPS) and detect threats
     /// as events arrive.
     AuditWebhook(Box<AuditWebhookArgs>),
+    /// Fix findings in place with minimal text edits (comments, key order, quoting and
+    /// layout kept); `--diff` shows the edits instead. Safe fixes by default, `--unsafe` for
+    /// the ones that may change how a workload behaves.
+    Fix(Box<crate::commands::fix::FixArgs>),
 }
 
 #[derive(Args, Debug)]
@@ -207,6 +211,36 @@ pub struct ScanArgs {
     /// Largest single YAML or JSON document to read, in bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_document_bytes: Option<usize>,
+
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
+
+/// How kustomizations and Helm charts named as paths are rendered.
+#[derive(Args, Debug)]
+pub struct RenderArgs {
+    /// Scan a kustomization's or chart's files as they are, instead of building it with
+    /// kustomize (`kubectl kustomize`) or rendering it with `helm template`.
+    #[arg(long)]
+    pub no_render: bool,
+
+    /// A values file for `helm template` (repeat for several).
+    #[arg(long = "helm-values", value_name = "FILE")]
+    pub helm_values: Vec<std::path::PathBuf>,
+
+    /// A `helm template --set` assignment, `key=value` (repeat for several).
+    #[arg(long = "helm-set", value_name = "KEY=VALUE")]
+    pub helm_set: Vec<String>,
+}
+
+impl RenderArgs {
+    pub fn options(&self) -> bulkhead_engine::render::Options {
+        bulkhead_engine::render::Options {
+            enabled: !self.no_render,
+            helm_values: self.helm_values.clone(),
+            helm_set: self.helm_set.clone(),
+        }
+    }
 }
 
 /// The flags that make a live cluster the input (instead of paths).

@@ -126,7 +126,10 @@ fn neovim_shows_the_findings_and_their_actions() {
     assert!(first.iter().any(|d| d["code"] == "BHW007"));
     assert_eq!(
         result["actions"],
-        serde_json::json!(["Suppress BHW001 here (with a reason)"])
+        serde_json::json!([
+            "Suppress BHW001 here (with a reason)",
+            "Fix BHW001: set privileged: false (unsafe: review)"
+        ])
     );
     let after = result["after"].as_array().unwrap();
     assert!(!after.iter().any(|d| d["code"] == "BHW001"), "{after:?}");

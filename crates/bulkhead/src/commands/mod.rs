@@ -7,6 +7,7 @@ pub mod checks;
 pub mod cluster;
 pub mod drift;
 pub mod explain;
+pub mod fix;
 pub mod frameworks;
 pub mod generate;
 pub mod init;

@@ -19,7 +19,8 @@ pub fn run(args: &ScanArgs) -> u8 {
 
 fn scan(args: &ScanArgs) -> Result<u8, String> {
     let formats = report::formats(&args.report)?;
-    let settings = settings::resolve(&flags(args), &config_choice(args), &args.paths)?;
+    let mut settings = settings::resolve(&flags(args), &config_choice(args), &args.paths)?;
+    settings.render = args.render.options();
     let baseline = args
         .baseline
         .as_deref()
