@@ -13,7 +13,7 @@ use super::fs::{join_node, NodeFs};
 use super::processes::{self, Distribution, Processes};
 use super::targets::Targets;
 use super::{
-    certificates, files, follow, k3s, kubelet_files, static_pods, systemd, CollectOptions,
+    certificates, files, follow, host, k3s, kubelet_files, static_pods, systemd, CollectOptions,
     Collected,
 };
 use crate::component::{command_lines, CommandLine, Component};
@@ -215,6 +215,13 @@ impl Run {
                 targets.certificate(&join_node(KUBELET_PKI_DIR, &name), None, None);
             }
         }
+    }
+
+    /// The host under the node: kernel, access control, listeners, SSH, updates, runtimes,
+    /// identity.
+    pub fn host(&mut self) {
+        let objects = host::collect(&mut self.fs, &mut self.targets, &mut self.found);
+        self.objects.extend(objects);
     }
 
     /// Stats every file with a role, reads every certificate, and hands everything over.
