@@ -59,7 +59,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     let kubelets: Vec<_> = cx
         .kubelets()
         .iter()
-        .filter(|k| k.command_line.is_some() && k.missing_config().is_none())
+        .filter(|k| k.missing_config().is_none())
         .collect();
     let open = kubelets.iter().any(|k| {
         k.setting(&fields::ANONYMOUS_AUTH).value.as_bool() == Some(true)
