@@ -26,7 +26,7 @@ declare_check! {
     /// ## References
     /// - CIS Docker Benchmark v1.6.0, 2.14 "Ensure containers are restricted from acquiring new
     ///   privileges"
-    /// - MITRE ATT&CK T1548.001 (Abuse Elevation Control Mechanism: Setuid and Setgid)
+    /// - MITRE ATT&CK T1068 (Exploitation for Privilege Escalation)
     pub static DOCKER_NO_NEW_PRIVILEGES = Check {
         id: "BHN077",
         slug: "docker-no-new-privileges-off",
@@ -37,7 +37,7 @@ declare_check! {
             cis: &[],
             pss: &[],
             nsa: &[],
-            mitre: &["T1548.001"],
+            mitre: &["T1068"],
         },
         run: Run::Object(check),
     };

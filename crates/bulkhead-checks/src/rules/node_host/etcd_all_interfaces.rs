@@ -29,7 +29,7 @@ declare_check! {
     ///
     /// ## References
     /// - Kubernetes documentation, "Operating etcd clusters for Kubernetes" (limit access to etcd)
-    /// - NSA-CISA Kubernetes Hardening Guidance v1.2, "Network separation and hardening"
+    /// - NSA-CISA Kubernetes Hardening Guidance v1.2, "Network separation and hardening: etcd"
     /// - MITRE ATT&CK T1552.007 (Unsecured Credentials: Container API)
     pub static ETCD_ALL_INTERFACES = Check {
         id: "BHN053",
@@ -40,7 +40,7 @@ declare_check! {
         compliance: Compliance {
             cis: &[],
             pss: &[],
-            nsa: &["Network separation and hardening"],
+            nsa: &["Network separation and hardening: etcd"],
             mitre: &["T1552.007"],
         },
         run: Run::Object(check),

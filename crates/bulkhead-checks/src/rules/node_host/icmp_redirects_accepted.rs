@@ -30,7 +30,6 @@ declare_check! {
     ///
     /// ## References
     /// - CIS Distribution Independent Linux Benchmark, 3.2.2 "Ensure ICMP redirects are not accepted"
-    /// - MITRE ATT&CK T1557 (Adversary-in-the-Middle)
     pub static ICMP_REDIRECTS_ACCEPTED = Check {
         id: "BHN046",
         slug: "icmp-redirects-accepted",
@@ -41,7 +40,7 @@ declare_check! {
             cis: &[],
             pss: &[],
             nsa: &[],
-            mitre: &["T1557"],
+            mitre: &[],
         },
         run: Run::Object(check),
     };

@@ -32,7 +32,7 @@ declare_check! {
     /// - CIS Distribution Independent Linux Benchmark, "Mandatory Access Control" (SELinux or
     ///   AppArmor installed and enforcing)
     /// - Kubernetes documentation, "Restrict a Container's Access to Resources with AppArmor"
-    /// - NSA-CISA Kubernetes Hardening Guidance v1.2, "Kubernetes Pod security"
+    /// - NSA-CISA Kubernetes Hardening Guidance v1.2, "Pod security: hardening container environments"
     /// - MITRE ATT&CK T1611 (Escape to Host)
     pub static NO_MANDATORY_ACCESS_CONTROL = Check {
         id: "BHN050",
@@ -43,7 +43,7 @@ declare_check! {
         compliance: Compliance {
             cis: &[],
             pss: &[],
-            nsa: &["Kubernetes Pod security"],
+            nsa: &["Pod security: hardening container environments"],
             mitre: &["T1611"],
         },
         run: Run::Object(check),

@@ -28,7 +28,7 @@ declare_check! {
     ///
     /// ## References
     /// - Linux kernel documentation, admin-guide/LSM/Yama
-    /// - MITRE ATT&CK T1055.008 (Process Injection: Ptrace System Calls)
+    /// - MITRE ATT&CK T1068 (Exploitation for Privilege Escalation)
     pub static PTRACE_UNRESTRICTED = Check {
         id: "BHN042",
         slug: "ptrace-unrestricted",
@@ -39,7 +39,7 @@ declare_check! {
             cis: &[],
             pss: &[],
             nsa: &[],
-            mitre: &["T1055.008"],
+            mitre: &["T1068"],
         },
         run: Run::Object(check),
     };

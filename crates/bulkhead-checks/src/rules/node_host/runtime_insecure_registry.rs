@@ -33,7 +33,7 @@ declare_check! {
     /// ## References
     /// - CIS Docker Benchmark v1.6.0, 2.5 "Ensure insecure registries are not used"
     /// - containerd documentation, "Registry Configuration"
-    /// - MITRE ATT&CK T1525 (Implant Internal Image), T1557 (Adversary-in-the-Middle)
+    /// - MITRE ATT&CK T1525 (Implant Internal Image)
     pub static RUNTIME_INSECURE_REGISTRY = Check {
         id: "BHN070",
         slug: "runtime-insecure-registry",
@@ -44,7 +44,7 @@ declare_check! {
             cis: &[],
             pss: &[],
             nsa: &[],
-            mitre: &["T1525", "T1557"],
+            mitre: &["T1525"],
         },
         run: Run::Object(check),
     };

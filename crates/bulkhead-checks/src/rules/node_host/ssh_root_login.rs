@@ -27,7 +27,7 @@ declare_check! {
     /// ## References
     /// - CIS Distribution Independent Linux Benchmark, "Ensure SSH root login is disabled"
     /// - sshd_config(5), `PermitRootLogin`
-    /// - MITRE ATT&CK T1021.004 (Remote Services: SSH)
+    /// - MITRE ATT&CK T1133 (External Remote Services)
     pub static SSH_ROOT_LOGIN = Check {
         id: "BHN060",
         slug: "ssh-root-login",
@@ -38,7 +38,7 @@ declare_check! {
             cis: &[],
             pss: &[],
             nsa: &[],
-            mitre: &["T1021.004"],
+            mitre: &["T1133"],
         },
         run: Run::Inventory(check),
     };
