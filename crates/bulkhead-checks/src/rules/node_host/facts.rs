@@ -99,7 +99,7 @@ pub fn judge_sysctls(
 /// pointer and table of each that exists, most specific first. Version 3 (containerd 2.x)
 /// splits the CRI plugin into `io.containerd.cri.v1.runtime` and `io.containerd.cri.v1.images`;
 /// version 2 has `io.containerd.grpc.v1.cri`; version 1 has `cri`.
-pub fn containerd_cri<'a>(spec: &'a Node, part: CriPart) -> Vec<(String, &'a Node)> {
+pub fn containerd_cri(spec: &Node, part: CriPart) -> Vec<(String, &Node)> {
     let names: &[&str] = match part {
         CriPart::Runtime => &[
             "io.containerd.cri.v1.runtime",

@@ -1,4 +1,4 @@
-use crate::rules::node_host::sshd::{effective, Effective};
+use crate::rules::node_host::sshd::report_unless_no;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -41,35 +41,11 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    let Some(setting) = effective(cx, "PermitEmptyPasswords") else {
-        return;
-    };
-    match setting {
-        Effective::Written {
-            object,
-            pointer,
-            value,
-        } => {
-            if !value.eq_ignore_ascii_case("no") {
-                sink.report(
-                    object,
-                    &pointer,
-                    format!(
-                        "SSH lets accounts with empty passwords log in ({} in {})",
-                        value, object.name
-                    ),
-                );
-            }
-        }
-        Effective::Default { object, pointer } => {
-            let value = "no";
-            if !value.eq_ignore_ascii_case("no") {
-                sink.report(
-                object,
-                &pointer,
-                format!("SSH lets accounts with empty passwords log in (no file sets PermitEmptyPasswords: sshd's default is no)"),
-            );
-            }
-        }
-    }
+    report_unless_no(
+        cx,
+        sink,
+        "PermitEmptyPasswords",
+        "no",
+        "SSH lets accounts with empty passwords log in",
+    );
 }

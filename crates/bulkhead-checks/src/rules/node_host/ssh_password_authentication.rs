@@ -1,4 +1,4 @@
-use crate::rules::node_host::sshd::{effective, Effective};
+use crate::rules::node_host::sshd::report_unless_no;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -40,32 +40,11 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    let Some(setting) = effective(cx, "PasswordAuthentication") else {
-        return;
-    };
-    match setting {
-        Effective::Written {
-            object,
-            pointer,
-            value,
-        } => {
-            if !value.eq_ignore_ascii_case("no") {
-                sink.report(
-                    object,
-                    &pointer,
-                    format!("SSH accepts passwords ({} in {})", value, object.name),
-                );
-            }
-        }
-        Effective::Default { object, pointer } => {
-            let value = "yes";
-            if !value.eq_ignore_ascii_case("no") {
-                sink.report(
-                object,
-                &pointer,
-                format!("SSH accepts passwords (no file sets PasswordAuthentication: sshd's default is yes)"),
-            );
-            }
-        }
-    }
+    report_unless_no(
+        cx,
+        sink,
+        "PasswordAuthentication",
+        "yes",
+        "SSH accepts passwords",
+    );
 }

@@ -1,4 +1,4 @@
-use crate::rules::node_host::sshd::{effective, Effective};
+use crate::rules::node_host::sshd::report_unless_no;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -45,32 +45,11 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    let Some(setting) = effective(cx, "PermitRootLogin") else {
-        return;
-    };
-    match setting {
-        Effective::Written {
-            object,
-            pointer,
-            value,
-        } => {
-            if !value.eq_ignore_ascii_case("no") {
-                sink.report(
-                    object,
-                    &pointer,
-                    format!("root can log in over SSH ({} in {})", value, object.name),
-                );
-            }
-        }
-        Effective::Default { object, pointer } => {
-            let value = "prohibit-password";
-            if !value.eq_ignore_ascii_case("no") {
-                sink.report(
-                object,
-                &pointer,
-                format!("root can log in over SSH (no file sets PermitRootLogin: sshd's default is prohibit-password)"),
-            );
-            }
-        }
-    }
+    report_unless_no(
+        cx,
+        sink,
+        "PermitRootLogin",
+        "prohibit-password",
+        "root can log in over SSH",
+    );
 }

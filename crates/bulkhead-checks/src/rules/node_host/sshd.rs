@@ -64,3 +64,32 @@ pub fn effective<'a>(cx: &Context<'a>, keyword: &str) -> Option<Effective<'a>> {
         },
     })
 }
+
+/// Reports `keyword` when its effective value (or sshd's `default`, when no file sets it) is
+/// not `no`: `problem` says what that allows.
+pub fn report_unless_no(
+    cx: &Context<'_>,
+    sink: &mut crate::Sink<'_>,
+    keyword: &str,
+    default: &str,
+    problem: &str,
+) {
+    match effective(cx, keyword) {
+        Some(Effective::Written {
+            object,
+            pointer,
+            value,
+        }) if !value.eq_ignore_ascii_case("no") => sink.report(
+            object,
+            &pointer,
+            format!("{problem} ({keyword} {value} in {})", object.name),
+        ),
+        Some(Effective::Default { object, pointer }) if !default.eq_ignore_ascii_case("no") => sink
+            .report(
+                object,
+                &pointer,
+                format!("{problem} (no file sets {keyword}: sshd's default is {default})"),
+            ),
+        _ => {}
+    }
+}
