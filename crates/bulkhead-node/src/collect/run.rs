@@ -39,6 +39,8 @@ pub(crate) struct Run {
     targets: Targets,
     /// The static Pod directory, once the kubelet's configuration is known.
     static_pod_dir: Option<String>,
+    /// Whether programs may be asked their version (`CollectOptions::probe_versions`).
+    probe_versions: bool,
 }
 
 impl Run {
@@ -55,6 +57,7 @@ impl Run {
             found: Vec::new(),
             targets: Targets::default(),
             static_pod_dir: None,
+            probe_versions: options.probe_versions,
         };
         for running in &run.processes.running {
             let fact = &running.fact;
@@ -220,7 +223,8 @@ impl Run {
     /// The host under the node: kernel, access control, listeners, SSH, updates, runtimes,
     /// identity.
     pub fn host(&mut self) {
-        let objects = host::collect(&mut self.fs, &mut self.targets, &mut self.found);
+        let probe = self.probe_versions && self.fs.is_live();
+        let objects = host::collect(&mut self.fs, &mut self.targets, &mut self.found, probe);
         self.objects.extend(objects);
     }
 

@@ -6,11 +6,12 @@ use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
     /// ## What it checks
-    /// Installed container runtimes (containerd, runc, Docker Engine, CRI-O), as the package
-    /// database records them, against the known-vulnerable releases Bulkhead ships with
+    /// Installed container runtimes (containerd, runc, Docker Engine, CRI-O), as the program
+    /// itself answers (`containerd --version`, when `bulkhead node` runs on the node) or the
+    /// package database records them (`/var/lib/dpkg/status`), against the known-vulnerable releases Bulkhead ships with
     /// (`runtimes.yaml` beside this check: CVE id, affected runtime, first fixed release of each
-    /// line, severity, and the advisory it comes from). The finding names the package and version
-    /// it read. Distribution packages (a revision such as `0ubuntu1`) may carry backported fixes:
+    /// line, severity, and the advisory it comes from). The finding names where the version was
+    /// read. Distribution packages (a revision such as `0ubuntu1`) may carry backported fixes:
     /// the finding says so, and the distribution's advisory decides.
     ///
     /// ## Why it matters
@@ -86,21 +87,26 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         .iter()
         .map(|(v, fix)| format!("{} ({}, fixed in {fix}): {}", v.id, v.severity, v.summary))
         .collect();
-    let package = text(spec, "package").unwrap_or_default();
-    let package_version = text(spec, "packageVersion").unwrap_or_default();
-    let backport = if is_distribution_build(&package_version) {
+    let source = text(spec, "source").unwrap_or_default();
+    let (read_from, backport) = match (text(spec, "package"), text(spec, "packageVersion")) {
+        (Some(package), Some(package_version)) => (
+            format!("package {package} {package_version} in {source}"),
+            is_distribution_build(&package_version),
+        ),
+        _ => (format!("from `{source}`"), false),
+    };
+    let backport = if backport {
         "; this is a distribution build, which may carry the fixes: check its advisory"
     } else {
         ""
     };
-    let source = text(spec, "source").unwrap_or_default();
     sink.report_with(
-    object,
-    "/spec/version",
-    worst,
-    format!(
-        "{runtime} {written} (package {package} {package_version} in {source}) has known vulnerabilities{backport}. {}",
-        listed.join("; ")
-    ),
-);
+        object,
+        "/spec/version",
+        worst,
+        format!(
+            "{runtime} {written} ({read_from}) has known vulnerabilities{backport}. {}",
+            listed.join("; ")
+        ),
+    );
 }

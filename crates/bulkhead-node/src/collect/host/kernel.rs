@@ -80,7 +80,7 @@ pub(crate) fn sysctls(fs: &mut NodeFs, found: &mut Vec<String>) -> Vec<Object> {
 }
 
 /// One `MandatoryAccessControl` object: whether AppArmor is enabled and SELinux enforcing.
-pub(crate) fn mandatory_access_control(fs: &mut NodeFs) -> Vec<Object> {
+pub(crate) fn mandatory_access_control(fs: &mut NodeFs, found: &mut Vec<String>) -> Vec<Object> {
     if !fs.is_dir("/sys") {
         return Vec::new();
     }
@@ -100,6 +100,9 @@ pub(crate) fn mandatory_access_control(fs: &mut NodeFs) -> Vec<Object> {
         Some(_) => "permissive",
         None => "absent",
     };
+    found.push(format!(
+        "mandatory access control: AppArmor {apparmor}, SELinux {selinux}"
+    ));
     let spec = format!("  apparmor: {apparmor}\n  selinux: {selinux}\n");
     fact(
         fs,

@@ -20,19 +20,21 @@ use super::targets::Targets;
 use crate::render::{header, load_fact};
 
 /// Everything the host steps read: objects, the files to stat (runtime sockets) and
-/// certificates to read (the kubelet's client certificate), and what was found.
+/// certificates to read (the kubelet's client certificate), and what was found. `probe`: ask
+/// the installed runtimes their version (only on the node itself).
 pub(crate) fn collect(
     fs: &mut NodeFs,
     targets: &mut Targets,
     found: &mut Vec<String>,
+    probe: bool,
 ) -> Vec<Object> {
     let mut objects = Vec::new();
     objects.extend(kernel::sysctls(fs, found));
-    objects.extend(kernel::mandatory_access_control(fs));
+    objects.extend(kernel::mandatory_access_control(fs, found));
     objects.extend(listeners::listeners(fs, found));
     objects.extend(sshd::sshd(fs, found));
     objects.extend(updates::updates(fs, found));
-    objects.extend(runtimes::runtimes(fs, targets, found));
+    objects.extend(runtimes::runtimes(fs, targets, found, probe));
     objects.extend(identity::identity(fs, targets));
     objects
 }

@@ -45,6 +45,7 @@ pub(crate) fn runtimes(
     fs: &mut NodeFs,
     targets: &mut Targets,
     found: &mut Vec<String>,
+    probe: bool,
 ) -> Vec<Object> {
     let mut objects = Vec::new();
     let mut seen_sockets = Vec::new();
@@ -108,7 +109,14 @@ pub(crate) fn runtimes(
         }
         None => {}
     }
-    objects.extend(versions(fs, found));
+    let probed = if probe {
+        probed_versions(fs, found)
+    } else {
+        Vec::new()
+    };
+    let skip: Vec<String> = probed.iter().map(|o| o.name.clone()).collect();
+    objects.extend(probed);
+    objects.extend(versions(fs, found, &skip));
     objects
 }
 
@@ -204,7 +212,7 @@ const DPKG_STATUS: &str = "/var/lib/dpkg/status";
 
 /// `RuntimeVersion` objects from the dpkg database: each installed runtime package, its
 /// upstream version, and the package version it was read from.
-fn versions(fs: &mut NodeFs, found: &mut Vec<String>) -> Vec<Object> {
+fn versions(fs: &mut NodeFs, found: &mut Vec<String>, probed: &[String]) -> Vec<Object> {
     let Some(text) = fs.read_optional(
         DPKG_STATUS,
         "the container runtimes' versions are not judged",
@@ -228,6 +236,10 @@ fn versions(fs: &mut NodeFs, found: &mut Vec<String>) -> Vec<Object> {
         let Some((_, runtime)) = PACKAGES.iter().find(|(p, _)| *p == package) else {
             continue;
         };
+        // The program answered for itself: that is the version that runs.
+        if probed.iter().any(|p| p == runtime) {
+            continue;
+        }
         let Some(upstream) = upstream_version(version) else {
             continue;
         };
@@ -250,6 +262,73 @@ fn versions(fs: &mut NodeFs, found: &mut Vec<String>) -> Vec<Object> {
         ));
     }
     objects
+}
+
+/// Programs to ask for their version on the node itself, by runtime.
+const PROBED: &[(&str, &[&str])] = &[
+    (
+        "containerd",
+        &["/usr/bin/containerd", "/usr/local/bin/containerd"],
+    ),
+    ("docker", &["/usr/bin/dockerd", "/usr/local/bin/dockerd"]),
+    ("cri-o", &["/usr/bin/crio", "/usr/local/bin/crio"]),
+    (
+        "runc",
+        &[
+            "/usr/bin/runc",
+            "/usr/sbin/runc",
+            "/usr/local/bin/runc",
+            "/usr/local/sbin/runc",
+        ],
+    ),
+];
+
+/// `RuntimeVersion` objects from the programs themselves (`containerd --version`), on the
+/// node itself only.
+fn probed_versions(fs: &mut NodeFs, found: &mut Vec<String>) -> Vec<Object> {
+    let mut objects = Vec::new();
+    for (runtime, paths) in PROBED {
+        let Some(path) = paths.iter().find(|p| fs.exists(p)) else {
+            continue;
+        };
+        let Some(output) = crate::collect::processes::run_version(path) else {
+            continue;
+        };
+        let Some(version) = version_in(&output) else {
+            continue;
+        };
+        let spec = format!(
+            "  runtime: {runtime}\n  version: {}\n  source: {}\n",
+            quote(&version),
+            quote(&format!("{path} --version"))
+        );
+        found.push(format!("{runtime}: version {version} ({path} --version)"));
+        objects.extend(fact(
+            fs,
+            &format!("version:{path}"),
+            "RuntimeVersion",
+            runtime,
+            &spec,
+        ));
+    }
+    objects
+}
+
+/// The first release number in a program's `--version` output: `containerd
+/// github.com/containerd/containerd v1.7.22 7f7f…` → `1.7.22`, `Docker version 27.3.1, build
+/// ce12230` → `27.3.1`, `crio version 1.30.0` → `1.30.0`.
+pub(crate) fn version_in(output: &str) -> Option<String> {
+    output
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .map(|t| t.trim_start_matches('v'))
+        .find(|t| {
+            let parts: Vec<&str> = t.split('.').collect();
+            (2..=4).contains(&parts.len())
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .map(str::to_string)
 }
 
 /// `5:24.0.7-1~ubuntu.22.04~jammy` → `24.0.7`: the epoch and the packaging revision dropped.
@@ -279,5 +358,22 @@ mod tests {
             Some("1.1.7")
         );
         assert_eq!(upstream_version("garbage"), None);
+    }
+
+    #[test]
+    fn version_outputs_give_release_numbers() {
+        let containerd = "containerd github.com/containerd/containerd v1.7.22 7f7fdf5fed64eb6a7caf99b3e12efcf9d60e311c\n";
+        assert_eq!(version_in(containerd).as_deref(), Some("1.7.22"));
+        assert_eq!(
+            version_in("Docker version 27.3.1, build ce12230\n").as_deref(),
+            Some("27.3.1")
+        );
+        assert_eq!(
+            version_in("crio version 1.30.0\n").as_deref(),
+            Some("1.30.0")
+        );
+        let runc = "runc version 1.1.12\ncommit: v1.1.12-0-g51d5e946\nspec: 1.0.2-dev\n";
+        assert_eq!(version_in(runc).as_deref(), Some("1.1.12"));
+        assert_eq!(version_in("no version here"), None);
     }
 }
