@@ -66,7 +66,9 @@ pub fn each_listener<'a>(object: &'a Object, mut f: impl FnMut(&Socket<'a>)) {
             address,
             port,
             wildcard: address == "0.0.0.0" || address == "::",
-            loopback: address.starts_with("127.") || address == "::1",
+            loopback: address.starts_with("127.")
+                || address == "::1"
+                || address.starts_with("::ffff:127."),
             processes,
         });
     }
