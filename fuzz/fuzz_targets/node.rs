@@ -1,6 +1,8 @@
 //! A node's files as untrusted input: systemd drop-ins and environment files, a kubelet
-//! configuration, a static Pod manifest, a process's argv and a certificate, all written
-//! into a node tree that the collector reads; then every check, and every finding's position.
+//! configuration, a static Pod manifest, a process's argv and a certificate, and the host's
+//! own formats (`sshd_config` and an included drop-in, containerd's TOML, Docker's
+//! `daemon.json`, `/proc/net/tcp` and `tcp6`, an APT setting), all written into a node tree
+//! that the collector reads; then every check, and every finding's position.
 
 #![no_main]
 
@@ -21,6 +23,13 @@ const FILES: &[&str] = &[
     "etc/kubernetes/manifests/kube-apiserver.yaml",
     "proc/100/cmdline",
     "etc/kubernetes/pki/ca.crt",
+    "etc/ssh/sshd_config",
+    "etc/ssh/sshd_config.d/50-fuzz.conf",
+    "etc/containerd/config.toml",
+    "etc/docker/daemon.json",
+    "proc/net/tcp",
+    "proc/net/tcp6",
+    "etc/apt/apt.conf.d/20auto-upgrades",
 ];
 
 const UNIT: &str = "[Service]\nExecStart=/usr/bin/kubelet\n";

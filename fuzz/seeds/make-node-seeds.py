@@ -3,8 +3,10 @@
 
 The target splits its input at two NUL bytes into, in order: the kubelet's systemd drop-in,
 its environment file, the kubelet configuration, a kube-apiserver static Pod, a process's argv
-(single NULs between arguments) and a certificate. The seeds are kubeadm-shaped node files,
-hardened and insecure, with the project's test CA certificate.
+(single NULs between arguments), a certificate, then the host's files: sshd_config, an sshd
+drop-in it includes, containerd's config.toml, Docker's daemon.json, /proc/net/tcp and tcp6,
+and an APT setting. The seeds are kubeadm-shaped node files, hardened and insecure, with the
+project's test CA certificate.
 """
 
 from pathlib import Path
@@ -71,8 +73,56 @@ INSECURE = [
 ]
 
 
-def seed(kubelet, flags, argv):
-    parts = [DROP_IN, ENV, kubelet, apiserver(flags), "\0".join(argv), CA]
+SSHD = "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin {root}\nMatch User backup\n  PasswordAuthentication yes\n"
+SSHD_DROP_IN = "PasswordAuthentication {password}\nPermitEmptyPasswords no\n"
+
+CONTAINERD = """version = 2
+[plugins."io.containerd.grpc.v1.cri"]
+  disable_apparmor = {apparmor}
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+    privileged_without_host_devices = true
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+      SystemdCgroup = true
+  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]
+    endpoint = ["{mirror}"]
+  [plugins."io.containerd.grpc.v1.cri".registry.configs."r.internal".tls]
+    insecure_skip_verify = {skip}
+"""
+
+DOCKER = '{{"icc": {icc}, "hosts": ["unix:///var/run/docker.sock", "{host}"], "insecure-registries": [{registries}]}}\n'
+
+TCP_HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+TCP = TCP_HEADER + (
+    "   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1101 1 0 100 0 0 10 0\n"
+    "   1: 00000000:{port:04X} 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 2101 1 0 100 0 0 10 0\n"
+    "   2: 0100007F:0CEA 0A000201:01BB 01 00000000:00000000 00:00000000 00000000  1000        0 3301 1 0 20 4 30 10 -1\n"
+)
+TCP6 = TCP_HEADER + "   0: 00000000000000000000000000000000:280A 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1301 1 0 100 0 0 10 0\n"
+APT = 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "{on}";\n'
+
+
+def host(secure):
+    return [
+        SSHD.format(root="no" if secure else "yes"),
+        SSHD_DROP_IN.format(password="no" if secure else "yes"),
+        CONTAINERD.format(
+            apparmor="false" if secure else "true",
+            mirror="https://mirror.internal" if secure else "http://mirror.internal",
+            skip="false" if secure else "true",
+        ),
+        DOCKER.format(
+            icc="false" if secure else "true",
+            host="tcp://0.0.0.0:2376" if secure else "tcp://0.0.0.0:2375",
+            registries="" if secure else '"r.internal:5000"',
+        ),
+        TCP.format(port=6443 if secure else 2375),
+        TCP6,
+        APT.format(on="1" if secure else "0"),
+    ]
+
+
+def seed(kubelet, flags, argv, secure=True):
+    parts = [DROP_IN, ENV, kubelet, apiserver(flags), "\0".join(argv), CA, *host(secure)]
     return "\0\0".join(parts).encode()
 
 
@@ -84,7 +134,7 @@ def main():
         seed(KUBELET.format(anonymous="false", mode="Webhook", port=0), HARDENED, kubelet)
     )
     (out / "kubeadm-insecure").write_bytes(
-        seed(KUBELET.format(anonymous="true", mode="AlwaysAllow", port=10255), INSECURE, kubelet)
+        seed(KUBELET.format(anonymous="true", mode="AlwaysAllow", port=10255), INSECURE, kubelet, secure=False)
     )
     (out / "apiserver-process").write_bytes(
         seed(KUBELET.format(anonymous="false", mode="Webhook", port=0), HARDENED, ["kube-apiserver", *INSECURE])

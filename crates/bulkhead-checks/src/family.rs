@@ -38,10 +38,14 @@ pub enum Family {
     NodeFiles,
     /// Component versions: supported minors, known-vulnerable patch levels (`BHV`).
     Versions,
+    /// The host under the node: kernel settings, mandatory access control, listening services,
+    /// SSH, automatic updates, container runtimes, node identity (`BHN040`–`BHN099`, the
+    /// letter shared with network: the ids were given out in one range).
+    NodeHost,
 }
 
 impl Family {
-    pub const ALL: [Family; 14] = [
+    pub const ALL: [Family; 15] = [
         Family::Workload,
         Family::Resources,
         Family::Images,
@@ -56,6 +60,7 @@ impl Family {
         Family::Kubelet,
         Family::NodeFiles,
         Family::Versions,
+        Family::NodeHost,
     ];
 
     pub fn name(self) -> &'static str {
@@ -74,6 +79,7 @@ impl Family {
             Family::Kubelet => "kubelet",
             Family::NodeFiles => "node-files",
             Family::Versions => "versions",
+            Family::NodeHost => "node-host",
         }
     }
 
@@ -94,6 +100,7 @@ impl Family {
             Family::Kubelet => 'L',
             Family::NodeFiles => 'P',
             Family::Versions => 'V',
+            Family::NodeHost => 'N',
         }
     }
 }
@@ -107,10 +114,11 @@ impl fmt::Display for Family {
 impl Family {
     /// The families `bulkhead node` runs by default: the configuration of the node and its
     /// components, not the workloads of its static Pods.
-    pub const NODE: [Family; 4] = [
+    pub const NODE: [Family; 5] = [
         Family::ControlPlane,
         Family::Kubelet,
         Family::NodeFiles,
         Family::Versions,
+        Family::NodeHost,
     ];
 }

@@ -7,6 +7,8 @@
 //! - [`duration`]: Go durations, as components read them from flags and files.
 //! - [`kubelet`]: the kubelet's effective configuration with its real precedence, each
 //!   setting with the source that decided it.
+//! - [`host`]: parsers of the host's own formats (`sshd_config`, TOML, `/proc/net/tcp`,
+//!   update-manager settings), each value with its place.
 //! - [`render`]: facts with no manifest (a process's argv, a file's mode and owner, a
 //!   certificate) as `node.bulkhead.dev/v1` objects.
 //! - [`roles`]: why a file was looked at (which CIS recommendation concerns it).
@@ -17,6 +19,7 @@ pub mod args;
 pub mod collect;
 pub mod component;
 pub mod duration;
+pub mod host;
 pub mod kubelet;
 pub mod render;
 pub mod roles;

@@ -87,7 +87,7 @@ pub fn quote(text: &str) -> String {
     out
 }
 
-fn header(kind: &str, name: &str) -> String {
+pub(crate) fn header(kind: &str, name: &str) -> String {
     format!(
         "apiVersion: {NODE_API_VERSION}\nkind: {kind}\nmetadata:\n  name: {}\nspec:\n",
         quote(name)

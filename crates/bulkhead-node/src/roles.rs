@@ -44,3 +44,8 @@ pub const ETCD_CA: &str = "etcd-ca";
 /// The encryption configuration file and the audit policy file named by API-server flags.
 pub const ENCRYPTION_CONFIG: &str = "encryption-config";
 pub const AUDIT_POLICY: &str = "audit-policy";
+/// A container runtime's API socket (`containerd.sock`, `docker.sock`, `crio.sock`): CIS
+/// Docker 3.15, 3.16.
+pub const RUNTIME_SOCKET: &str = "runtime-socket";
+/// The kubelet's client certificate, the node's identity towards the API server.
+pub const KUBELET_CLIENT_CERTIFICATE: &str = "kubelet-client-certificate";

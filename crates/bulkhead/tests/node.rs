@@ -140,7 +140,13 @@ fn checks_in(families: &[&str]) -> Vec<String> {
 #[test]
 fn only_the_node_families_run_unless_select_says_otherwise() {
     let empty = tempfile::tempdir().unwrap();
-    let node = checks_in(&["control-plane", "kubelet", "node-files", "versions"]);
+    let node = checks_in(&[
+        "control-plane",
+        "kubelet",
+        "node-files",
+        "versions",
+        "node-host",
+    ]);
     let (report, _) = node_json(empty.path(), &[]);
     assert_eq!(report["summary"]["checks"], node.len());
 

@@ -126,6 +126,16 @@ const DATA: &[(Meta, &str)] = &[
         },
         include_str!("../../frameworks/mitre-containers.yaml"),
     ),
+    (
+        Meta {
+            id: "cis-docker-1.6",
+            name: "CIS Docker Benchmark",
+            version: "v1.6.0",
+            ids_of: |c| crate::rules::node_host::cis_docker(c.id),
+            marks_manual: true,
+        },
+        include_str!("../../frameworks/cis-docker-1.6.yaml"),
+    ),
 ];
 
 /// Reads a catalogue file. The files ship with the binary and are checked by tests, so a

@@ -79,6 +79,22 @@ const CONFIGURATION_KINDS: &[(&str, &str)] = &[
 /// Configuration kinds that, scanned on their own, put the control plane in scope.
 const CONTROL_PLANE_CONFIGURATION: &[&str] = &["kind:EncryptionConfiguration", "kind:Policy"];
 
+/// Facts of the host under the node (`bulkhead node`): each read source is a `kind:<Kind>`
+/// subject, so controls about a source that was not read are not evaluated.
+const HOST_FACT_KINDS: &[&str] = &[
+    "Kernel",
+    "MandatoryAccessControl",
+    "Listeners",
+    "SshdConfig",
+    "UpdatePolicy",
+    "ContainerdConfig",
+    "CrioConfig",
+    "DockerDaemonConfig",
+    "RuntimeVersion",
+    "NodeIdentity",
+    "BootstrapToken",
+];
+
 const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
 
 impl Coverage {
@@ -105,6 +121,9 @@ impl Coverage {
                         subjects.insert(format!("file:{role}"));
                     }
                     subjects.insert(format!("kind:{}", object.kind));
+                }
+                (NODE_API_VERSION, kind) if HOST_FACT_KINDS.contains(&kind) => {
+                    subjects.insert(format!("kind:{kind}"));
                 }
                 (_, "KubeletConfiguration") => {
                     subjects.insert("component:kubelet".to_string());
@@ -148,7 +167,10 @@ impl Coverage {
                     .any(|c| c.is_control_plane() && has(c)),
             node: has(Component::Kubelet)
                 || has(Component::KubeProxy)
-                || subjects.contains("kind:File"),
+                || subjects.contains("kind:File")
+                || HOST_FACT_KINDS
+                    .iter()
+                    .any(|k| subjects.contains(&format!("kind:{k}"))),
             subjects,
             kinds,
         }

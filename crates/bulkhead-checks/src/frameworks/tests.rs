@@ -69,7 +69,8 @@ fn every_catalogue_parses_with_unique_ids_and_titles() {
             "pss-restricted",
             "cis-1.12",
             "nsa-cisa-1.2",
-            "mitre-containers"
+            "mitre-containers",
+            "cis-docker-1.6"
         ]
     );
     for f in all_frameworks() {

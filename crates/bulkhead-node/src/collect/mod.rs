@@ -12,6 +12,7 @@ mod certificates;
 mod files;
 mod follow;
 mod fs;
+mod host;
 mod k3s;
 mod kubelet_files;
 mod load;
@@ -59,5 +60,6 @@ pub fn collect(options: &CollectOptions) -> Collected {
     run.static_pods();
     run.component_files();
     run.fixed_locations();
+    run.host();
     run.finish()
 }

@@ -131,7 +131,15 @@ fn distribution_of(argv: &[String]) -> Option<Distribution> {
 /// Asks the program itself (`/proc/<pid>/exe --version`): `Kubernetes v1.31.2`. Gives up
 /// after two seconds.
 fn probe_version(pid: u32) -> Option<String> {
-    let mut child = Command::new(format!("/proc/{pid}/exe"))
+    let out = run_version(&format!("/proc/{pid}/exe"))?;
+    let line = out.lines().next()?.trim();
+    line.starts_with("Kubernetes v").then(|| line.to_string())
+}
+
+/// The first 4 KiB of what `<program> --version` prints on its standard output, or `None`
+/// when it cannot run or takes more than two seconds.
+pub(crate) fn run_version(program: &str) -> Option<String> {
+    let mut child = Command::new(program)
         .arg("--version")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -157,8 +165,7 @@ fn probe_version(pid: u32) -> Option<String> {
         .take(4096)
         .read_to_string(&mut out)
         .ok()?;
-    let line = out.lines().next()?.trim();
-    line.starts_with("Kubernetes v").then(|| line.to_string())
+    Some(out)
 }
 
 #[cfg(test)]

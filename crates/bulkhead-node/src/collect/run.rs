@@ -13,7 +13,7 @@ use super::fs::{join_node, NodeFs};
 use super::processes::{self, Distribution, Processes};
 use super::targets::Targets;
 use super::{
-    certificates, files, follow, k3s, kubelet_files, static_pods, systemd, CollectOptions,
+    certificates, files, follow, host, k3s, kubelet_files, static_pods, systemd, CollectOptions,
     Collected,
 };
 use crate::component::{command_lines, CommandLine, Component};
@@ -39,6 +39,8 @@ pub(crate) struct Run {
     targets: Targets,
     /// The static Pod directory, once the kubelet's configuration is known.
     static_pod_dir: Option<String>,
+    /// Whether programs may be asked their version (`CollectOptions::probe_versions`).
+    probe_versions: bool,
 }
 
 impl Run {
@@ -55,6 +57,7 @@ impl Run {
             found: Vec::new(),
             targets: Targets::default(),
             static_pod_dir: None,
+            probe_versions: options.probe_versions,
         };
         for running in &run.processes.running {
             let fact = &running.fact;
@@ -215,6 +218,14 @@ impl Run {
                 targets.certificate(&join_node(KUBELET_PKI_DIR, &name), None, None);
             }
         }
+    }
+
+    /// The host under the node: kernel, access control, listeners, SSH, updates, runtimes,
+    /// identity.
+    pub fn host(&mut self) {
+        let probe = self.probe_versions && self.fs.is_live();
+        let objects = host::collect(&mut self.fs, &mut self.targets, &mut self.found, probe);
+        self.objects.extend(objects);
     }
 
     /// Stats every file with a role, reads every certificate, and hands everything over.
