@@ -55,6 +55,10 @@ pub enum Command {
     /// Receive the API server's audit webhook (EventList POSTs over HTTPS) and detect threats
     /// as events arrive.
     AuditWebhook(Box<AuditWebhookArgs>),
+    /// The scans a history store holds (`scan --store`, `serve`): a trend table, the
+    /// findings new and resolved between two scans (`diff A B`), a framework's score over
+    /// time (`score FRAMEWORK`).
+    History(Box<crate::commands::history::HistoryArgs>),
 }
 
 #[derive(Args, Debug)]
@@ -207,6 +211,22 @@ pub struct ScanArgs {
     /// Largest single YAML or JSON document to read, in bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_document_bytes: Option<usize>,
+
+    /// Also record this scan in a history store (a SQLite file, created when missing, or a
+    /// `postgres://` URL): `bulkhead history` then shows trends and new or resolved findings.
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+
+    /// The cluster name the scan is recorded under [default: the kubeconfig context with
+    /// --cluster, else `local`].
+    #[arg(long, value_name = "NAME", requires = "store")]
+    pub store_cluster: Option<String>,
+
+    /// With --cluster: write the findings into the cluster as wgpolicyk8s.io PolicyReports
+    /// (one per namespace, in parts of at most 1 MiB, plus a ClusterPolicyReport) by
+    /// server-side apply, only those that changed, deleting Bulkhead's reports no longer produced.
+    #[arg(long)]
+    pub write_policyreports: bool,
 }
 
 /// The flags that make a live cluster the input (instead of paths).
