@@ -122,3 +122,24 @@ fn default_kubeconfig() -> Result<Option<Kubeconfig>, ClusterError> {
         ClusterError::Config(format!("cannot read kubeconfig {}: {e}", path.display()))
     })
 }
+
+/// The context a connection to `target` would use (`--context`, else the kubeconfig's
+/// current context, else `in-cluster` without a kubeconfig), read without connecting: a
+/// scan that fails is still filed under its cluster's name.
+pub fn context_name(target: &Target) -> Option<String> {
+    if let Some(context) = &target.context {
+        return Some(context.clone());
+    }
+    let kubeconfig = match &target.kubeconfig {
+        Some(path) => Kubeconfig::read_from(path).ok(),
+        None => match Kubeconfig::from_env() {
+            Ok(Some(config)) => Some(config),
+            Ok(None) => default_kubeconfig().ok().flatten(),
+            Err(_) => None,
+        },
+    };
+    match kubeconfig {
+        Some(config) => config.current_context,
+        None => Some("in-cluster".to_string()),
+    }
+}

@@ -11,6 +11,7 @@ pub mod collect;
 pub mod connect;
 pub mod error;
 pub mod kinds;
+pub mod policyreports;
 pub mod snapshot;
 mod yaml;
 
@@ -18,7 +19,7 @@ use bulkhead_model::Node;
 use serde_json::Value;
 
 pub use collect::{collect, Collection, Options, Progress, Unread};
-pub use connect::{connect, Connection, Target};
+pub use connect::{connect, context_name, Connection, Target};
 pub use error::ClusterError;
 pub use snapshot::{render, SNAPSHOT_API_VERSION, SNAPSHOT_KIND};
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock, RwLockReadGuard};
 
 use base64::Engine as _;
 use serde_json::{json, Value};
@@ -38,7 +38,13 @@ pub struct Denial {
 
 /// Everything the server answers with besides the objects.
 pub struct State {
-    pub store: Store,
+    /// Read by every GET; written by the server-side applies and deletes of the writable
+    /// resources ([`crate::write`]).
+    pub store: RwLock<Store>,
+    /// (group, plural) of the resources that accept apply and delete.
+    pub writable: Vec<(String, String)>,
+    /// The next `resourceVersion` a write stamps.
+    pub resource_version: std::sync::atomic::AtomicU64,
     pub version: Value,
     /// Bearer token → user.
     pub tokens: BTreeMap<String, String>,
@@ -58,7 +64,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn json(status: u16, value: &Value) -> Reply {
+    pub fn json(status: u16, value: &Value) -> Reply {
         Reply {
             status,
             body: serde_json::to_vec(value).unwrap_or_default(),
@@ -78,17 +84,39 @@ pub fn authenticate(
     certificate_user.map(str::to_string)
 }
 
-/// Answers one GET request of `user` (None: not authenticated).
-pub fn handle(
-    state: &State,
-    user: Option<&str>,
-    method: &str,
-    path: &str,
-    query: &str,
-    accept: &str,
-) -> Reply {
+impl State {
+    /// The objects, for reading (a poisoned lock still holds consistent objects: every
+    /// write replaces whole entries).
+    pub fn read_store(&self) -> RwLockReadGuard<'_, Store> {
+        self.store.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// One request as the handler sees it.
+pub struct Incoming<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: &'a str,
+    pub accept: &'a str,
+    pub content_type: &'a str,
+    pub body: &'a [u8],
+}
+
+/// Answers one request of `user` (None: not authenticated): GETs, and the applies and
+/// deletes of writable resources.
+pub fn handle(state: &State, user: Option<&str>, request: &Incoming<'_>) -> Reply {
+    let Incoming {
+        method,
+        path,
+        query,
+        accept,
+        ..
+    } = *request;
     let reply = match user {
         None => Reply::json(401, &status::unauthorized()),
+        Some(user) if crate::write::handles(state, method, path) => {
+            crate::write::handle(state, user, request)
+        }
         Some(_) if method != "GET" => Reply::json(
             405,
             &status::status(405, "MethodNotAllowed", "this server only reads", json!({})),
@@ -161,8 +189,9 @@ fn refusal(
 }
 
 fn group_list(state: &State) -> Value {
+    let store = state.read_store();
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
-    for r in state.store.resources.iter().filter(|r| !r.group.is_empty()) {
+    for r in store.resources.iter().filter(|r| !r.group.is_empty()) {
         match groups.iter_mut().find(|(g, _)| *g == r.group) {
             Some((_, versions)) if !versions.contains(&r.version) => {
                 versions.push(r.version.clone())
@@ -197,8 +226,8 @@ const VERBS: [&str; 8] = [
 ];
 
 fn resource_list(state: &State, group: &str, version: &str) -> Reply {
-    let served: Vec<&Resource> = state
-        .store
+    let store = state.read_store();
+    let served: Vec<&Resource> = store
         .resources
         .iter()
         .filter(|r| r.group == group && r.version == version)
@@ -280,7 +309,8 @@ fn objects(
         [plural, name] => (None, *plural, Some(*name)),
         _ => return Reply::json(404, &status::not_found()),
     };
-    let Some(resource) = state.store.resource(group, version, plural) else {
+    let store = state.read_store();
+    let Some(resource) = store.resource(group, version, plural) else {
         return Reply::json(404, &status::not_found());
     };
     if namespace.is_some() && !resource.namespaced {
@@ -291,11 +321,16 @@ fn objects(
         return refusal(code, user, verb, group, plural, namespace);
     }
     let metadata_only = accept.contains("as=PartialObjectMetadata");
-    let in_scope = state
-        .store
+    let params = parse_query(query);
+    let selector = params
+        .get("labelSelector")
+        .map(String::as_str)
+        .unwrap_or("");
+    let in_scope = store
         .list(group, plural)
         .iter()
-        .filter(|s| namespace.is_none_or(|ns| s.namespace == ns));
+        .filter(|s| namespace.is_none_or(|ns| s.namespace == ns))
+        .filter(|s| matches_labels(selector, &s.object["metadata"]["labels"]));
     if let Some(name) = name {
         return match in_scope.into_iter().find(|s| s.name == name) {
             Some(s) if metadata_only => Reply::json(200, &partial(&s.object)),
@@ -312,7 +347,6 @@ fn objects(
         };
     }
     let all: Vec<&Value> = in_scope.map(|s| &s.object).collect();
-    let params = parse_query(query);
     let start = match params.get("continue").filter(|c| !c.is_empty()) {
         None => 0,
         Some(token) => {
@@ -405,7 +439,29 @@ fn decode_continue(token: &str) -> Option<usize> {
     value["start"].as_str()?.parse().ok()
 }
 
-fn parse_query(query: &str) -> BTreeMap<String, String> {
+/// Whether `labels` satisfy an equality-based label selector: `k=v`, `k==v`, `k!=v` and
+/// `k` (exists), comma-separated; empty selects everything.
+fn matches_labels(selector: &str, labels: &Value) -> bool {
+    selector
+        .split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .all(|requirement| {
+            let label = |key: &str| labels[key.trim()].as_str();
+            if let Some((key, value)) = requirement.split_once("!=") {
+                label(key) != Some(value.trim())
+            } else if let Some((key, value)) = requirement
+                .split_once("==")
+                .or_else(|| requirement.split_once('='))
+            {
+                label(key) == Some(value.trim())
+            } else {
+                label(requirement).is_some()
+            }
+        })
+}
+
+pub fn parse_query(query: &str) -> BTreeMap<String, String> {
     query
         .split('&')
         .filter(|p| !p.is_empty())
@@ -463,5 +519,23 @@ mod tests {
         let params = parse_query(&format!("limit=500&continue={encoded}"));
         assert_eq!(params.get("continue"), Some(&token));
         assert_eq!(decode_continue("not a token"), None);
+    }
+
+    #[test]
+    fn label_selectors_match_by_equality_inequality_and_existence() {
+        let labels = json!({"app": "web", "tier": "front"});
+        for (selector, expected) in [
+            ("", true),
+            ("app=web", true),
+            ("app==web", true),
+            ("app=web,tier=front", true),
+            ("app=db", false),
+            ("app!=db", true),
+            ("app!=web", false),
+            ("tier", true),
+            ("owner", false),
+        ] {
+            assert_eq!(matches_labels(selector, &labels), expected, "{selector}");
+        }
     }
 }

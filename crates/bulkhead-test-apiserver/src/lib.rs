@@ -15,6 +15,7 @@ pub mod resources;
 mod serve;
 pub mod status;
 pub mod store;
+pub mod write;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -37,6 +38,9 @@ pub struct Options {
     pub configz: BTreeMap<String, Value>,
     /// How many continue tokens to answer with 410 Gone before honouring them.
     pub expire_continues: usize,
+    /// Serve `wgpolicyk8s.io/v1alpha2` PolicyReport and ClusterPolicyReport, as if their
+    /// CRDs were installed, writable with server-side apply and delete.
+    pub policy_reports: bool,
 }
 
 impl Options {
@@ -47,6 +51,7 @@ impl Options {
             denials: Vec::new(),
             configz: BTreeMap::new(),
             expire_continues: 0,
+            policy_reports: false,
         }
     }
 }
@@ -83,8 +88,22 @@ impl Server {
         listener.set_nonblocking(true).map_err(|e| e.to_string())?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         let (major, minor) = version_parts(&options.git_version);
+        let extra: &[(&str, &str, bool)] = if options.policy_reports {
+            &write::POLICY_REPORT_KINDS
+        } else {
+            &[]
+        };
+        let writable = extra
+            .iter()
+            .filter_map(|(api_version, kind, _)| {
+                let group = api_version.split_once('/')?.0;
+                Some((group.to_string(), format!("{}s", kind.to_ascii_lowercase())))
+            })
+            .collect();
         let state = Arc::new(handler::State {
-            store: Store::new(options.objects),
+            store: std::sync::RwLock::new(Store::with_kinds(options.objects, extra)),
+            writable,
+            resource_version: std::sync::atomic::AtomicU64::new(10_000),
             version: json!({
                 "major": major,
                 "minor": minor,
@@ -121,6 +140,16 @@ impl Server {
 
     pub fn url(&self) -> String {
         format!("https://{}", self.address)
+    }
+
+    /// The objects of a resource the server holds now (writes included), in list order.
+    pub fn objects(&self, group: &str, plural: &str) -> Vec<Value> {
+        self.state
+            .read_store()
+            .list(group, plural)
+            .iter()
+            .map(|s| s.object.clone())
+            .collect()
     }
 
     /// Every request answered so far.

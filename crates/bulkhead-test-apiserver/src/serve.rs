@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use http::{Request, Response};
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use rustls::pki_types::pem::PemObject;
@@ -82,7 +82,9 @@ pub fn run(
                 let service = hyper::service::service_fn(move |request| {
                     let state = Arc::clone(&state);
                     let user = user.clone();
-                    async move { Ok::<_, Infallible>(answer(&state, user.as_deref(), request)) }
+                    async move {
+                        Ok::<_, Infallible>(answer(&state, user.as_deref(), request).await)
+                    }
                 });
                 let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
                     .serve_connection(TokioIo::new(stream), service)
@@ -92,7 +94,7 @@ pub fn run(
     });
 }
 
-fn answer(
+async fn answer(
     state: &State,
     certificate_user: Option<&str>,
     request: Request<Incoming>,
@@ -106,14 +108,26 @@ fn answer(
     };
     let authorization = header("authorization");
     let accept = header("accept").unwrap_or_default();
+    let content_type = header("content-type").unwrap_or_default();
     let user = handler::authenticate(state, authorization.as_deref(), certificate_user);
+    let (parts, body) = request.into_parts();
+    // Bodies are small here (objects a test applies); a broken stream reads as empty.
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let reply = handler::handle(
         state,
         user.as_deref(),
-        request.method().as_str(),
-        request.uri().path(),
-        request.uri().query().unwrap_or(""),
-        &accept,
+        &handler::Incoming {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query().unwrap_or(""),
+            accept: &accept,
+            content_type: &content_type,
+            body: &body,
+        },
     );
     let mut response = Response::new(Full::new(Bytes::from(reply.body)));
     *response.status_mut() =

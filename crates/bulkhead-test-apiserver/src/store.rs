@@ -28,7 +28,16 @@ impl Store {
     /// the server fills in what it sets on every object (uid, resourceVersion,
     /// creationTimestamp, managedFields), so clients have to drop what they do not want.
     pub fn new(objects: Vec<Value>) -> Store {
+        Store::with_kinds(objects, &[])
+    }
+
+    /// As [`Store::new`], also serving these kinds (`(apiVersion, kind, namespaced)`) even
+    /// when no object of theirs is given, as an installed CustomResourceDefinition does.
+    pub fn with_kinds(objects: Vec<Value>, extra: &[(&str, &str, bool)]) -> Store {
         let mut kinds: BTreeMap<(String, String), bool> = BTreeMap::new();
+        for (api_version, kind, namespaced) in extra {
+            kinds.insert((api_version.to_string(), kind.to_string()), *namespaced);
+        }
         for o in &objects {
             let (Some(api_version), Some(kind)) = (o["apiVersion"].as_str(), o["kind"].as_str())
             else {
@@ -102,6 +111,54 @@ impl Store {
         self.objects
             .get(&(group.to_string(), plural.to_string()))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// Stores `object` as `namespace`/`name` of a resource, replacing one of that name; its
+    /// list position follows (namespace, name). Returns the object it replaced.
+    pub fn put(
+        &mut self,
+        group: &str,
+        plural: &str,
+        namespace: &str,
+        name: &str,
+        object: Value,
+    ) -> Option<Value> {
+        let list = self
+            .objects
+            .entry((group.to_string(), plural.to_string()))
+            .or_default();
+        let key = (namespace, name);
+        match list.binary_search_by(|s| (s.namespace.as_str(), s.name.as_str()).cmp(&key)) {
+            Ok(i) => Some(std::mem::replace(&mut list[i].object, object)),
+            Err(i) => {
+                list.insert(
+                    i,
+                    Stored {
+                        namespace: namespace.to_string(),
+                        name: name.to_string(),
+                        object,
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    /// Removes `namespace`/`name` of a resource; returns it.
+    pub fn remove(
+        &mut self,
+        group: &str,
+        plural: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Value> {
+        let list = self
+            .objects
+            .get_mut(&(group.to_string(), plural.to_string()))?;
+        let i = list
+            .iter()
+            .position(|s| s.namespace == namespace && s.name == name)?;
+        Some(list.remove(i).object)
     }
 
     pub fn resource(&self, group: &str, version: &str, plural: &str) -> Option<&Resource> {

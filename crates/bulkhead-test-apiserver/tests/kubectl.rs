@@ -199,3 +199,119 @@ fn kubectl_shows_the_servers_refusals_as_it_shows_a_real_one() {
     assert!(!ok);
     assert!(err.contains("pods \"missing\" not found"), "{err}");
 }
+
+/// The PolicyReport kinds as a writable custom resource: kubectl's server-side apply creates
+/// and updates them under its field manager, a second manager without `--force-conflicts`
+/// gets the conflict, `get` lists them and `delete` removes them.
+#[test]
+fn kubectl_applies_lists_and_deletes_policyreports() {
+    if !kubectl_available() {
+        return;
+    }
+    let mut options = Options::new(objects());
+    options.policy_reports = true;
+    let server = Server::start(options).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.yaml");
+    let write = |message: &str| {
+        std::fs::write(
+            &file,
+            format!(
+                "apiVersion: wgpolicyk8s.io/v1alpha2\nkind: PolicyReport\nmetadata:\n  name: bulkhead\n  namespace: shop\n  labels: {{app.kubernetes.io/managed-by: bulkhead}}\nresults:\n  - policy: privileged-container\n    rule: BHW001\n    result: fail\n    message: {message}\nsummary: {{pass: 0, fail: 1, warn: 0, error: 0, skip: 0}}\n"
+            ),
+        )
+        .unwrap();
+    };
+    let path = file.to_str().unwrap();
+    let apply = [
+        "apply",
+        "--server-side",
+        "--validate=false",
+        "--field-manager=bulkhead",
+        "-f",
+        path,
+    ];
+
+    write("first");
+    let (ok, out, err) = kubectl(&server, Auth::Token, &apply);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("policyreport.wgpolicyk8s.io/bulkhead serverside-applied"),
+        "{out}"
+    );
+    write("second");
+    let (ok, _, err) = kubectl(&server, Auth::Token, &apply);
+    assert!(ok, "{err}");
+    let (ok, out, err) = kubectl(
+        &server,
+        Auth::Token,
+        &[
+            "get",
+            "policyreports",
+            "-A",
+            "-l",
+            "app.kubernetes.io/managed-by=bulkhead",
+            "-o",
+            "json",
+            "--show-managed-fields",
+        ],
+    );
+    assert!(ok, "{err}");
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{out}");
+    assert_eq!(items[0]["results"][0]["message"], "second");
+    assert_eq!(items[0]["metadata"]["generation"], 2);
+    assert_eq!(
+        items[0]["metadata"]["managedFields"][0]["manager"],
+        "bulkhead"
+    );
+    let (ok, out, _) = kubectl(
+        &server,
+        Auth::Token,
+        &[
+            "get",
+            "policyreports",
+            "-A",
+            "-l",
+            "app.kubernetes.io/managed-by=kyverno",
+        ],
+    );
+    assert!(ok && !out.contains("bulkhead"), "{out}");
+
+    // Another manager: a conflict, unless it forces.
+    let other = [
+        "apply",
+        "--server-side",
+        "--validate=false",
+        "--field-manager=someone-else",
+        "-f",
+        path,
+    ];
+    let (ok, _, err) = kubectl(&server, Auth::Token, &other);
+    assert!(!ok && err.contains("conflict"), "{err}");
+
+    let (ok, out, err) = kubectl(
+        &server,
+        Auth::Token,
+        &["delete", "policyreport", "bulkhead", "-n", "shop"],
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("deleted"), "{out}");
+    let (ok, _, err) = kubectl(
+        &server,
+        Auth::Token,
+        &["get", "policyreport", "bulkhead", "-n", "shop"],
+    );
+    assert!(
+        !ok && err.contains("NotFound") && err.contains("not found"),
+        "{err}"
+    );
+    // Kinds that are not writable stay read-only.
+    let (ok, _, err) = kubectl(
+        &server,
+        Auth::Token,
+        &["delete", "pod", "web-0", "-n", "default"],
+    );
+    assert!(!ok, "{err}");
+}

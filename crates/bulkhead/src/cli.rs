@@ -59,6 +59,10 @@ pub enum Command {
     /// layout kept); `--diff` shows the edits instead. Safe fixes by default, `--unsafe` for
     /// the ones that may change how a workload behaves.
     Fix(Box<crate::commands::fix::FixArgs>),
+    /// The scans a history store holds (`scan --store`, `serve`): a trend table, the
+    /// findings new and resolved between two scans (`diff A B`), a framework's score over
+    /// time (`score FRAMEWORK`).
+    History(Box<crate::commands::history::HistoryArgs>),
 }
 
 #[derive(Args, Debug)]
@@ -212,6 +216,21 @@ pub struct ScanArgs {
     #[arg(long, value_name = "BYTES")]
     pub max_document_bytes: Option<usize>,
 
+    /// Also record this scan in a history store (a SQLite file, created when missing, or a
+    /// `postgres://` URL): `bulkhead history` then shows trends and new or resolved findings.
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+
+    /// The cluster name the scan is recorded under [default: the kubeconfig context with
+    /// --cluster, else `local`].
+    #[arg(long, value_name = "NAME", requires = "store")]
+    pub store_cluster: Option<String>,
+
+    /// With --cluster: write the findings into the cluster as wgpolicyk8s.io PolicyReports
+    /// (one per namespace, in parts of at most 1 MiB, plus a ClusterPolicyReport) by
+    /// server-side apply, only those that changed, deleting Bulkhead's reports no longer produced.
+    #[arg(long)]
+    pub write_policyreports: bool,
     #[command(flatten)]
     pub render: RenderArgs,
 }

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         cli::Command::AuditLog(args) => commands::audit_log::run(&args),
         cli::Command::AuditWebhook(args) => commands::audit_webhook::run(&args),
         cli::Command::Fix(args) => commands::fix::run(&args),
+        cli::Command::History(args) => commands::history::run(&args),
     };
     ExitCode::from(code)
 }
