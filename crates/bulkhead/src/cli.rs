@@ -55,6 +55,9 @@ pub enum Command {
     /// Receive the API server's audit webhook (EventList POSTs over HTTPS) and detect threats
     /// as events arrive.
     AuditWebhook(Box<AuditWebhookArgs>),
+    /// Watch a live cluster: scans on a schedule and on demand (POST /scan), a dashboard,
+    /// Prometheus metrics, health endpoints, alerts on new findings.
+    Serve(Box<crate::commands::serve::ServeArgs>),
 }
 
 #[derive(Args, Debug)]
