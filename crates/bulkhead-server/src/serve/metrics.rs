@@ -22,8 +22,10 @@ use super::report::{ScanReport, Scanned};
 
 type Labels = Vec<(&'static str, String)>;
 
-/// The content type of the exposition (OpenMetrics text, which Prometheus negotiates).
-pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+/// The OpenMetrics exposition, for scrapers that ask for it (Prometheus does).
+pub const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+/// The classic text exposition, for everything else (`promtool check metrics`, curl).
+pub const TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// Every metric `serve` exports. Names are a contract: the Grafana dashboard in `deploy/`
 /// and users' alert rules query them.
@@ -229,6 +231,9 @@ impl Metrics {
                 a.alerts.clone(),
             );
         }
+        for result in ["success", "failure"] {
+            let _ = m.scans.get_or_create(&vec![("result", result.to_string())]);
+        }
         Metrics { registry, ..m }
     }
 
@@ -336,12 +341,23 @@ impl Metrics {
             .inc();
     }
 
-    /// The exposition text.
+    /// The OpenMetrics exposition.
     pub fn encode(&self) -> String {
         let mut out = String::with_capacity(16 << 10);
         // Writing into a String cannot fail.
         let _ = encode(&mut out, &self.registry);
         out
+    }
+
+    /// The exposition in the format `accept` asks for, and its content type: OpenMetrics
+    /// when the scraper accepts it, else the classic text format.
+    pub fn negotiate(&self, accept: &str) -> (&'static str, String) {
+        let open = self.encode();
+        if accept.contains("application/openmetrics-text") {
+            (OPENMETRICS, open)
+        } else {
+            (TEXT, to_classic_text(&open))
+        }
     }
 }
 
@@ -357,6 +373,36 @@ impl AuditMetrics {
         set(&self.batches_refused, &counters.batches_refused_full);
         set(&self.bad_requests, &counters.bad_requests);
     }
+}
+
+/// OpenMetrics to the classic text format: a counter's family is named with its `_total`
+/// suffix there (its HELP and TYPE lines name the samples), and `# EOF` and `# UNIT` lines
+/// do not exist.
+pub fn to_classic_text(open: &str) -> String {
+    let counters: std::collections::HashSet<&str> = open
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .filter_map(|l| l.strip_suffix(" counter"))
+        .collect();
+    let mut out = String::with_capacity(open.len() + counters.len() * 16);
+    for line in open.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let renamed = ["# HELP ", "# TYPE "].iter().find_map(|prefix| {
+            let rest = line.strip_prefix(prefix)?;
+            let (name, tail) = rest.split_once(' ')?;
+            counters
+                .contains(name)
+                .then(|| format!("{prefix}{name}_total {tail}"))
+        });
+        match renamed {
+            Some(l) => out.push_str(&l),
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 fn status_label(status: Status) -> &'static str {

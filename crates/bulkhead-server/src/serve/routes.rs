@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Query, State as Extract};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -20,7 +20,7 @@ use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 
 use super::dashboard;
-use super::metrics::{Metrics, CONTENT_TYPE};
+use super::metrics::Metrics;
 use super::schedule::Waiter;
 use super::state::State;
 use super::trend::TrendSource;
@@ -66,11 +66,16 @@ async fn readyz(Extract(shared): Extract<Shared>) -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, why).into_response()
 }
 
-async fn metrics(Extract(shared): Extract<Shared>) -> Response {
+async fn metrics(Extract(shared): Extract<Shared>, headers: HeaderMap) -> Response {
     if let Some(counters) = &shared.audit {
         shared.metrics.audit.copy_from(counters);
     }
-    ([(header::CONTENT_TYPE, CONTENT_TYPE)], shared.metrics.encode()).into_response()
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .unwrap_or("");
+    let (content_type, body) = shared.metrics.negotiate(accept);
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
 async fn status(Extract(shared): Extract<Shared>) -> Response {
