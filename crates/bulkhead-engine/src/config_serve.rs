@@ -93,7 +93,14 @@ impl Reader<'_> {
                 other => self.key_error(
                     e,
                     &format!("serve.{other}"),
-                    &["listen", "interval", "namespaces", "audit", "trend-scans", "alerts"],
+                    &[
+                        "listen",
+                        "interval",
+                        "namespaces",
+                        "audit",
+                        "trend-scans",
+                        "alerts",
+                    ],
                 ),
             }
         }
@@ -101,7 +108,10 @@ impl Reader<'_> {
 
     fn alerts(&mut self, node: &Node, config: &mut ServeConfig) {
         if !node.is_map() {
-            return self.error(node, "serve.alerts: expected a mapping (url, format, min-severity, queue)");
+            return self.error(
+                node,
+                "serve.alerts: expected a mapping (url, format, min-severity, queue)",
+            );
         }
         for e in node.as_map() {
             let value = &e.value;
@@ -117,7 +127,9 @@ impl Reader<'_> {
                 }
                 "min-severity" => match value.as_str().map(str::parse::<Severity>) {
                     Some(Ok(s)) => config.alert_min_severity = Some(s),
-                    Some(Err(err)) => self.error(value, format!("serve.alerts.min-severity: {err}")),
+                    Some(Err(err)) => {
+                        self.error(value, format!("serve.alerts.min-severity: {err}"))
+                    }
                     None => self.error(value, "serve.alerts.min-severity: expected a severity"),
                 },
                 "queue" => config.alert_queue = self.count(value, "serve.alerts.queue"),

@@ -365,7 +365,8 @@ impl AuditMetrics {
     /// Copies the receiver's own counters (they only grow, as counters must).
     pub fn copy_from(&self, counters: &crate::audit_webhook::Counters) {
         let set = |c: &Counter, v: &std::sync::atomic::AtomicU64| {
-            c.inner().store(v.load(Ordering::Relaxed), Ordering::Relaxed)
+            c.inner()
+                .store(v.load(Ordering::Relaxed), Ordering::Relaxed)
         };
         set(&self.batches_accepted, &counters.batches_accepted);
         set(&self.events_accepted, &counters.events_accepted);

@@ -57,9 +57,17 @@ async fn healthz() -> &'static str {
 
 async fn readyz(Extract(shared): Extract<Shared>) -> Response {
     if let Some(good) = shared.state.latest_good() {
-        return (StatusCode::OK, format!("ready: scan {} succeeded\n", good.sequence)).into_response();
+        return (
+            StatusCode::OK,
+            format!("ready: scan {} succeeded\n", good.sequence),
+        )
+            .into_response();
     }
-    let why = match shared.state.last_attempt().and_then(|a| a.failure.map(|f| (a.sequence, f))) {
+    let why = match shared
+        .state
+        .last_attempt()
+        .and_then(|a| a.failure.map(|f| (a.sequence, f)))
+    {
         Some((sequence, f)) => format!("not ready: scan {sequence} failed: {}\n", f.reason),
         None => "not ready: the first scan has not finished\n".to_string(),
     };

@@ -77,7 +77,8 @@ impl ClusterScanner {
         let collection = bulkhead_cluster::collect(&connection, &options)
             .await
             .map_err(failure)?;
-        let text = bulkhead_cluster::render(&collection, &bulkhead_cluster::snapshot::now_rfc3339());
+        let text =
+            bulkhead_cluster::render(&collection, &bulkhead_cluster::snapshot::now_rfc3339());
         let objects_read = collection.objects.len() + collection.resolved_to_owners;
         let api_errors = collection.unread.len();
         Ok((text, objects_read, api_errors))

@@ -68,12 +68,17 @@ impl Scheduler {
             let sink = Arc::clone(sink);
             let scan = Arc::clone(&report);
             // Sinks may write files or databases: off the async threads.
-            let recorded = tokio::task::spawn_blocking(move || sink.record(&scan).map_err(|e| (sink, e)))
-                .await;
+            let recorded =
+                tokio::task::spawn_blocking(move || sink.record(&scan).map_err(|e| (sink, e)))
+                    .await;
             match recorded {
                 Ok(Ok(())) => {}
                 Ok(Err((sink, e))) => {
-                    eprintln!("bulkhead: {} could not record scan {}: {e}", sink.name(), report.sequence);
+                    eprintln!(
+                        "bulkhead: {} could not record scan {}: {e}",
+                        sink.name(),
+                        report.sequence
+                    );
                     self.metrics.sink_failed(sink.name());
                 }
                 Err(e) => {
@@ -85,7 +90,10 @@ impl Scheduler {
         if let Some(alerter) = &self.alerter {
             let queued = alerter.scanned(&report);
             if queued > 0 {
-                eprintln!("bulkhead: alert queued for {queued} new finding{}", if queued == 1 { "" } else { "s" });
+                eprintln!(
+                    "bulkhead: alert queued for {queued} new finding{}",
+                    if queued == 1 { "" } else { "s" }
+                );
             }
         }
         attempt

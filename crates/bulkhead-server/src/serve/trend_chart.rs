@@ -32,9 +32,7 @@ const SCORE_COLOURS: [&str; 6] = [
 
 /// The trends section: both charts, or a line saying there is nothing to draw yet.
 pub fn section(points: &[TrendPoint]) -> String {
-    let mut out = String::from(
-        "<section class=\"card trends\" id=\"trends\"><h2>Trends</h2>\n",
-    );
+    let mut out = String::from("<section class=\"card trends\" id=\"trends\"><h2>Trends</h2>\n");
     let good = points.iter().filter(|p| p.by_severity.is_some()).count();
     let failed = points.len() - good;
     let _ = writeln!(
@@ -69,7 +67,11 @@ fn y_of(value: f64, max: f64) -> f64 {
 }
 
 /// Polylines over the points where `value` is known; a failed scan breaks the line.
-fn lines(points: &[TrendPoint], max: f64, value: impl Fn(&TrendPoint) -> Option<f64>) -> Vec<String> {
+fn lines(
+    points: &[TrendPoint],
+    max: f64,
+    value: impl Fn(&TrendPoint) -> Option<f64>,
+) -> Vec<String> {
     let mut runs = Vec::new();
     let mut run = String::new();
     for (i, p) in points.iter().enumerate() {
@@ -131,7 +133,12 @@ fn findings_chart(points: &[TrendPoint]) -> String {
         .unwrap_or(0)
         .max(1) as f64;
     let mut out = String::new();
-    frame(&mut out, "Open findings by severity", &format!("{max}"), points);
+    frame(
+        &mut out,
+        "Open findings by severity",
+        &format!("{max}"),
+        points,
+    );
     for (i, severity) in Severity::ALL.iter().enumerate() {
         for run in lines(points, max, |p| p.by_severity.map(|c| c[i] as f64)) {
             let _ = writeln!(
@@ -164,7 +171,12 @@ fn score_chart(points: &[TrendPoint]) -> String {
         }
     }
     let mut out = String::new();
-    frame(&mut out, "Compliance score per framework (%)", "100", points);
+    frame(
+        &mut out,
+        "Compliance score per framework (%)",
+        "100",
+        points,
+    );
     for (i, id) in frameworks.iter().enumerate() {
         let colour = SCORE_COLOURS[i % SCORE_COLOURS.len()];
         for run in lines(points, 100.0, |p| {
@@ -216,7 +228,10 @@ mod tests {
         // Two runs per severity: before and after the failure.
         assert_eq!(html.matches("data-severity=\"critical\"").count(), 2);
         assert!(html.contains("(1 failed"));
-        assert!(!html.contains("style="), "the CSP allows no style attribute");
+        assert!(
+            !html.contains("style="),
+            "the CSP allows no style attribute"
+        );
     }
 
     #[test]

@@ -22,7 +22,9 @@ const DEFAULT_TREND_SCANS: usize = 60;
 
 /// `bulkhead serve`.
 #[derive(Args, Debug)]
-#[command(after_help = "Endpoints: GET / (dashboard), /healthz, /readyz, /metrics, /status; POST /scan (a scan now); POST /audit with --audit.")]
+#[command(
+    after_help = "Endpoints: GET / (dashboard), /healthz, /readyz, /metrics, /status; POST /scan (a scan now); POST /audit with --audit."
+)]
 pub struct ServeArgs {
     #[command(flatten)]
     pub cluster: ClusterArgs,
@@ -93,7 +95,9 @@ pub fn run(args: &ServeArgs) -> u8 {
 
 fn serve(args: &ServeArgs) -> Result<u8, String> {
     if !args.cluster.wanted() {
-        return Err("serve scans a live cluster: add --cluster (or --context, --kubeconfig)".into());
+        return Err(
+            "serve scans a live cluster: add --cluster (or --context, --kubeconfig)".into(),
+        );
     }
     let choice = match (&args.config, args.no_config) {
         (Some(path), _) => ConfigChoice::File(path.clone()),
@@ -106,9 +110,11 @@ fn serve(args: &ServeArgs) -> Result<u8, String> {
     };
     let settings = settings::resolve(&flags, &choice, &[])?;
     let file = match &settings.config_path {
-        Some(path) => config::load(std::path::Path::new(path))
-            .map_err(|errors| format!("invalid configuration:\n  {}", errors.join("\n  ")))?
-            .serve,
+        Some(path) => {
+            config::load(std::path::Path::new(path))
+                .map_err(|errors| format!("invalid configuration:\n  {}", errors.join("\n  ")))?
+                .serve
+        }
         None => ServeConfig::default(),
     };
     let options = options(args, &file, settings)?;
@@ -128,7 +134,11 @@ fn serve(args: &ServeArgs) -> Result<u8, String> {
             eprintln!(
                 "bulkhead: {} alert message{} not delivered",
                 stopped.alerts_undelivered,
-                if stopped.alerts_undelivered == 1 { "" } else { "s" }
+                if stopped.alerts_undelivered == 1 {
+                    ""
+                } else {
+                    "s"
+                }
             );
         }
         if let Some(detector) = stopped.audit {

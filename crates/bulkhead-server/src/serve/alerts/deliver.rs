@@ -25,9 +25,7 @@ pub struct Endpoint {
 impl Endpoint {
     /// Checks the URL and builds the client. An `https` URL needs the system's roots.
     pub fn new(url: &str) -> Result<Endpoint, String> {
-        let uri: Uri = url
-            .parse()
-            .map_err(|e| format!("alert URL {url:?}: {e}"))?;
+        let uri: Uri = url.parse().map_err(|e| format!("alert URL {url:?}: {e}"))?;
         let https = match uri.scheme_str() {
             Some("https") => true,
             Some("http") => false,
@@ -78,7 +76,10 @@ impl Endpoint {
             .method(Method::POST)
             .uri(self.url.clone())
             .header(header::CONTENT_TYPE, "application/json")
-            .header(header::USER_AGENT, concat!("bulkhead/", env!("CARGO_PKG_VERSION")))
+            .header(
+                header::USER_AGENT,
+                concat!("bulkhead/", env!("CARGO_PKG_VERSION")),
+            )
             .body(Full::new(body))
             .map_err(|e| e.to_string())?;
         let answer = tokio::time::timeout(ATTEMPT_TIMEOUT, self.client.request(request))
