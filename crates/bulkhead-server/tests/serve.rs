@@ -544,6 +544,23 @@ async fn slack_alerts_carry_one_text() {
     serving.shutdown().await.unwrap();
 }
 
+/// An `EventList` with one `kubectl exec` into a Pod, which a built-in rule reports.
+fn exec_event_list() -> Vec<u8> {
+    let exec = json!({"kind": "EventList", "apiVersion": "audit.k8s.io/v1", "metadata": {}, "items": [{
+        "kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Metadata",
+        "auditID": "0001", "stage": "ResponseComplete",
+        "requestURI": "/api/v1/namespaces/default/pods/web-0/exec?command=sh",
+        "verb": "create",
+        "user": {"username": "mallory", "groups": ["system:authenticated"]},
+        "sourceIPs": ["10.0.0.9"], "userAgent": "kubectl/v1.30.1",
+        "objectRef": {"resource": "pods", "subresource": "exec", "namespace": "default", "name": "web-0", "apiVersion": "v1"},
+        "responseStatus": {"metadata": {}, "code": 101},
+        "requestReceivedTimestamp": "2024-05-01T12:00:00.000000Z",
+        "stageTimestamp": "2024-05-01T12:00:00.001000Z"
+    }]});
+    serde_json::to_vec(&exec).unwrap()
+}
+
 #[derive(Clone, Default)]
 struct Collect(Arc<Mutex<Vec<Alert>>>);
 
@@ -575,26 +592,7 @@ async fn the_audit_receiver_runs_on_the_same_listener_and_its_alerts_are_counted
         max_body_bytes: 1 << 20,
     });
     let serving: Serving = start(opts).await.unwrap();
-    let exec = json!({"kind": "EventList", "apiVersion": "audit.k8s.io/v1", "metadata": {}, "items": [{
-        "kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Metadata",
-        "auditID": "0001", "stage": "ResponseComplete",
-        "requestURI": "/api/v1/namespaces/default/pods/web-0/exec?command=sh",
-        "verb": "create",
-        "user": {"username": "mallory", "groups": ["system:authenticated"]},
-        "sourceIPs": ["10.0.0.9"], "userAgent": "kubectl/v1.30.1",
-        "objectRef": {"resource": "pods", "subresource": "exec", "namespace": "default", "name": "web-0", "apiVersion": "v1"},
-        "responseStatus": {"metadata": {}, "code": 101},
-        "requestReceivedTimestamp": "2024-05-01T12:00:00.000000Z",
-        "stageTimestamp": "2024-05-01T12:00:00.001000Z"
-    }]});
-    let (status, _, _) = http(
-        serving.addr,
-        "POST",
-        "/audit",
-        "*/*",
-        serde_json::to_vec(&exec).unwrap(),
-    )
-    .await;
+    let (status, _, _) = http(serving.addr, "POST", "/audit", "*/*", exec_event_list()).await;
     assert_eq!(status, 200);
     let (status, _, _) = http(
         serving.addr,
@@ -631,4 +629,122 @@ async fn the_audit_receiver_runs_on_the_same_listener_and_its_alerts_are_counted
     assert!(alerts.ends_with(" 1"), "{alerts}");
     let stopped = serving.shutdown().await.unwrap();
     assert_eq!(stopped.audit.unwrap().stats.events, 1);
+}
+
+/// The metric names an exposition declares (`# HELP` lines), with a histogram's series.
+fn declared(metrics: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in metrics.lines() {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let mut parts = rest.split(' ');
+            let (Some(name), Some(kind)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            if kind == "histogram" {
+                for suffix in ["_bucket", "_sum", "_count"] {
+                    names.push(format!("{name}{suffix}"));
+                }
+            } else {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_grafana_dashboard_queries_metrics_serve_exports_in_valid_promql() {
+    let server = api(vec![privileged_pod("web")]);
+    let kubeconfig = Kubeconfig::of(&server, Auth::Certificate);
+    let (receiver, hook) = start_receiver().await;
+    receiver.up.store(true, Ordering::SeqCst);
+    let mut opts = options(&kubeconfig.path);
+    opts.alerts = Some(alerts(format!("http://{hook}/hook"), Format::Json, 1));
+    let collected = Collect::default();
+    opts.audit = Some(AuditOptions {
+        detector: Detector::new(
+            RuleSet::builtin(&RuleOptions::default()).unwrap(),
+            DetectorOptions {
+                requests: None,
+                ranges: Vec::new(),
+                since: None,
+                until: None,
+            },
+        ),
+        sink: Box::new(collected.clone()),
+        queue: 8,
+        max_body_bytes: 1 << 20,
+    });
+    let serving = start(opts).await.unwrap();
+    ready(serving.addr).await;
+    // One detection, so that the audit alerts' family has a series.
+    let (status, _, _) = http(serving.addr, "POST", "/audit", "*/*", exec_event_list()).await;
+    assert_eq!(status, 200);
+    eventually("judged", || !collected.0.lock().unwrap().is_empty()).await;
+    let (_, metrics) = get(serving.addr, "/metrics").await;
+    serving.shutdown().await.unwrap();
+    let declared = declared(&metrics);
+
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/serve/grafana-dashboard.json");
+    let dashboard: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut expressions = Vec::new();
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().unwrap() {
+            expressions.push(target["expr"].as_str().unwrap().to_string());
+        }
+    }
+    assert!(expressions.len() >= 10);
+    let mut used = 0;
+    for expr in &expressions {
+        let mut rest = expr.as_str();
+        while let Some(at) = rest.find("bulkhead_") {
+            let name: String = rest[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            assert!(
+                declared.contains(&name),
+                "{name} (in {expr}) is not exported: {declared:?}"
+            );
+            used += 1;
+            rest = &rest[at + name.len()..];
+        }
+    }
+    assert!(used >= expressions.len());
+
+    // Every expression parses as PromQL: promtool checks them as recording rules.
+    let rules: Vec<Value> = expressions
+        .iter()
+        .enumerate()
+        .map(|(i, e)| json!({"record": format!("bulkhead:dashboard_{i}"), "expr": e.replace("$framework", "cis-1.12")}))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dashboard-rules.json");
+    // JSON is YAML: promtool reads it as a rules file.
+    std::fs::write(
+        &file,
+        serde_json::to_string(&json!({"groups": [{"name": "dashboard", "rules": rules}]})).unwrap(),
+    )
+    .unwrap();
+    match Command::new("promtool")
+        .arg("check")
+        .arg("rules")
+        .arg(&file)
+        .output()
+    {
+        Ok(output) => assert!(
+            output.status.success(),
+            "promtool check rules: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "promtool is required in CI: {e}"
+            );
+            eprintln!("skipping promtool check rules: {e}");
+        }
+    }
 }

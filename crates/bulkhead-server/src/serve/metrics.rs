@@ -231,8 +231,15 @@ impl Metrics {
                 a.alerts.clone(),
             );
         }
+        // Every label value a scan counter can take, from zero, so that rates and alert
+        // rules see a series before the first failure.
         for result in ["success", "failure"] {
             let _ = m.scans.get_or_create(&vec![("result", result.to_string())]);
+        }
+        for kind in super::report::FAILURE_KINDS {
+            let _ = m
+                .scan_failures
+                .get_or_create(&vec![("kind", kind.to_string())]);
         }
         Metrics { registry, ..m }
     }

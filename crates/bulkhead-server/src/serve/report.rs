@@ -36,6 +36,9 @@ pub struct Scanned {
     pub api_errors: usize,
 }
 
+/// The kinds of [`ScanFailure`].
+pub const FAILURE_KINDS: [&str; 5] = ["config", "unreachable", "credentials", "server", "engine"];
+
 /// Why a scan produced no result. A failed scan never replaces the last good one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScanFailure {
