@@ -104,10 +104,10 @@ fn frame(out: &mut String, title: &str, max_label: &str, points: &[TrendPoint]) 
         ty = TOP + 8.0,
     );
     if let (Some(first), Some(last)) = (points.first(), points.last()) {
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<text x=\"{LEFT}\" y=\"{y}\" font-size=\"10\" fill=\"#66748a\">{}</text>\
-             <text x=\"{r}\" y=\"{y}\" font-size=\"10\" text-anchor=\"end\" fill=\"#66748a\">{}</text>\n",
+             <text x=\"{r}\" y=\"{y}\" font-size=\"10\" text-anchor=\"end\" fill=\"#66748a\">{}</text>",
             time(first),
             time(last),
             y = HEIGHT - 6.0,
