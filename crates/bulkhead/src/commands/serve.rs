@@ -19,6 +19,7 @@ const DEFAULT_LISTEN: &str = "0.0.0.0:8080";
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(3600);
 const DEFAULT_ALERT_QUEUE: usize = 100;
 const DEFAULT_TREND_SCANS: usize = 60;
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// `bulkhead serve`.
 #[derive(Args, Debug)]
@@ -120,7 +121,7 @@ fn serve(args: &ServeArgs) -> Result<u8, String> {
     let options = options(args, &file, settings)?;
     let listen = options.listen;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         let serving = server::start(options).await?;
         eprintln!(
             "bulkhead: serving on http://{} (scans every {}; listening from {listen})",
@@ -146,7 +147,11 @@ fn serve(args: &ServeArgs) -> Result<u8, String> {
         }
         eprintln!("bulkhead: stopped");
         Ok(EXIT_OK)
-    })
+    });
+    // The checks of an abandoned scan run on a blocking thread that cannot be interrupted;
+    // the process does not wait long for it.
+    runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    result
 }
 
 fn describe(flag: Option<&str>, file: Option<Duration>) -> String {
