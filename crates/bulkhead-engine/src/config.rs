@@ -14,6 +14,7 @@
 //! fail-on: medium
 //! framework: cis-1.12                 # the framework to judge each scan against
 //! baseline: .bulkhead-baseline.json   # accepted findings, relative to this file
+//! serve: {interval: 1h}               # `bulkhead serve` (see [`serve`])
 //! ```
 //!
 //! Found upward from the first scanned path, or named with `--config`. Unknown keys and
@@ -25,6 +26,10 @@ use std::path::{Path, PathBuf};
 use bulkhead_checks::frameworks::catalogue::find_framework;
 use bulkhead_checks::{find_check, select_checks, Severity};
 use bulkhead_model::{parse_document, Limits, Node, SourceFile, Value};
+
+#[path = "config_serve.rs"]
+pub mod serve;
+pub use serve::ServeConfig;
 
 pub const FILE_NAMES: [&str; 2] = [".bulkhead.yaml", ".bulkhead.yml"];
 
@@ -45,6 +50,8 @@ pub struct Config {
     pub framework: Option<String>,
     /// The baseline file, resolved against the configuration file's directory.
     pub baseline: Option<PathBuf>,
+    /// `serve:`, the long-running mode's settings.
+    pub serve: ServeConfig,
 }
 
 /// The nearest `.bulkhead.yaml` at or above `start`.
@@ -268,6 +275,7 @@ impl Reader<'_> {
                     Some(Err(err)) => self.error(value, format!("fail-on: {err}")),
                     None => self.error(value, "fail-on: expected a severity"),
                 },
+                "serve" => self.serve(value, &mut config.serve),
                 other => self.key_error(
                     entry,
                     other,
@@ -282,6 +290,7 @@ impl Reader<'_> {
                         "fail-on",
                         "framework",
                         "baseline",
+                        "serve",
                     ],
                 ),
             }

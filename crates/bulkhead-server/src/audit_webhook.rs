@@ -16,6 +16,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::any;
 use axum::Router;
 use axum_server::tls_rustls::RustlsConfig;
 use tokio::sync::mpsc;
@@ -99,8 +100,8 @@ pub struct Running {
 /// Starts the receiver: binds, loads the certificate, starts the detector thread.
 pub async fn start(
     options: WebhookOptions,
-    mut detector: Detector,
-    mut sink: Box<dyn Sink + Send>,
+    detector: Detector,
+    sink: Box<dyn Sink + Send>,
 ) -> Result<Running, String> {
     // One crypto provider in the whole graph (ring, as kube-rs uses); installing it twice is
     // harmless. rustls marks ring's provider deprecated for lacking post-quantum key exchange;
@@ -116,7 +117,56 @@ pub async fn start(
                 options.tls_key.display()
             )
         })?;
-    let (sender, mut receiver) = mpsc::channel::<Bytes>(options.queue.max(1));
+    // Standalone, the receiver answers at every path: the API server's webhook kubeconfig
+    // names whichever it likes.
+    let (app, mounted) = receiver(None, options.queue, options.max_body_bytes, detector, sink)?;
+    let Mounted {
+        counters,
+        gate,
+        worker,
+    } = mounted;
+    let server = axum_server::Handle::new();
+    let served = tokio::spawn(
+        axum_server::bind_rustls(options.listen, tls)
+            .handle(server.clone())
+            .serve(app.into_make_service()),
+    );
+    let addr = server
+        .listening()
+        .await
+        .ok_or_else(|| format!("cannot listen on {}", options.listen))?;
+    Ok(Running {
+        addr,
+        counters,
+        gate,
+        server,
+        served,
+        worker,
+    })
+}
+
+/// The receiver's detector thread and counters, for a server that hosts the receiver beside
+/// other endpoints (`serve`): the router from [`receiver`] answers POSTs at `/audit`.
+pub struct Mounted {
+    pub counters: Arc<Counters>,
+    gate: Arc<Gate>,
+    worker: std::thread::JoinHandle<Detector>,
+}
+
+/// Where `serve` mounts the receiver.
+pub const PATH: &str = "/audit";
+
+/// The receiver's router (batches POSTed to `path`, or to any path when `None`) and its
+/// detector thread, which ends once the router (and with it the queue's sender) is dropped
+/// and the queue is drained.
+pub fn receiver(
+    path: Option<&str>,
+    queue: usize,
+    max_body_bytes: usize,
+    mut detector: Detector,
+    mut sink: Box<dyn Sink + Send>,
+) -> Result<(Router, Mounted), String> {
+    let (sender, mut receiver) = mpsc::channel::<Bytes>(queue.max(1));
     let counters = Arc::new(Counters::default());
     let gate = Arc::new(Gate::default());
     let worker = {
@@ -143,28 +193,33 @@ pub async fn start(
         queue: sender,
         counters: Arc::clone(&counters),
     };
-    let app = Router::new()
-        .fallback(receive)
-        .layer(DefaultBodyLimit::max(options.max_body_bytes))
+    let app = match path {
+        Some(path) => Router::new().route(path, any(receive)),
+        None => Router::new().fallback(receive),
+    };
+    let app = app
+        .layer(DefaultBodyLimit::max(max_body_bytes))
         .with_state(state);
-    let server = axum_server::Handle::new();
-    let served = tokio::spawn(
-        axum_server::bind_rustls(options.listen, tls)
-            .handle(server.clone())
-            .serve(app.into_make_service()),
-    );
-    let addr = server
-        .listening()
-        .await
-        .ok_or_else(|| format!("cannot listen on {}", options.listen))?;
-    Ok(Running {
-        addr,
-        counters,
-        gate,
-        server,
-        served,
-        worker,
-    })
+    Ok((
+        app,
+        Mounted {
+            counters,
+            gate,
+            worker,
+        },
+    ))
+}
+
+impl Mounted {
+    /// Waits for the detector to judge every queued batch (call after the server that
+    /// held the router has stopped) and returns it.
+    pub async fn finish(self) -> Result<Detector, String> {
+        self.gate.set(false);
+        tokio::task::spawn_blocking(move || self.worker.join())
+            .await
+            .map_err(|e| format!("detector thread: {e}"))?
+            .map_err(|_| "the detector thread panicked".to_string())
+    }
 }
 
 impl Running {

@@ -31,7 +31,7 @@ pub struct Recorded {
 pub struct Denial {
     pub user: Option<String>,
     pub group: String,
-    /// A plural (`secrets`) or a subresource (`nodes/proxy`).
+    /// A plural (`secrets`), a subresource (`nodes/proxy`), or `version` for `/version`.
     pub resource: String,
     pub code: u16,
 }
@@ -139,7 +139,11 @@ pub fn handle(state: &State, user: Option<&str>, request: &Incoming<'_>) -> Repl
 fn route(state: &State, user: &str, path: &str, query: &str, accept: &str) -> Reply {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match segments.as_slice() {
-        ["version"] => Reply::json(200, &state.version),
+        // A denial of `version` (group "") refuses the first request a client makes.
+        ["version"] => match denied(state, user, "", "version") {
+            Some(code) => refusal(code, user, "get", "", "version", None),
+            None => Reply::json(200, &state.version),
+        },
         ["api"] => Reply::json(
             200,
             &json!({

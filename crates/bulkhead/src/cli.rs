@@ -63,6 +63,9 @@ pub enum Command {
     /// findings new and resolved between two scans (`diff A B`), a framework's score over
     /// time (`score FRAMEWORK`).
     History(Box<crate::commands::history::HistoryArgs>),
+    /// Watch a live cluster: scans on a schedule and on demand (POST /scan), a dashboard,
+    /// Prometheus metrics, health endpoints, alerts on new findings.
+    Serve(Box<crate::commands::serve::ServeArgs>),
 }
 
 #[derive(Args, Debug)]

@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         cli::Command::AuditWebhook(args) => commands::audit_webhook::run(&args),
         cli::Command::Fix(args) => commands::fix::run(&args),
         cli::Command::History(args) => commands::history::run(&args),
+        cli::Command::Serve(args) => commands::serve::run(&args),
     };
     ExitCode::from(code)
 }

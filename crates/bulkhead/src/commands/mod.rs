@@ -18,6 +18,7 @@ pub mod policyreports;
 pub mod rbac;
 pub mod report;
 pub mod scan;
+pub mod serve;
 pub mod snapshot;
 
 /// Exit codes, as documented in the README.
