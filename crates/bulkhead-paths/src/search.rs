@@ -1,0 +1,452 @@
+//! The search: shortest paths from a start to the targets over the attack graph, one per
+//! entry point, ranked, each with the single changes that would cut it.
+//!
+//! One breadth-first search from the targets over reversed edges gives every vertex its
+//! distance and next step; lateral edges into a workload are found when the search reaches
+//! it, for the classes not reached yet (so a flat network costs one row, not a matrix).
+//! "What breaks this path" removes one step and searches again.
+
+use std::collections::{HashMap, VecDeque};
+
+use bulkhead_netpol::ConnSet;
+use serde::Serialize;
+
+use crate::build::ANY_NODE;
+use crate::graph::{AttackGraph, EdgeKind, Evidence, VertexKind};
+use crate::lateral::Memo;
+use crate::spec::{Start, Target};
+
+/// A step of the graph, as a search can remove it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum StepKey {
+    Edge(usize),
+    /// From workload, to workload (network indexes).
+    Lateral(usize, usize),
+}
+
+#[derive(Clone, Debug)]
+enum Hop {
+    Target,
+    Edge(usize),
+    /// To this workload, on these ports.
+    Lateral(usize, ConnSet),
+}
+
+/// One step of a path.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    pub kind: EdgeKind,
+    pub from: String,
+    pub to: String,
+    pub action: String,
+    pub evidence: Vec<Evidence>,
+    /// The single change that removes this step.
+    pub fix: String,
+    #[serde(skip)]
+    pub(crate) key: Option<StepKey>,
+}
+
+/// A change that cuts a path, and how many of the reported paths it cuts.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cut {
+    /// The step it removes (1-based).
+    pub step: usize,
+    pub kind: EdgeKind,
+    pub fix: String,
+    /// How many of the reported paths the change cuts (this one included).
+    pub cuts: usize,
+}
+
+/// One path from a start (an entry point) to a target.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PathReport {
+    /// `internet`, or the start the search was given.
+    pub from: String,
+    /// The workload the internet enters through (paths from the internet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+    /// The target asked for (`cluster-admin`, `node`...).
+    pub target: String,
+    /// The vertex reached (`node:*`, `cluster-admin`...).
+    pub reached: String,
+    pub severity: &'static str,
+    pub length: usize,
+    pub steps: Vec<Step>,
+    /// The single changes that cut this path, most paths cut first; empty when no single
+    /// change does (another way remains).
+    pub cuts: Vec<Cut>,
+    #[serde(skip)]
+    start_vertex: usize,
+    #[serde(skip)]
+    rank: usize,
+}
+
+/// A change, with every reported path it cuts.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fix {
+    pub fix: String,
+    pub kind: EdgeKind,
+    /// Indexes into the paths (0-based) it cuts.
+    pub paths: Vec<usize>,
+}
+
+/// What a search found.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Found {
+    pub from: String,
+    pub targets: Vec<String>,
+    pub paths: Vec<PathReport>,
+    /// Every change that cuts at least one path, those cutting most first.
+    pub fixes: Vec<Fix>,
+    /// What the search could not evaluate or why a start has fewer edges than expected.
+    pub notes: Vec<String>,
+}
+
+fn severity(target: &Target) -> &'static str {
+    match target {
+        Target::ClusterAdmin => "critical",
+        _ => "high",
+    }
+}
+
+fn target_rank(target: &Target) -> usize {
+    match target {
+        Target::ClusterAdmin => 0,
+        Target::Node => 1,
+        Target::Secret { .. } => 2,
+        Target::Namespace(_) => 3,
+        Target::CloudMetadata => 4,
+    }
+}
+
+impl AttackGraph<'_> {
+    /// The vertices a target stands for (none when the inputs have no such thing).
+    pub fn target_vertices(&self, target: &Target) -> Vec<usize> {
+        match target {
+            Target::ClusterAdmin => self.find("cluster-admin").into_iter().collect(),
+            Target::Node => (0..self.vertices.len())
+                .filter(|&v| self.vertices[v].kind == VertexKind::Node)
+                .collect(),
+            Target::CloudMetadata => self.find("cloud-metadata").into_iter().collect(),
+            Target::Secret { namespace, name } => self
+                .find(&format!("secret:{namespace}/{name}"))
+                .into_iter()
+                .collect(),
+            Target::Namespace(ns) => self.find(&format!("ns:{ns}")).into_iter().collect(),
+        }
+    }
+
+    /// The vertex a start names, or why there is none.
+    pub fn start_vertex(&self, start: &Start) -> Result<usize, String> {
+        match start {
+            Start::Internet => Ok(0),
+            Start::Node => self
+                .find(ANY_NODE)
+                .ok_or_else(|| "the graph has no node".to_string()),
+            Start::Workload { namespace, name } => {
+                self.find_workload(namespace, name).ok_or_else(|| {
+                    format!("pod:{namespace}/{name}: no such workload in the inputs")
+                })
+            }
+            Start::Identity(id) => self
+                .find(id)
+                .ok_or_else(|| format!("{id}: no such identity in the inputs (it is bound nowhere and runs no workload)")),
+        }
+    }
+
+    /// Every vertex's next step toward the nearest target, without `removed`.
+    fn reverse(
+        &self,
+        targets: &[usize],
+        removed: Option<StepKey>,
+        memo: &mut Memo,
+    ) -> Vec<Option<Hop>> {
+        let net = &self.network;
+        let mut hop: Vec<Option<Hop>> = vec![None; self.vertices.len()];
+        let mut queue = VecDeque::new();
+        for &t in targets {
+            hop[t] = Some(Hop::Target);
+            queue.push_back(t);
+        }
+        let mut pending: Vec<usize> = (0..net.classes.len()).collect();
+        while let Some(v) = queue.pop_front() {
+            for &e in &self.incoming[v] {
+                if removed == Some(StepKey::Edge(e)) {
+                    continue;
+                }
+                let from = self.edges[e].from;
+                if hop[from].is_none() {
+                    hop[from] = Some(Hop::Edge(e));
+                    queue.push_back(from);
+                }
+            }
+            let Some(&d) = self.vertex_workload.get(&v) else {
+                continue;
+            };
+            let served = &self.served[d];
+            if served.is_empty() {
+                continue;
+            }
+            let dc = net.workloads[d].class;
+            pending.retain(|&s| {
+                let members = &net.classes[s].workloads;
+                let open = |hop: &Vec<Option<Hop>>| {
+                    members
+                        .iter()
+                        .any(|&x| hop[self.workload_vertex[x]].is_none())
+                };
+                if !open(&hop) {
+                    return false;
+                }
+                let allowed = memo.conns(net, s, dc).intersect(served);
+                if allowed.is_empty() {
+                    return true;
+                }
+                for &x in members {
+                    let xv = self.workload_vertex[x];
+                    if x == d || hop[xv].is_some() || removed == Some(StepKey::Lateral(x, d)) {
+                        continue;
+                    }
+                    hop[xv] = Some(Hop::Lateral(d, allowed.clone()));
+                    queue.push_back(xv);
+                }
+                open(&hop)
+            });
+        }
+        hop
+    }
+
+    fn steps_from(&self, start: usize, hop: &[Option<Hop>]) -> Option<(Vec<Step>, usize)> {
+        let mut steps = Vec::new();
+        let mut v = start;
+        loop {
+            match hop[v].as_ref()? {
+                Hop::Target => return Some((steps, v)),
+                Hop::Edge(e) => {
+                    let edge = &self.edges[*e];
+                    steps.push(Step {
+                        kind: edge.kind,
+                        from: self.vertices[edge.from].id.clone(),
+                        to: self.vertices[edge.to].id.clone(),
+                        action: edge.action.clone(),
+                        evidence: edge.evidence.clone(),
+                        fix: edge.fix.clone(),
+                        key: Some(StepKey::Edge(*e)),
+                    });
+                    v = edge.to;
+                }
+                Hop::Lateral(d, conns) => {
+                    let src = self.vertex_workload[&v];
+                    let (evidence, fix) = self.lateral_evidence(src, *d);
+                    let to = self.workload_vertex[*d];
+                    steps.push(Step {
+                        kind: EdgeKind::Lateral,
+                        from: self.vertices[v].id.clone(),
+                        to: self.vertices[to].id.clone(),
+                        action: format!(
+                            "connects to {} on {conns}, a port it serves",
+                            self.network.workloads[*d].id()
+                        ),
+                        evidence,
+                        fix,
+                        key: Some(StepKey::Lateral(src, *d)),
+                    });
+                    v = to;
+                }
+            }
+            if steps.len() > self.vertices.len() {
+                return None;
+            }
+        }
+    }
+
+    /// The shortest paths from `start` to each target, one per entry point, ranked, with the
+    /// changes that cut them.
+    pub fn search(&self, start: &Start, targets: &[Target]) -> Result<Found, String> {
+        let from = self.start_vertex(start)?;
+        let mut memo = Memo::default();
+        let mut paths: Vec<PathReport> = Vec::new();
+        let mut groups: Vec<(Vec<usize>, usize, usize)> = Vec::new();
+        let mut notes = Vec::new();
+        for target in targets {
+            let vertices = self.target_vertices(target);
+            if vertices.is_empty() {
+                continue;
+            }
+            let hop = self.reverse(&vertices, None, &mut memo);
+            let first = paths.len();
+            for (entry, steps, reached) in self.paths_of(from, &hop) {
+                paths.push(PathReport {
+                    from: start.to_string(),
+                    entry,
+                    target: target.to_string(),
+                    reached: self.vertices[reached].id.clone(),
+                    severity: severity(target),
+                    length: steps.len(),
+                    steps,
+                    cuts: Vec::new(),
+                    start_vertex: from,
+                    rank: target_rank(target),
+                });
+            }
+            groups.push((vertices, first, paths.len()));
+        }
+        if from != 0 {
+            if let Some(note) = self.notes.get(&from) {
+                notes.push(format!("{}: {note}", self.vertices[from].id));
+            }
+        }
+        let fixes = self.cuts(&mut paths, &groups, &mut memo);
+        // Rank: target, then length, then the entry point; keep fixes' indexes right.
+        let mut order: Vec<usize> = (0..paths.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (p, q) = (&paths[a], &paths[b]);
+            (p.rank, p.length, &p.entry, &p.reached).cmp(&(q.rank, q.length, &q.entry, &q.reached))
+        });
+        let mut position = vec![0; paths.len()];
+        for (new, &old) in order.iter().enumerate() {
+            position[old] = new;
+        }
+        let mut slots: Vec<Option<PathReport>> = paths.into_iter().map(Some).collect();
+        let paths: Vec<PathReport> = order.iter().filter_map(|&i| slots[i].take()).collect();
+        let fixes = fixes
+            .into_iter()
+            .map(|mut f| {
+                f.paths = f.paths.iter().map(|&i| position[i]).collect();
+                f.paths.sort_unstable();
+                f
+            })
+            .collect();
+        Ok(Found {
+            from: start.to_string(),
+            targets: targets.iter().map(Target::to_string).collect(),
+            paths,
+            fixes,
+            notes,
+        })
+    }
+
+    /// The paths of one search result: one per entry point from the internet, else one.
+    fn paths_of(
+        &self,
+        from: usize,
+        hop: &[Option<Hop>],
+    ) -> Vec<(Option<String>, Vec<Step>, usize)> {
+        let mut out = Vec::new();
+        if from == 0 {
+            for (e, edge) in self.edges.iter().enumerate() {
+                if edge.from != 0 || edge.kind != EdgeKind::Entry {
+                    continue;
+                }
+                let Some((rest, reached)) = self.steps_from(edge.to, hop) else {
+                    continue;
+                };
+                let mut steps = vec![Step {
+                    kind: edge.kind,
+                    from: self.vertices[0].id.clone(),
+                    to: self.vertices[edge.to].id.clone(),
+                    action: edge.action.clone(),
+                    evidence: edge.evidence.clone(),
+                    fix: edge.fix.clone(),
+                    key: Some(StepKey::Edge(e)),
+                }];
+                steps.extend(rest);
+                out.push((Some(self.vertices[edge.to].id.clone()), steps, reached));
+            }
+        } else if let Some((steps, reached)) = self.steps_from(from, hop) {
+            if !steps.is_empty() {
+                out.push((None, steps, reached));
+            }
+        }
+        out
+    }
+
+    /// For every step of every path: search again without it and count the paths it cuts.
+    fn cuts(
+        &self,
+        paths: &mut [PathReport],
+        groups: &[(Vec<usize>, usize, usize)],
+        memo: &mut Memo,
+    ) -> Vec<Fix> {
+        let mut cut_by: HashMap<StepKey, Vec<usize>> = HashMap::new();
+        let mut about: HashMap<StepKey, (String, EdgeKind)> = HashMap::new();
+        for (vertices, first, end) in groups {
+            let mut keys: Vec<StepKey> = paths[*first..*end]
+                .iter()
+                .flat_map(|p| p.steps.iter().filter_map(|s| s.key))
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            for key in keys {
+                let hop = self.reverse(vertices, Some(key), memo);
+                for (i, p) in paths.iter().enumerate().take(*end).skip(*first) {
+                    let still = match (p.start_vertex, p.steps.first().and_then(|s| s.key)) {
+                        (0, Some(entry)) => {
+                            entry != key && {
+                                let to = self.find(&p.steps[0].to).unwrap_or(0);
+                                hop[to].is_some()
+                            }
+                        }
+                        (start, _) => hop[start].is_some(),
+                    };
+                    if !still {
+                        cut_by.entry(key).or_default().push(i);
+                    }
+                }
+            }
+            for p in &paths[*first..*end] {
+                for s in &p.steps {
+                    if let Some(k) = s.key {
+                        about.entry(k).or_insert_with(|| (s.fix.clone(), s.kind));
+                    }
+                }
+            }
+        }
+        for (i, p) in paths.iter_mut().enumerate() {
+            let mut cuts: Vec<Cut> = p
+                .steps
+                .iter()
+                .enumerate()
+                .filter_map(|(n, s)| {
+                    let cut = cut_by.get(&s.key?)?;
+                    cut.contains(&i).then(|| Cut {
+                        step: n + 1,
+                        kind: s.kind,
+                        fix: s.fix.clone(),
+                        cuts: cut.len(),
+                    })
+                })
+                .collect();
+            cuts.sort_by(|a, b| b.cuts.cmp(&a.cuts).then(a.step.cmp(&b.step)));
+            p.cuts = cuts;
+        }
+        // One change may remove several steps (a token read from two nodes): merge by text.
+        let mut merged: HashMap<String, Fix> = HashMap::new();
+        for (key, cut) in cut_by {
+            let Some((fix, kind)) = about.get(&key).cloned() else {
+                continue;
+            };
+            let entry = merged.entry(fix.clone()).or_insert(Fix {
+                fix,
+                kind,
+                paths: Vec::new(),
+            });
+            entry.paths.extend(cut);
+        }
+        let mut fixes: Vec<Fix> = merged
+            .into_values()
+            .map(|mut f| {
+                f.paths.sort_unstable();
+                f.paths.dedup();
+                f
+            })
+            .collect();
+        fixes.sort_by(|a, b| b.paths.len().cmp(&a.paths.len()).then(a.fix.cmp(&b.fix)));
+        fixes
+    }
+}
