@@ -78,6 +78,9 @@ pub struct PathReport {
     /// The single changes that cut this path, most paths cut first; empty when no single
     /// change does (another way remains).
     pub cuts: Vec<Cut>,
+    /// The network index of the entry workload (paths from the internet).
+    #[serde(skip)]
+    pub entry_workload: Option<usize>,
     #[serde(skip)]
     start_vertex: usize,
     #[serde(skip)]
@@ -281,8 +284,13 @@ impl AttackGraph<'_> {
             let hop = self.reverse(&vertices, None, &mut memo);
             let first = paths.len();
             for (entry, steps, reached) in self.paths_of(from, &hop) {
+                let entry_workload = entry
+                    .as_deref()
+                    .and_then(|id| self.find(id))
+                    .and_then(|v| self.vertex_workload.get(&v).copied());
                 paths.push(PathReport {
                     from: start.to_string(),
+                    entry_workload,
                     entry,
                     target: target.to_string(),
                     reached: self.vertices[reached].id.clone(),
