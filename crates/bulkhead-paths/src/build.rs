@@ -108,6 +108,10 @@ impl<'a> AttackGraph<'a> {
                     "set automountServiceAccountToken: false on {kind} {name} (or give it a service account without these rights)"
                 ),
                 (_, Some(e)) => match (&e.rule, e.rule_index) {
+                    (Some(_), Some(_)) if e.rule_location.is_none() => format!(
+                        "remove the binding {} (the role {} is built in)",
+                        e.binding, e.role
+                    ),
                     (Some(rule), Some(index)) => format!(
                         "remove rule {index} ({rule}) of {} or the binding {}",
                         e.rule_role.as_deref().unwrap_or(&e.role),
@@ -126,8 +130,13 @@ impl<'a> AttackGraph<'a> {
                     Some(e.binding_location.clone()),
                 ));
                 if let (Some(rule), Some(index)) = (&e.rule, e.rule_index) {
+                    let built_in = if e.rule_location.is_none() {
+                        " (built-in role)"
+                    } else {
+                        ""
+                    };
                     evidence.push(Evidence::at(
-                        format!("rule {index}: {rule}"),
+                        format!("rule {index}: {rule}{built_in}"),
                         e.rule_location.clone(),
                     ));
                 }

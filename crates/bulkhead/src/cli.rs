@@ -55,6 +55,11 @@ pub enum Command {
     /// Receive the API server's audit webhook (EventList POSTs over HTTPS) and detect threats
     /// as events arrive.
     AuditWebhook(Box<AuditWebhookArgs>),
+    /// Attack paths: the shortest chains from the internet (or `--from` a workload, an
+    /// identity, a node) to cluster-admin, the nodes and the cloud metadata endpoint, along
+    /// the connections the NetworkPolicies allow, each step with its evidence and the single
+    /// changes that cut it (exit 1 when a path exists).
+    AttackPaths(Box<crate::commands::attack_paths::AttackPathsArgs>),
 }
 
 #[derive(Args, Debug)]
