@@ -210,6 +210,7 @@ impl<'a> AttackGraph<'a> {
                 continue;
             };
             let workload = &self.network.workloads[w];
+            let name = workload.id();
             let node = match Placement::of(workload.object, &workload.kind) {
                 Placement::Pinned(n) => format!("node:{n}"),
                 _ => ANY_NODE.to_string(),
@@ -225,7 +226,7 @@ impl<'a> AttackGraph<'a> {
                     check: Some(fact.check.clone()),
                     location: Some(fact.location.clone()),
                 }],
-                fix: format!("{} ({})", fact.remediation, fact.check),
+                fix: format!("in {name}: {} ({})", fact.remediation, fact.check),
             });
         }
     }
@@ -379,9 +380,11 @@ impl<'a> AttackGraph<'a> {
                 kind: EdgeKind::Cloud,
                 action: "requests the node's cloud credentials from 169.254.169.254".into(),
                 evidence: vec![Evidence::at(why, location)],
-                fix: format!(
-                    "add an egress NetworkPolicy for {name} whose ipBlock excepts 169.254.169.254/32 (or block the endpoint on the nodes)"
-                ),
+                fix: if host {
+                    format!("stop running {name} with hostNetwork (or block the endpoint on the nodes)")
+                } else {
+                    format!("add an egress NetworkPolicy for {name} whose ipBlock excepts 169.254.169.254/32 (or block the endpoint on the nodes)")
+                },
             });
         }
     }
