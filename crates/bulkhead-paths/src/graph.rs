@@ -102,6 +102,7 @@ pub struct AttackGraph<'a> {
     pub vertices: Vec<Vertex>,
     pub edges: Vec<Edge>,
     pub(crate) incoming: Vec<Vec<usize>>,
+    pub(crate) outgoing: Vec<Vec<usize>>,
     index: HashMap<String, usize>,
     pub network: Network<'a>,
     /// Per network workload, its vertex.
@@ -120,6 +121,7 @@ impl<'a> AttackGraph<'a> {
             vertices: Vec::new(),
             edges: Vec::new(),
             incoming: Vec::new(),
+            outgoing: Vec::new(),
             index: HashMap::new(),
             network,
             workload_vertex: Vec::new(),
@@ -143,6 +145,7 @@ impl<'a> AttackGraph<'a> {
         self.index.insert(id.clone(), i);
         self.vertices.push(Vertex { id, kind, location });
         self.incoming.push(Vec::new());
+        self.outgoing.push(Vec::new());
         i
     }
 
@@ -150,9 +153,10 @@ impl<'a> AttackGraph<'a> {
         if edge.from == edge.to {
             return;
         }
-        let to = edge.to;
+        let (from, to) = (edge.from, edge.to);
         self.edges.push(edge);
         self.incoming[to].push(self.edges.len() - 1);
+        self.outgoing[from].push(self.edges.len() - 1);
     }
 
     /// The vertex with this id.

@@ -4,9 +4,10 @@
 //! One breadth-first search from the targets over reversed edges gives every vertex its
 //! distance and next step; lateral edges into a workload are found when the search reaches
 //! it, for the classes not reached yet (so a flat network costs one row, not a matrix).
-//! "What breaks this path" removes one step and searches again.
+//! "What breaks this path" removes one step and searches forward from the path's start until
+//! it meets a vertex whose own route does not use that step.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use bulkhead_netpol::ConnSet;
 use serde::Serialize;
@@ -162,13 +163,8 @@ impl AttackGraph<'_> {
         }
     }
 
-    /// Every vertex's next step toward the nearest target, without `removed`.
-    fn reverse(
-        &self,
-        targets: &[usize],
-        removed: Option<StepKey>,
-        memo: &mut Memo,
-    ) -> Vec<Option<Hop>> {
+    /// Every vertex's next step toward the nearest target.
+    fn reverse(&self, targets: &[usize], memo: &mut Memo) -> Vec<Option<Hop>> {
         let net = &self.network;
         let mut hop: Vec<Option<Hop>> = vec![None; self.vertices.len()];
         let mut queue = VecDeque::new();
@@ -179,9 +175,6 @@ impl AttackGraph<'_> {
         let mut pending: Vec<usize> = (0..net.classes.len()).collect();
         while let Some(v) = queue.pop_front() {
             for &e in &self.incoming[v] {
-                if removed == Some(StepKey::Edge(e)) {
-                    continue;
-                }
                 let from = self.edges[e].from;
                 if hop[from].is_none() {
                     hop[from] = Some(Hop::Edge(e));
@@ -212,7 +205,7 @@ impl AttackGraph<'_> {
                 }
                 for &x in members {
                     let xv = self.workload_vertex[x];
-                    if x == d || hop[xv].is_some() || removed == Some(StepKey::Lateral(x, d)) {
+                    if x == d || hop[xv].is_some() {
                         continue;
                     }
                     hop[xv] = Some(Hop::Lateral(d, allowed.clone()));
@@ -275,13 +268,14 @@ impl AttackGraph<'_> {
         let mut memo = Memo::default();
         let mut paths: Vec<PathReport> = Vec::new();
         let mut groups: Vec<(Vec<usize>, usize, usize)> = Vec::new();
+        let mut hops: Vec<Vec<Option<Hop>>> = Vec::new();
         let mut notes = Vec::new();
         for target in targets {
             let vertices = self.target_vertices(target);
             if vertices.is_empty() {
                 continue;
             }
-            let hop = self.reverse(&vertices, None, &mut memo);
+            let hop = self.reverse(&vertices, &mut memo);
             let first = paths.len();
             for (entry, steps, reached) in self.paths_of(from, &hop) {
                 let entry_workload = entry
@@ -303,13 +297,14 @@ impl AttackGraph<'_> {
                 });
             }
             groups.push((vertices, first, paths.len()));
+            hops.push(hop);
         }
         if from != 0 {
             if let Some(note) = self.notes.get(&from) {
                 notes.push(format!("{}: {note}", self.vertices[from].id));
             }
         }
-        let fixes = self.cuts(&mut paths, &groups, &mut memo);
+        let fixes = self.cuts(&mut paths, &groups, &hops, &mut memo);
         // Rank: target, then length, then the entry point; keep fixes' indexes right.
         let mut order: Vec<usize> = (0..paths.len()).collect();
         order.sort_by(|&a, &b| {
@@ -374,43 +369,49 @@ impl AttackGraph<'_> {
         out
     }
 
-    /// For every step of every path: search again without it and count the paths it cuts.
+    /// For every step of every path: whether the path's start still reaches the target
+    /// without it, and so how many paths each change cuts.
     fn cuts(
         &self,
         paths: &mut [PathReport],
         groups: &[(Vec<usize>, usize, usize)],
+        hops: &[Vec<Option<Hop>>],
         memo: &mut Memo,
     ) -> Vec<Fix> {
         let mut cut_by: HashMap<StepKey, Vec<usize>> = HashMap::new();
         let mut about: HashMap<StepKey, (String, EdgeKind)> = HashMap::new();
-        for (vertices, first, end) in groups {
-            let mut keys: Vec<StepKey> = paths[*first..*end]
-                .iter()
-                .flat_map(|p| p.steps.iter().filter_map(|s| s.key))
-                .collect();
-            keys.sort_unstable();
-            keys.dedup();
-            for key in keys {
-                let hop = self.reverse(vertices, Some(key), memo);
-                for (i, p) in paths.iter().enumerate().take(*end).skip(*first) {
-                    let still = match (p.start_vertex, p.steps.first().and_then(|s| s.key)) {
-                        (0, Some(entry)) => {
-                            entry != key && {
-                                let to = self.find(&p.steps[0].to).unwrap_or(0);
-                                hop[to].is_some()
-                            }
-                        }
-                        (start, _) => hop[start].is_some(),
-                    };
-                    if !still {
-                        cut_by.entry(key).or_default().push(i);
+        for (g, (_, first, end)) in groups.iter().enumerate() {
+            let hop = &hops[g];
+            // Per removed step, the paths through it, and what searches for it learnt.
+            let mut by_key: HashMap<StepKey, Vec<usize>> = HashMap::new();
+            for (i, p) in paths.iter().enumerate().take(*end).skip(*first) {
+                for s in &p.steps {
+                    if let Some(k) = s.key {
+                        by_key.entry(k).or_default().push(i);
+                        about.entry(k).or_insert_with(|| (s.fix.clone(), s.kind));
                     }
                 }
             }
-            for p in &paths[*first..*end] {
-                for s in &p.steps {
-                    if let Some(k) = s.key {
-                        about.entry(k).or_insert_with(|| (s.fix.clone(), s.kind));
+            let mut keys: Vec<_> = by_key.into_iter().collect();
+            keys.sort_unstable_by_key(|(k, _)| *k);
+            for (key, through) in keys {
+                let mut probe = Probe::new(self, hop, key);
+                for i in through {
+                    let p = &paths[i];
+                    let cut = match p.steps.first().and_then(|s| s.key) {
+                        // Every entry point has one entry edge: removing it cuts its path.
+                        Some(entry) if p.start_vertex == 0 && entry == key => true,
+                        _ => {
+                            let start = if p.start_vertex == 0 {
+                                self.find(&p.steps[0].to).unwrap_or(0)
+                            } else {
+                                p.start_vertex
+                            };
+                            !probe.reaches(start, memo)
+                        }
+                    };
+                    if cut {
+                        cut_by.entry(key).or_default().push(i);
                     }
                 }
             }
@@ -456,5 +457,112 @@ impl AttackGraph<'_> {
             .collect();
         fixes.sort_by(|a, b| b.paths.len().cmp(&a.paths.len()).then(a.fix.cmp(&b.fix)));
         fixes
+    }
+}
+
+/// Whether vertices still reach the target once one step is removed: a forward search that
+/// stops at the first vertex whose own shortest route does not use the step. Vertices found
+/// unable to reach it are remembered across the paths that share the step.
+struct Probe<'g, 'a> {
+    graph: &'g AttackGraph<'a>,
+    hop: &'g [Option<Hop>],
+    removed: StepKey,
+    /// Per vertex: whether its shortest route uses the removed step.
+    affected: HashMap<usize, bool>,
+    dead: HashSet<usize>,
+}
+
+impl<'g, 'a> Probe<'g, 'a> {
+    fn new(graph: &'g AttackGraph<'a>, hop: &'g [Option<Hop>], removed: StepKey) -> Self {
+        Probe {
+            graph,
+            hop,
+            removed,
+            affected: HashMap::new(),
+            dead: HashSet::new(),
+        }
+    }
+
+    /// Whether `v`'s shortest route (if any) goes through the removed step.
+    fn uses_removed(&mut self, v: usize) -> bool {
+        let mut chain = Vec::new();
+        let mut u = v;
+        let answer = loop {
+            if let Some(&known) = self.affected.get(&u) {
+                break known;
+            }
+            chain.push(u);
+            let (key, next) = match &self.hop[u] {
+                None | Some(Hop::Target) => break false,
+                Some(Hop::Edge(e)) => (StepKey::Edge(*e), self.graph.edges[*e].to),
+                Some(Hop::Lateral(d, _)) => (
+                    StepKey::Lateral(self.graph.vertex_workload[&u], *d),
+                    self.graph.workload_vertex[*d],
+                ),
+            };
+            if key == self.removed {
+                break true;
+            }
+            if chain.len() > self.graph.vertices.len() {
+                break true;
+            }
+            u = next;
+        };
+        for c in chain {
+            self.affected.insert(c, answer);
+        }
+        answer
+    }
+
+    fn reaches(&mut self, start: usize, memo: &mut Memo) -> bool {
+        let g = self.graph;
+        let net = &g.network;
+        let mut seen: HashSet<usize> = HashSet::from([start]);
+        let mut expanded_classes: HashSet<usize> = HashSet::new();
+        let mut queue = VecDeque::from([start]);
+        while let Some(u) = queue.pop_front() {
+            if self.dead.contains(&u) {
+                continue;
+            }
+            if self.hop[u].is_some() && !self.uses_removed(u) {
+                return true;
+            }
+            for &e in &g.outgoing[u] {
+                let to = g.edges[e].to;
+                if self.removed != StepKey::Edge(e) && seen.insert(to) {
+                    queue.push_back(to);
+                }
+            }
+            let Some(&x) = g.vertex_workload.get(&u) else {
+                continue;
+            };
+            let sc = net.workloads[x].class;
+            // Workloads of one class connect alike: one scan per source class, except
+            // around a removed lateral step, which is per workload.
+            let removed_here = matches!(self.removed, StepKey::Lateral(a, _) if a == x);
+            if !removed_here && !expanded_classes.insert(sc) {
+                continue;
+            }
+            for (dc, class) in net.classes.iter().enumerate() {
+                let conns = memo.conns(net, sc, dc).clone();
+                if conns.is_empty() {
+                    continue;
+                }
+                for &w in &class.workloads {
+                    let wv = g.workload_vertex[w];
+                    if w == x
+                        || self.removed == StepKey::Lateral(x, w)
+                        || conns.intersect(&g.served[w]).is_empty()
+                    {
+                        continue;
+                    }
+                    if seen.insert(wv) {
+                        queue.push_back(wv);
+                    }
+                }
+            }
+        }
+        self.dead.extend(seen);
+        false
     }
 }
