@@ -4,15 +4,58 @@
 //! 25 million pairs; a search toward a few powerful workloads needs a few of its rows).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use bulkhead_netpol::{ConnSet, Direction, Network};
+use bulkhead_netpol::{ConnSet, Direction, Network, Protocol};
 
 use crate::graph::{AttackGraph, Evidence};
+
+/// A multiply-rotate hasher for the class-pair keys: millions of lookups, keys the inputs
+/// cannot choose, so the default DoS-resistant hasher buys nothing here.
+#[derive(Default)]
+pub(crate) struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// Whether two connection sets share a port, without building their intersection.
+pub(crate) fn meets(a: &ConnSet, b: &ConnSet) -> bool {
+    Protocol::ALL.iter().any(|&p| {
+        let (x, y) = (a.intervals(p), b.intervals(p));
+        let (mut i, mut j) = (0, 0);
+        while i < x.len() && j < y.len() {
+            let ((a0, a1), (b0, b1)) = (x[i], y[j]);
+            if a0 <= b1 && b0 <= a1 {
+                return true;
+            }
+            if a1 < b1 {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        false
+    })
+}
 
 /// Class-to-class connections computed so far, interned.
 #[derive(Default)]
 pub(crate) struct Memo {
-    cells: HashMap<(u32, u32), u32>,
+    cells: HashMap<(u32, u32), u32, BuildHasherDefault<PairHasher>>,
     table: Vec<ConnSet>,
     index: HashMap<ConnSet, u32>,
 }

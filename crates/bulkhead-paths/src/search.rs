@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::build::ANY_NODE;
 use crate::graph::{AttackGraph, EdgeKind, Evidence, VertexKind};
-use crate::lateral::Memo;
+use crate::lateral::{meets, Memo};
 use crate::spec::{Start, Target};
 
 /// A step of the graph, as a search can remove it.
@@ -173,6 +173,7 @@ impl AttackGraph<'_> {
             queue.push_back(t);
         }
         let mut pending: Vec<usize> = (0..net.classes.len()).collect();
+        let mut scanned: HashSet<(usize, ConnSet)> = HashSet::new();
         while let Some(v) = queue.pop_front() {
             for &e in &self.incoming[v] {
                 let from = self.edges[e].from;
@@ -189,6 +190,11 @@ impl AttackGraph<'_> {
                 continue;
             }
             let dc = net.workloads[d].class;
+            // Workloads of one class serving the same ports admit the same sources: one
+            // scan for all of them.
+            if !scanned.insert((dc, served.clone())) {
+                continue;
+            }
             pending.retain(|&s| {
                 let members = &net.classes[s].workloads;
                 let open = |hop: &Vec<Option<Hop>>| {
@@ -199,19 +205,20 @@ impl AttackGraph<'_> {
                 if !open(&hop) {
                     return false;
                 }
-                let allowed = memo.conns(net, s, dc).intersect(served);
-                if allowed.is_empty() {
+                let conns = memo.conns(net, s, dc);
+                if !meets(conns, served) {
                     return true;
                 }
+                let allowed = conns.intersect(served);
                 for &x in members {
                     let xv = self.workload_vertex[x];
-                    if x == d || hop[xv].is_some() {
+                    if hop[xv].is_some() {
                         continue;
                     }
                     hop[xv] = Some(Hop::Lateral(d, allowed.clone()));
                     queue.push_back(xv);
                 }
-                open(&hop)
+                false
             });
         }
         hop
@@ -544,7 +551,7 @@ impl<'g, 'a> Probe<'g, 'a> {
                 continue;
             }
             for (dc, class) in net.classes.iter().enumerate() {
-                let conns = memo.conns(net, sc, dc).clone();
+                let conns = memo.conns(net, sc, dc);
                 if conns.is_empty() {
                     continue;
                 }
@@ -552,7 +559,7 @@ impl<'g, 'a> Probe<'g, 'a> {
                     let wv = g.workload_vertex[w];
                     if w == x
                         || self.removed == StepKey::Lateral(x, w)
-                        || conns.intersect(&g.served[w]).is_empty()
+                        || !meets(conns, &g.served[w])
                     {
                         continue;
                     }
