@@ -271,6 +271,18 @@ impl AttackGraph<'_> {
     /// The shortest paths from `start` to each target, one per entry point, ranked, with the
     /// changes that cut them.
     pub fn search(&self, start: &Start, targets: &[Target]) -> Result<Found, String> {
+        self.search_with(start, targets, true)
+    }
+
+    /// [`AttackGraph::search`], with the cuts ("what breaks this path") only when `cuts`:
+    /// they cost a probe per step of every path, which a check that only reports the paths
+    /// does not need.
+    pub fn search_with(
+        &self,
+        start: &Start,
+        targets: &[Target],
+        cuts: bool,
+    ) -> Result<Found, String> {
         let from = self.start_vertex(start)?;
         let mut memo = Memo::default();
         let mut paths: Vec<PathReport> = Vec::new();
@@ -311,7 +323,11 @@ impl AttackGraph<'_> {
                 notes.push(format!("{}: {note}", self.vertices[from].id));
             }
         }
-        let fixes = self.cuts(&mut paths, &groups, &hops, &mut memo);
+        let fixes = if cuts {
+            self.cuts(&mut paths, &groups, &hops, &mut memo)
+        } else {
+            Vec::new()
+        };
         // Rank: target, then length, then the entry point; keep fixes' indexes right.
         let mut order: Vec<usize> = (0..paths.len()).collect();
         order.sort_by(|&a, &b| {
