@@ -537,24 +537,36 @@ impl<'g, 'a> Probe<'g, 'a> {
         answer
     }
 
+    /// Whether a vertex reached by the probe settles the question: it still has its own
+    /// route to the target.
+    fn settles(&mut self, v: usize) -> bool {
+        self.hop[v].is_some() && !self.uses_removed(v)
+    }
+
     fn reaches(&mut self, start: usize, memo: &mut Memo) -> bool {
         let g = self.graph;
         let net = &g.network;
+        if self.settles(start) {
+            return true;
+        }
         let mut seen: HashSet<usize> = HashSet::from([start]);
         let mut expanded_classes: HashSet<usize> = HashSet::new();
         let mut queue = VecDeque::from([start]);
+        // Each vertex is judged when first found, so a probe that has a way around the
+        // removed step ends at the first such neighbour instead of after a whole level.
         while let Some(u) = queue.pop_front() {
             if self.dead.contains(&u) {
                 continue;
             }
-            if self.hop[u].is_some() && !self.uses_removed(u) {
-                return true;
-            }
             for &e in &g.outgoing[u] {
                 let to = g.edges[e].to;
-                if self.removed != StepKey::Edge(e) && seen.insert(to) {
-                    queue.push_back(to);
+                if self.removed == StepKey::Edge(e) || !seen.insert(to) {
+                    continue;
                 }
+                if self.settles(to) {
+                    return true;
+                }
+                queue.push_back(to);
             }
             let Some(&x) = g.vertex_workload.get(&u) else {
                 continue;
@@ -575,13 +587,16 @@ impl<'g, 'a> Probe<'g, 'a> {
                     let wv = g.workload_vertex[w];
                     if w == x
                         || self.removed == StepKey::Lateral(x, w)
+                        || seen.contains(&wv)
                         || !meets(conns, &g.served[w])
                     {
                         continue;
                     }
-                    if seen.insert(wv) {
-                        queue.push_back(wv);
+                    seen.insert(wv);
+                    if self.settles(wv) {
+                        return true;
                     }
+                    queue.push_back(wv);
                 }
             }
         }
