@@ -56,7 +56,41 @@ impl<'a> AttackGraph<'a> {
         g.node_edges(rbac);
         g.kubelet_edges(facts);
         g.cloud_edges();
+        g.admin_edges();
         g
+    }
+
+    /// Cluster-admin → every namespace and node: what "full control" means for the other
+    /// targets (`--to namespace:NS`, `--to node`), which the escalation graph stops short of.
+    fn admin_edges(&mut self) {
+        let Some(admin) = self.find("cluster-admin") else {
+            return;
+        };
+        let ends: Vec<usize> = (0..self.vertices.len())
+            .filter(|&v| {
+                matches!(
+                    self.vertices[v].kind,
+                    VertexKind::Namespace | VertexKind::Node
+                )
+            })
+            .collect();
+        for to in ends {
+            let action = match self.vertices[to].kind {
+                VertexKind::Node => "schedules a privileged pod on any node".to_string(),
+                _ => format!(
+                    "runs pods as any service account of {}",
+                    self.vertices[to].id
+                ),
+            };
+            self.edge(Edge {
+                from: admin,
+                to,
+                kind: EdgeKind::Identity,
+                action,
+                evidence: Vec::new(),
+                fix: "none: cluster-admin may do anything; cut an earlier step".into(),
+            });
+        }
     }
 
     /// The RBAC escalation graph, edge for edge; its workload vertices are the network's.
@@ -405,6 +439,16 @@ impl<'a> AttackGraph<'a> {
                 .get("Secret", Some(namespace), name)
                 .map(|o| o.locate("")),
         );
+        if let Some(admin) = self.find("cluster-admin") {
+            self.edge(Edge {
+                from: admin,
+                to: secret,
+                kind: EdgeKind::Identity,
+                action: format!("reads Secret {namespace}/{name}"),
+                evidence: Vec::new(),
+                fix: "none: cluster-admin may do anything; cut an earlier step".into(),
+            });
+        }
         if let Ok(request) = Request::parse("get", "secrets", Some(namespace), Some(name)) {
             for grant in rbac.who_can(&request, QueryOptions::default()) {
                 let Some(from) = self.find(&grant.subject.to_string()) else {
