@@ -44,7 +44,6 @@ declare_check! {
     /// ```
     ///
     /// ## References
-    /// - CIS Kubernetes Benchmark v1.12, 5.1.1, 5.2.2, 5.3.2
     /// - NSA-CISA Kubernetes Hardening Guide, "Network separation and hardening"
     /// - MITRE ATT&CK T1190 (Exploit Public-Facing Application), T1611 (Escape to Host),
     ///   T1078 (Valid Accounts)
@@ -55,7 +54,7 @@ declare_check! {
         family: Family::AttackPaths,
         remediation: "cut the chain: apply the first fix `bulkhead attack-paths` lists for this workload",
         compliance: Compliance {
-            cis: &["5.1.1", "5.2.2", "5.3.2"],
+            cis: &[],
             pss: &[],
             nsa: &["Network separation and hardening"],
             mitre: &["T1190", "T1611", "T1078"],
