@@ -56,7 +56,7 @@ declare_check! {
         compliance: Compliance {
             cis: &[],
             pss: &[],
-            nsa: &["Network separation and hardening"],
+            nsa: &["Network separation and hardening: network policies", "Authentication and authorization"],
             mitre: &["T1190", "T1611", "T1078"],
         },
         run: Run::Inventory(check),
