@@ -42,10 +42,13 @@ pub enum Family {
     /// SSH, automatic updates, container runtimes, node identity (`BHN040`–`BHN099`, the
     /// letter shared with network: the ids were given out in one range).
     NodeHost,
+    /// Attack paths: chains from the internet through workloads, nodes and identities to
+    /// cluster-admin (`BHT`).
+    AttackPaths,
 }
 
 impl Family {
-    pub const ALL: [Family; 15] = [
+    pub const ALL: [Family; 16] = [
         Family::Workload,
         Family::Resources,
         Family::Images,
@@ -61,6 +64,7 @@ impl Family {
         Family::NodeFiles,
         Family::Versions,
         Family::NodeHost,
+        Family::AttackPaths,
     ];
 
     pub fn name(self) -> &'static str {
@@ -80,6 +84,7 @@ impl Family {
             Family::NodeFiles => "node-files",
             Family::Versions => "versions",
             Family::NodeHost => "node-host",
+            Family::AttackPaths => "attack-paths",
         }
     }
 
@@ -101,6 +106,7 @@ impl Family {
             Family::NodeFiles => 'P',
             Family::Versions => 'V',
             Family::NodeHost => 'N',
+            Family::AttackPaths => 'T',
         }
     }
 }

@@ -5,8 +5,8 @@ use std::sync::OnceLock;
 
 use crate::check::Check;
 use crate::rules::{
-    control_plane, deprecations, images, known_risks, kubelet, multitenancy, network, node_files,
-    node_host, rbac, references, resources, secrets, versions, workload,
+    attack_paths, control_plane, deprecations, images, known_risks, kubelet, multitenancy, network,
+    node_files, node_host, rbac, references, resources, secrets, versions, workload,
 };
 
 /// Every built-in check: each family's list, in family order.
@@ -29,6 +29,7 @@ pub fn all_checks() -> &'static [&'static Check] {
             node_files::CHECKS,
             versions::CHECKS,
             node_host::CHECKS,
+            attack_paths::CHECKS,
         ]
         .concat()
     })

@@ -32,6 +32,7 @@ fn family_line(family: Family) -> &'static str {
         Family::NodeFiles => "node file modes, owners, certificates",
         Family::Versions => "supported and known-vulnerable component versions",
         Family::NodeHost => "kernel, SSH, updates, listeners, container runtimes, node identity",
+        Family::AttackPaths => "chains from the internet to cluster-admin",
     }
 }
 

@@ -260,6 +260,18 @@ impl Graph {
         self.find(&NodeKind::Identity { subject })
     }
 
+    /// Every edge as `(from, to, step)` with node indexes into [`Graph::nodes`]: the attack
+    /// graph (`bulkhead-paths`) takes these escalation steps over as they are, so RBAC is
+    /// modelled once.
+    pub fn edges(&self) -> impl Iterator<Item = (usize, usize, Step)> + '_ {
+        self.edges
+            .iter()
+            .enumerate()
+            .flat_map(move |(from, edges)| {
+                edges.iter().map(move |e| (from, e.to, self.step(from, e)))
+            })
+    }
+
     pub fn edge_count(&self) -> usize {
         self.edges.iter().map(Vec::len).sum()
     }

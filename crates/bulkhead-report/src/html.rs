@@ -24,6 +24,7 @@ use bulkhead_model::{ErrorSeverity, LoadError};
 
 use crate::summary::Summary;
 
+mod attack_paths;
 mod data;
 use crate::ScanResult;
 
@@ -100,6 +101,7 @@ fn write_page(page: &mut String, result: &ScanResult<'_>) -> fmt::Result {
     }
     page.push_str("</div>\n");
     write_errors(page, result.errors)?;
+    attack_paths::write(page, &listed)?;
     write_findings(page, &listed, &summary, result)?;
     write!(
         page,

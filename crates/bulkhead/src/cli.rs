@@ -66,6 +66,11 @@ pub enum Command {
     /// Watch a live cluster: scans on a schedule and on demand (POST /scan), a dashboard,
     /// Prometheus metrics, health endpoints, alerts on new findings.
     Serve(Box<crate::commands::serve::ServeArgs>),
+    /// Attack paths: the shortest chains from the internet (or `--from` a workload, an
+    /// identity, a node) to cluster-admin, the nodes and the cloud metadata endpoint, along
+    /// the connections the NetworkPolicies allow, each step with its evidence and the single
+    /// changes that cut it (exit 1 when a path exists).
+    AttackPaths(Box<crate::commands::attack_paths::AttackPathsArgs>),
 }
 
 #[derive(Args, Debug)]

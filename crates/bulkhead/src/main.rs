@@ -42,6 +42,7 @@ fn main() -> ExitCode {
         cli::Command::Fix(args) => commands::fix::run(&args),
         cli::Command::History(args) => commands::history::run(&args),
         cli::Command::Serve(args) => commands::serve::run(&args),
+        cli::Command::AttackPaths(args) => commands::attack_paths::run(&args),
     };
     ExitCode::from(code)
 }

@@ -1,5 +1,6 @@
 //! Every built-in check, one file each, grouped by family.
 
+pub mod attack_paths;
 pub mod common;
 pub mod control_plane;
 pub mod deprecations;

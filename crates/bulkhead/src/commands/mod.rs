@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod attack_paths;
 pub mod audit;
 pub mod audit_log;
 pub mod audit_webhook;

@@ -111,7 +111,7 @@ pub fn run(args: &RbacArgs) -> u8 {
 
 /// Loads inputs exactly as `scan` does (or reads the live cluster); load errors go to
 /// standard error.
-fn load(paths: &[String], cluster: &ClusterArgs) -> Result<Inventory, String> {
+pub(crate) fn load(paths: &[String], cluster: &ClusterArgs) -> Result<Inventory, String> {
     if let Some((inventory, errors)) = super::cluster::inventory(paths, cluster)? {
         for e in &errors {
             eprintln!("bulkhead: warning: {}: {}", e.path, e.message);
