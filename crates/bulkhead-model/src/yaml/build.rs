@@ -76,10 +76,20 @@ pub(crate) struct Builder<'a> {
 /// it does not handle, it hands to the general parser ([`parse_chunk_general`]), so the
 /// result is the same either way.
 pub fn parse_chunk(text: &str, base: usize, limits: &Limits) -> ChunkResult {
-    match guard::quietly(|| fast::parse(text, base, limits)) {
-        Some(Some(result)) => result,
-        _ => parse_chunk_general(text, base, limits),
+    if !general_only() {
+        if let Some(Some(result)) = guard::quietly(|| fast::parse(text, base, limits)) {
+            return result;
+        }
     }
+    parse_chunk_general(text, base, limits)
+}
+
+/// `BULKHEAD_YAML_READER=general` turns the fast reader off: for measuring what it gains
+/// (`bench/`), and as a way out should it ever misread something.
+fn general_only() -> bool {
+    static GENERAL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *GENERAL
+        .get_or_init(|| std::env::var_os("BULKHEAD_YAML_READER").is_some_and(|v| v == "general"))
 }
 
 /// Parses the chunk `text` with the general parser (every construct of YAML 1.1).

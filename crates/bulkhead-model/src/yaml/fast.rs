@@ -16,7 +16,7 @@
 
 use crate::limits::Limits;
 use crate::span::Span;
-use crate::yaml::build::{is_yaml_char, Builder, ChunkResult, Problem};
+use crate::yaml::build::{is_yaml_char, Builder, ChunkResult};
 
 /// Deepest nesting the fast reader follows (it recurses per level); deeper documents go to the
 /// general parser, which also reports the depth limit.
@@ -99,8 +99,6 @@ enum TokenKind {
     /// Single-quoted, with `''` escapes when the flag is set.
     Single(bool),
     Double,
-    EmptyMap,
-    EmptySeq,
 }
 
 impl<'a> Reader<'a> {
@@ -162,7 +160,15 @@ impl<'a> Reader<'a> {
         if root.marker {
             return None;
         }
-        self.block_node(root)?;
+        if matches!(self.bytes[root.content], b'[' | b'{') {
+            // A JSON document (or any flow collection as the root), over as many lines as
+            // it likes.
+            let end = self.flow_node(root.content, true)?;
+            self.rest_is_blank(end, true)?;
+            self.advance(end);
+        } else {
+            self.block_node(root)?;
+        }
         match self.line {
             None => Some(()),
             // `...` ends the chunk ([`super::split_documents`] cuts after it).
@@ -293,6 +299,9 @@ impl<'a> Reader<'a> {
         if self.is_entry(i) {
             return None;
         }
+        if matches!(self.at(i), b'|' | b'>' | b'[' | b'{') {
+            return self.inline_value(i, indent);
+        }
         let token = self.token(i)?;
         if token.is_key {
             // A mapping that starts on the item's line: its keys are at the column of the first.
@@ -312,16 +321,279 @@ impl<'a> Reader<'a> {
     /// but a comment may follow it, and no later line may be indented more than the block (it
     /// would continue a multi-line scalar).
     fn inline_value(&mut self, at: usize, indent: usize) -> Option<()> {
-        let token = self.token(at)?;
-        if token.is_key {
-            return None;
-        }
-        self.rest_is_blank(token.after, token.after > token.end)?;
-        self.emit(&token)?;
-        self.advance(token.end);
+        let end = match self.at(at) {
+            b'|' | b'>' => return self.block_scalar(at, indent),
+            b'[' | b'{' => {
+                let end = self.flow_node(at, false)?;
+                let mut after = end;
+                while self.at(after) == b' ' {
+                    after += 1;
+                }
+                self.rest_is_blank(after, after > end)?;
+                end
+            }
+            _ => {
+                let token = self.token(at)?;
+                if token.is_key {
+                    return None;
+                }
+                self.rest_is_blank(token.after, token.after > token.end)?;
+                self.emit(&token)?;
+                token.end
+            }
+        };
+        self.advance(end);
+        self.no_continuation(indent)
+    }
+
+    /// After a value: no later line may be indented more than its block (it would continue
+    /// a multi-line scalar, or be an error).
+    fn no_continuation(&self, indent: usize) -> Option<()> {
         match self.line {
             Some(l) if l.indent > indent => None,
             _ => Some(()),
+        }
+    }
+
+    /// A literal (`|`) or folded (`>`) block scalar whose indicator is at `at`, in a block at
+    /// column `indent`. Indentation indicators, comments after the header, content that does
+    /// not end with a line break, more-indented lines in folded scalars and lines of spaces
+    /// deeper than the content are left to the general parser.
+    fn block_scalar(&mut self, at: usize, indent: usize) -> Option<()> {
+        let folded = self.at(at) == b'>';
+        let mut i = at + 1;
+        let chomping = match self.at(i) {
+            b'-' => {
+                i += 1;
+                Chomping::Strip
+            }
+            b'+' => {
+                i += 1;
+                Chomping::Keep
+            }
+            _ => Chomping::Clip,
+        };
+        self.rest_is_blank(i, false)?;
+        let mut pos = self.line_end(i) + 1;
+        // Lines of the scalar: `Some(range)` of content (indentation removed), `None` empty.
+        let mut lines: Vec<Option<(usize, usize)>> = Vec::new();
+        let mut content_indent: Option<usize> = None;
+        let mut leading_spaces = 0;
+        while pos < self.bytes.len() {
+            let end = self.line_end(pos);
+            if end == self.bytes.len() {
+                // The last line has no line break: the general parser adds one.
+                return None;
+            }
+            let mut spaces = 0;
+            while self.at(pos + spaces) == b' ' {
+                spaces += 1;
+            }
+            let blank = pos + spaces == end;
+            match content_indent {
+                None if blank => {
+                    leading_spaces = leading_spaces.max(spaces);
+                    lines.push(None);
+                }
+                None => {
+                    if spaces <= indent || spaces < leading_spaces {
+                        return None;
+                    }
+                    content_indent = Some(spaces);
+                    lines.push(Some((pos + spaces, end)));
+                }
+                Some(deep) if blank => {
+                    if spaces > deep {
+                        return None;
+                    }
+                    lines.push(None);
+                }
+                Some(deep) if spaces < deep => break,
+                Some(deep) => lines.push(Some((pos + deep, end))),
+            }
+            pos = end + 1;
+        }
+        let last = lines.iter().rposition(Option::is_some)?;
+        let trailing_empty = lines.len() - last - 1;
+        let mut value = String::new();
+        let mut previous_content = false;
+        let mut empties = 0;
+        for line in &lines[..=last] {
+            let Some((start, end)) = *line else {
+                empties += 1;
+                continue;
+            };
+            let text = &self.text[start..end];
+            if folded {
+                if text.starts_with(' ') {
+                    return None;
+                }
+                if previous_content && empties == 0 {
+                    value.push(' ');
+                }
+                for _ in 0..empties {
+                    value.push('\n');
+                }
+            } else {
+                if previous_content {
+                    value.push('\n');
+                }
+                for _ in 0..empties {
+                    value.push('\n');
+                }
+            }
+            value.push_str(text);
+            previous_content = true;
+            empties = 0;
+        }
+        match chomping {
+            Chomping::Strip => {}
+            Chomping::Clip => value.push('\n'),
+            Chomping::Keep => {
+                for _ in 0..=trailing_empty {
+                    value.push('\n');
+                }
+            }
+        }
+        let (_, last_end) = lines[last]?;
+        let end = at + self.text[at..last_end].trim_end().len();
+        self.builder
+            .scalar(self.span(at, end), value, false, None)
+            .ok()?;
+        self.line = self.next_line(pos.min(self.bytes.len()));
+        self.no_continuation(indent)
+    }
+
+    /// A flow collection (`[...]`, `{...}`) or scalar at `at`, on one line unless `multiline`
+    /// (a JSON document). Returns the position after it.
+    fn flow_node(&mut self, at: usize, multiline: bool) -> Option<usize> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        let result = match self.at(at) {
+            b'[' => self.flow_sequence(at, multiline),
+            b'{' => self.flow_mapping(at, multiline),
+            _ => {
+                let (end, _) = self.flow_scalar(at)?;
+                Some(end)
+            }
+        };
+        self.depth -= 1;
+        result
+    }
+
+    fn flow_sequence(&mut self, at: usize, multiline: bool) -> Option<usize> {
+        self.builder
+            .start_sequence(self.span(at, at + 1), None)
+            .ok()?;
+        let mut i = self.flow_space(at + 1, multiline)?;
+        if self.at(i) != b']' {
+            loop {
+                i = self.flow_node(i, multiline)?;
+                i = self.flow_space(i, multiline)?;
+                match self.at(i) {
+                    b',' => i = self.flow_space(i + 1, multiline)?,
+                    b']' => break,
+                    _ => return None,
+                }
+                if self.at(i) == b']' {
+                    // A trailing comma.
+                    return None;
+                }
+            }
+        }
+        self.builder.end_collection(self.span(i, i + 1)).ok()?;
+        Some(i + 1)
+    }
+
+    fn flow_mapping(&mut self, at: usize, multiline: bool) -> Option<usize> {
+        self.builder
+            .start_mapping(self.span(at, at + 1), None)
+            .ok()?;
+        let mut i = self.flow_space(at + 1, multiline)?;
+        if self.at(i) != b'}' {
+            loop {
+                if matches!(self.at(i), b'[' | b'{') {
+                    return None;
+                }
+                let (key_end, quoted) = self.flow_scalar(i)?;
+                i = self.flow_space(key_end, multiline)?;
+                // After a quoted key, `:` needs no space (JSON); after a plain one it does.
+                if self.at(i) != b':'
+                    || (!quoted && !matches!(self.at(i + 1), b' ' | b'\n'))
+                    || (!multiline && self.at(i + 1) == b'\n')
+                {
+                    return None;
+                }
+                i = self.flow_space(i + 1, multiline)?;
+                if matches!(self.at(i), b',' | b'}') {
+                    return None;
+                }
+                i = self.flow_node(i, multiline)?;
+                i = self.flow_space(i, multiline)?;
+                match self.at(i) {
+                    b',' => i = self.flow_space(i + 1, multiline)?,
+                    b'}' => break,
+                    _ => return None,
+                }
+                if self.at(i) == b'}' {
+                    return None;
+                }
+            }
+        }
+        self.builder.end_collection(self.span(i, i + 1)).ok()?;
+        Some(i + 1)
+    }
+
+    /// Skips spaces (and line breaks when `multiline`); comments are the general parser's.
+    fn flow_space(&self, mut i: usize, multiline: bool) -> Option<usize> {
+        loop {
+            match self.at(i) {
+                b' ' => i += 1,
+                b'\n' if multiline && i < self.bytes.len() => i += 1,
+                b'#' => return None,
+                _ => return Some(i),
+            }
+        }
+    }
+
+    /// A quoted or plain scalar inside a flow collection; returns its end and whether it was
+    /// quoted. Plain ones stop at `,[]{}` and `: `; any other `:` or `#` in them is left to the general parser.
+    fn flow_scalar(&mut self, at: usize) -> Option<(usize, bool)> {
+        let (end, kind) = match self.at(at) {
+            b'"' | b'\'' => self.quoted(at)?,
+            b'-' if !matches!(self.at(at + 1), b' ' | b'\n' | b',' | b']' | b'}') => {
+                (self.flow_plain_end(at)?, TokenKind::Plain)
+            }
+            b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
+            | b'|' | b'>' | b'%' | b'@' | b'`' | b'\n' | b' ' => return None,
+            _ => (self.flow_plain_end(at)?, TokenKind::Plain),
+        };
+        let quoted = !matches!(kind, TokenKind::Plain);
+        let token = Token {
+            start: at,
+            end,
+            kind,
+            after: end,
+            is_key: false,
+        };
+        self.emit(&token)?;
+        Some((end, quoted))
+    }
+
+    fn flow_plain_end(&self, at: usize) -> Option<usize> {
+        let mut i = at;
+        let mut end = at;
+        loop {
+            match self.at(i) {
+                b'\n' | b',' | b'[' | b']' | b'{' | b'}' => return Some(end),
+                b':' if matches!(self.at(i + 1), b' ' | b'\n') => return Some(end),
+                b':' | b'#' => return None,
+                b' ' => {}
+                _ => end = i + 1,
+            }
+            i += 1;
         }
     }
 
@@ -351,56 +623,14 @@ impl<'a> Reader<'a> {
                 let inner = &self.text[token.start + 1..token.end - 1];
                 self.builder.scalar(span, inner.to_string(), false, None)
             }
-            TokenKind::EmptyMap => self.empty_collection(token, true),
-            TokenKind::EmptySeq => self.empty_collection(token, false),
         };
         result.ok()
-    }
-
-    fn empty_collection(&mut self, token: &Token, map: bool) -> Result<(), Problem> {
-        let open = self.span(token.start, token.start + 1);
-        if map {
-            self.builder.start_mapping(open, None)?;
-        } else {
-            self.builder.start_sequence(open, None)?;
-        }
-        self.builder
-            .end_collection(self.span(token.start + 1, token.start + 2))
     }
 
     /// The scalar token at `at`, or `None` when it is outside the subset.
     fn token(&self, at: usize) -> Option<Token> {
         let (end, kind) = match self.at(at) {
-            b'"' => {
-                let mut i = at + 1;
-                loop {
-                    match self.at(i) {
-                        b'"' => break,
-                        // Escapes and multi-line strings are the general parser's.
-                        b'\\' | b'\n' => return None,
-                        _ => i += 1,
-                    }
-                }
-                (i + 1, TokenKind::Double)
-            }
-            b'\'' => {
-                let mut i = at + 1;
-                let mut escaped = false;
-                loop {
-                    match self.at(i) {
-                        b'\'' if self.at(i + 1) == b'\'' && i + 1 < self.bytes.len() => {
-                            escaped = true;
-                            i += 2;
-                        }
-                        b'\'' => break,
-                        b'\n' => return None,
-                        _ => i += 1,
-                    }
-                }
-                (i + 1, TokenKind::Single(escaped))
-            }
-            b'{' if self.at(at + 1) == b'}' => (at + 2, TokenKind::EmptyMap),
-            b'[' if self.at(at + 1) == b']' => (at + 2, TokenKind::EmptySeq),
+            b'"' | b'\'' => self.quoted(at)?,
             b'-' if !matches!(self.at(at + 1), b' ' | b'\n') => {
                 (self.plain_end(at), TokenKind::Plain)
             }
@@ -428,6 +658,34 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// A quoted scalar on one line starting at `at`: its end (after the closing quote) and
+    /// kind. Escapes in double quotes are left to the general parser.
+    fn quoted(&self, at: usize) -> Option<(usize, TokenKind)> {
+        if self.at(at) == b'"' {
+            let mut i = at + 1;
+            loop {
+                match self.at(i) {
+                    b'"' if i < self.bytes.len() => return Some((i + 1, TokenKind::Double)),
+                    b'\\' | b'\n' => return None,
+                    _ => i += 1,
+                }
+            }
+        }
+        let mut i = at + 1;
+        let mut escaped = false;
+        loop {
+            match self.at(i) {
+                b'\'' if self.at(i + 1) == b'\'' && i + 1 < self.bytes.len() => {
+                    escaped = true;
+                    i += 2;
+                }
+                b'\'' if i < self.bytes.len() => return Some((i + 1, TokenKind::Single(escaped))),
+                b'\n' => return None,
+                _ => i += 1,
+            }
+        }
+    }
+
     /// End of a plain scalar starting at `at`: before `: `, ` #` or the end of the line,
     /// trailing spaces excluded.
     fn plain_end(&self, at: usize) -> usize {
@@ -445,6 +703,13 @@ impl<'a> Reader<'a> {
         }
         end
     }
+}
+
+/// What a block scalar does with its final line breaks.
+enum Chomping {
+    Strip,
+    Clip,
+    Keep,
 }
 
 /// `---` or `...` followed by a space or the end of the line (at the start of a line).

@@ -15,6 +15,7 @@ pub mod node;
 pub mod rbac;
 pub mod report;
 pub mod scan;
+pub mod scan_progress;
 pub mod snapshot;
 
 /// Exit codes, as documented in the README.
