@@ -16,7 +16,7 @@
 # (user + system, the figure least disturbed by other load), the largest peak RSS, and the
 # load average around the runs. Markdown on standard output, progress on standard error.
 #
-# Environment: RUNS (default 5), CHECKOV_RUNS (default 1: Checkov takes seconds per run),
+# Environment: RUNS (default 5), WARMUP=0 (no untimed first run), CHECKOV_RUNS (default 1: Checkov takes seconds per run),
 # CHECKOV (the checkov command; default `checkov` on PATH; `pip install checkov`; the row is
 # skipped when it is missing), BENCH_WORK (default ${TMPDIR:-/tmp}/bulkhead-bench, shared
 # with bench/run.sh: the generated corpora are reused), SYNTH_SEED (default 1), SKIP_BUILD=1.
@@ -72,7 +72,9 @@ measure() {
     shift
     local samples="$BENCH_WORK/samples" t="$BENCH_WORK/time" i
     : >"$samples"
-    "$@" >"$BENCH_WORK/last.out" 2>/dev/null || true
+    if [[ "${WARMUP:-1}" == 1 ]]; then
+        "$@" >"$BENCH_WORK/last.out" 2>/dev/null || true
+    fi
     for ((i = 1; i <= runs; i++)); do
         /usr/bin/time -o "$t" -f '%e %M %U %S' "$@" >"$BENCH_WORK/last.out" 2>/dev/null || true
         tail -n1 "$t" >>"$samples"

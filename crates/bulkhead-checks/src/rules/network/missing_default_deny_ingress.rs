@@ -101,7 +101,7 @@ pub(crate) fn report_missing_default_deny(
         if covered {
             continue;
         }
-        let Some((object, pointer)) = namespace_anchor(&network, ns) else {
+        let Some((object, pointer)) = namespace_anchor(network, ns) else {
             continue;
         };
         let open = network
