@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use bulkhead_model::{Inventory, Object};
+use bulkhead_netpol::Network;
 use bulkhead_node::kubelet::Kubelet;
 use bulkhead_node::{command_lines, CommandLine, Component};
 use bulkhead_rbac::Rbac;
@@ -47,6 +48,9 @@ pub struct Context<'a> {
     command_lines: OnceLock<Vec<CommandLine<'a>>>,
     /// Every kubelet of the inventory with its config file and drop-ins, resolved once.
     kubelets: OnceLock<Vec<Kubelet<'a>>>,
+    /// The network model (workloads, policies, namespaces), built once for every network
+    /// check instead of once by each.
+    network: OnceLock<Network<'a>>,
 }
 
 impl<'a> Context<'a> {
@@ -57,6 +61,7 @@ impl<'a> Context<'a> {
             rbac: OnceLock::new(),
             command_lines: OnceLock::new(),
             kubelets: OnceLock::new(),
+            network: OnceLock::new(),
         }
     }
 
@@ -80,6 +85,12 @@ impl<'a> Context<'a> {
         self.every_command_line()
             .iter()
             .filter(move |l| l.component == component)
+    }
+
+    /// The network model with default options, built on first use and shared.
+    pub fn network(&self) -> &Network<'a> {
+        self.network
+            .get_or_init(|| Network::build(self.inventory, bulkhead_netpol::Options::default()))
     }
 
     pub fn rbac(&self) -> &Rbac<'a> {

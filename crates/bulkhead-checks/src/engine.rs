@@ -14,6 +14,17 @@ pub fn run_checks(
     checks: &[&'static Check],
     options: &Options,
 ) -> Vec<Finding> {
+    run_checks_observed(inventory, checks, options, &|_| {})
+}
+
+/// [`run_checks`], calling `done(n)` as objects are checked (from any thread; the inventory's
+/// length in all): a progress bar's hook.
+pub fn run_checks_observed(
+    inventory: &Inventory,
+    checks: &[&'static Check],
+    options: &Options,
+    done: &(dyn Fn(usize) + Sync),
+) -> Vec<Finding> {
     let cx = Context::new(inventory, options);
     let object_checks: Vec<_> = checks
         .iter()
@@ -30,6 +41,7 @@ pub fn run_checks(
             for (check, f) in &object_checks {
                 f(&cx, object, &mut Sink::new(check, &mut out));
             }
+            done(1);
             out
         })
         .collect();

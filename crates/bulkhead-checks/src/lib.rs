@@ -19,7 +19,7 @@ pub mod sink;
 
 pub use check::{Check, Context, Options, Run};
 pub use compliance::Compliance;
-pub use engine::run_checks;
+pub use engine::{run_checks, run_checks_observed};
 pub use family::Family;
 pub use registry::all_checks;
 pub use select::{find_check, select_checks};

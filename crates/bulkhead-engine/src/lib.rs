@@ -11,10 +11,12 @@ pub mod coverage;
 pub mod frameworks;
 pub mod pipeline;
 pub mod render;
+pub mod progress;
 pub mod settings;
 pub mod template;
 pub mod unread;
 
 pub use baseline::Baseline;
 pub use pipeline::{check, run, Outcome, Request, Sources};
+pub use progress::Progress;
 pub use settings::{ConfigChoice, Flags, Settings, SeverityFilter};

@@ -12,13 +12,15 @@ use bulkhead_checks::frameworks::FrameworkReport;
 use bulkhead_checks::policy::inline;
 use bulkhead_checks::pss::Level;
 use bulkhead_checks::rules::workload::PSS_CHECKS;
-use bulkhead_checks::{run_checks, Finding};
+use bulkhead_checks::{run_checks, run_checks_observed, Finding};
 use bulkhead_model::{
-    discover, identity, load_inputs, schema, Input, Inventory, Limits, LoadError, LoadStats, Loaded,
+    discover, identity, load_inputs_observed, schema, Input, Inventory, Limits, LoadError,
+    LoadStats, Loaded,
 };
 
 use crate::baseline::{self, Baseline};
 use crate::frameworks;
+use crate::progress::Progress;
 use crate::render;
 use crate::settings::Settings;
 use crate::unread;
@@ -42,6 +44,8 @@ pub struct Request<'a> {
     pub baseline: Option<&'a Baseline>,
     /// Where to write the baseline of this scan's findings (before any baseline applies).
     pub write_baseline: Option<PathBuf>,
+    /// Told how reading and checking advance (a progress bar); `None` for none.
+    pub progress: Option<&'a dyn Progress>,
 }
 
 impl<'a> Request<'a> {
@@ -53,6 +57,7 @@ impl<'a> Request<'a> {
             limits: Limits::default(),
             baseline: None,
             write_baseline: None,
+            progress: None,
         }
     }
 }
@@ -78,7 +83,8 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
     let started = Instant::now();
     let settings = request.settings;
     let framework = frameworks::of_settings(settings)?;
-    let (loaded, rendered) = load_rendered(request.sources, settings, &request.limits);
+    let progress = request.progress.unwrap_or(&Silent);
+    let (loaded, rendered) = load_rendered(request.sources, settings, &request.limits, progress);
     let Loaded {
         objects,
         mut errors,
@@ -89,7 +95,11 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
     errors.extend(inline::validate(&inventory));
     let gaps = unread::of(&inventory);
     errors.extend(gaps.errors);
-    let mut findings = check(&inventory, settings);
+    progress.stage("checking", inventory.len());
+    let mut findings = run_checks_observed(&inventory, &settings.checks, &settings.options, &|n| {
+        progress.advance(n)
+    });
+    apply_policy(&mut findings, settings);
     render::place(&mut findings, &inventory, &rendered);
     if let Some(path) = &request.write_baseline {
         baseline::write(path, &findings)?;
@@ -115,18 +125,33 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
 /// Reads the sources, drops what the settings exclude (paths, namespaces, kinds), and checks
 /// the objects read from manifests against the API schema of the target Kubernetes version.
 pub fn load(sources: Sources, settings: &Settings, limits: &Limits) -> Loaded {
-    load_rendered(sources, settings, limits).0
+    load_observed(sources, settings, limits, &Silent)
 }
 
-/// [`load`], and the sources that were rendered (kustomizations, charts) for
+/// [`load`], telling `progress` how many files there are and as each is read.
+pub fn load_observed(
+    sources: Sources,
+    settings: &Settings,
+    limits: &Limits,
+    progress: &dyn Progress,
+) -> Loaded {
+    load_rendered(sources, settings, limits, progress).0
+}
+
+/// [`load_observed`], and the sources that were rendered (kustomizations, charts) for
 /// [`render::place`].
 fn load_rendered(
     sources: Sources,
     settings: &Settings,
     limits: &Limits,
+    progress: &dyn Progress,
 ) -> (Loaded, Vec<render::Rendered>) {
     let read = !matches!(sources, Sources::Loaded(_));
     let mut rendered = Vec::new();
+    let observe = |inputs: &[Input]| {
+        progress.stage("reading", inputs.len());
+        load_inputs_observed(inputs, limits, &|n| progress.advance(n))
+    };
     let mut loaded = match sources {
         Sources::Paths(paths) => {
             let expanded = render::expand(&paths, &settings.render);
@@ -138,14 +163,14 @@ fn load_rendered(
             render::drop_patches(&mut discovery.inputs);
             discovery.inputs.extend(expanded.inputs);
             rendered = expanded.rendered;
-            let mut loaded = load_inputs(&discovery.inputs, limits);
+            let mut loaded = observe(&discovery.inputs);
             identity::assign_roots(&mut loaded.objects, &paths);
             discovery.errors.extend(expanded.errors);
             discovery.errors.append(&mut loaded.errors);
             loaded.errors = discovery.errors;
             loaded
         }
-        Sources::Inputs(inputs) => load_inputs(&inputs, limits),
+        Sources::Inputs(inputs) => observe(&inputs),
         Sources::Loaded(loaded) => loaded,
     };
     loaded.objects.retain(|o| {
@@ -169,6 +194,14 @@ pub fn check(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
     let mut findings = run_checks(inventory, &settings.checks, &settings.options);
     apply_policy(&mut findings, settings);
     findings
+}
+
+/// No progress to report to.
+struct Silent;
+
+impl Progress for Silent {
+    fn stage(&self, _: &'static str, _: usize) {}
+    fn advance(&self, _: usize) {}
 }
 
 /// Severity overrides and the Pod Security level from the settings.

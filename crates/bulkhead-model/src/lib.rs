@@ -27,7 +27,9 @@ pub use discover::{discover, Discovery, Input};
 pub use document::parse_document;
 pub use inventory::Inventory;
 pub use limits::Limits;
-pub use load::{load_inputs, load_source, ErrorSeverity, LoadError, LoadStats, Loaded};
+pub use load::{
+    load_inputs, load_inputs_observed, load_source, ErrorSeverity, LoadError, LoadStats, Loaded,
+};
 pub use node::{escape_token, Entry, Node, Value};
 pub use object::{pointer, Location, Object, ObjectRef, Origin};
 pub use podspec::{Container, ContainerKind, PodSpec};

@@ -79,14 +79,28 @@ impl Loaded {
 
 /// Reads and parses every input in parallel; results keep the order of `inputs`.
 pub fn load_inputs(inputs: &[Input], limits: &Limits) -> Loaded {
+    load_inputs_observed(inputs, limits, &|_| {})
+}
+
+/// [`load_inputs`], calling `done(1)` as each input is read (from any thread): a progress
+/// bar's hook.
+pub fn load_inputs_observed(
+    inputs: &[Input],
+    limits: &Limits,
+    done: &(dyn Fn(usize) + Sync),
+) -> Loaded {
     let parts: Vec<Loaded> = inputs
         .par_iter()
-        .map(|input| match read_input(input, limits) {
-            Ok(file) => load_source(file, limits),
-            Err(error) => Loaded {
-                errors: vec![error],
-                ..Default::default()
-            },
+        .map(|input| {
+            let part = match read_input(input, limits) {
+                Ok(file) => load_source(file, limits),
+                Err(error) => Loaded {
+                    errors: vec![error],
+                    ..Default::default()
+                },
+            };
+            done(1);
+            part
         })
         .collect();
     let mut all = Loaded::default();

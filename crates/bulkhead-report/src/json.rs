@@ -22,7 +22,7 @@ struct Report<'a> {
     tool: Tool,
     summary: Summary,
     errors: &'a [LoadError],
-    findings: Vec<JsonFinding<'a>>,
+    findings: Findings<'a, 'a>,
     /// Present with `--framework`.
     #[serde(skip_serializing_if = "Option::is_none")]
     framework: Option<JsonFramework<'a>>,
@@ -175,6 +175,16 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
     }
 }
 
+/// The listed findings, written one by one as the report is written: a report of hundreds of
+/// thousands of findings never holds a second copy of them.
+struct Findings<'r, 'a>(&'r ScanResult<'a>);
+
+impl Serialize for Findings<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.listed().map(JsonFinding::from))
+    }
+}
+
 pub fn render(result: &ScanResult<'_>, out: &mut dyn Write) -> io::Result<()> {
     let report = Report {
         schema_version: SCHEMA_VERSION,
@@ -184,7 +194,7 @@ pub fn render(result: &ScanResult<'_>, out: &mut dyn Write) -> io::Result<()> {
         },
         summary: Summary::of(result),
         errors: result.errors,
-        findings: result.listed().map(JsonFinding::from).collect(),
+        findings: Findings(result),
         framework: result.framework.map(|f| JsonFramework::of(f, result)),
         node: result.node,
     };

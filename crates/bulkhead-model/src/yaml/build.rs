@@ -7,8 +7,8 @@ use libyaml_safer::{Encoding, ErrorKind, Event, EventData, Mark, Parser, ScalarS
 use crate::limits::Limits;
 use crate::node::{Entry, Node, Value};
 use crate::span::Span;
-use crate::yaml::guard;
 use crate::yaml::scalar::resolve_plain;
+use crate::yaml::{fast, guard};
 
 /// A parsed document: its root value.
 #[derive(Debug)]
@@ -56,7 +56,7 @@ enum Frame {
 /// Mappings with at least this many entries find duplicate keys through a hash index.
 const INDEXED_MAP: usize = 16;
 
-struct Builder<'a> {
+pub(crate) struct Builder<'a> {
     limits: &'a Limits,
     /// Byte offset of the chunk in its file; the parser's marks are relative to the chunk.
     base: u32,
@@ -72,9 +72,31 @@ struct Builder<'a> {
 
 /// Parses the chunk `text`, which starts at byte `base` of its file.
 ///
+/// The YAML that manifests are written in goes through the fast reader ([`fast`]); anything
+/// it does not handle, it hands to the general parser ([`parse_chunk_general`]), so the
+/// result is the same either way.
+pub fn parse_chunk(text: &str, base: usize, limits: &Limits) -> ChunkResult {
+    if !general_only() {
+        if let Some(Some(result)) = guard::quietly(|| fast::parse(text, base, limits)) {
+            return result;
+        }
+    }
+    parse_chunk_general(text, base, limits)
+}
+
+/// `BULKHEAD_YAML_READER=general` turns the fast reader off: for measuring what it gains
+/// (`bench/`), and as a way out should it ever misread something.
+fn general_only() -> bool {
+    static GENERAL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *GENERAL
+        .get_or_init(|| std::env::var_os("BULKHEAD_YAML_READER").is_some_and(|v| v == "general"))
+}
+
+/// Parses the chunk `text` with the general parser (every construct of YAML 1.1).
+///
 /// A panic inside the parser (a bug in it, not a property of the input) becomes an error on
 /// this document instead of ending the scan, and prints nothing ([`guard::quietly`]).
-pub fn parse_chunk(text: &str, base: usize, limits: &Limits) -> ChunkResult {
+pub fn parse_chunk_general(text: &str, base: usize, limits: &Limits) -> ChunkResult {
     guard::quietly(|| parse_chunk_unguarded(text, base, limits)).unwrap_or_else(|| ChunkResult {
         documents: Vec::new(),
         problems: vec![Problem {
@@ -126,16 +148,8 @@ fn parse_chunk_unguarded(text: &str, base: usize, limits: &Limits) -> ChunkResul
                 .unwrap_or('\n'),
         )
     };
-    let mut builder = Builder {
-        limits,
-        base: base as u32,
-        text,
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        alias_nodes: 0,
-        sentinel: sentinel.filter(|&c| c != '\n'),
-        result: ChunkResult::default(),
-    };
+    let mut builder = Builder::new(limits, base, text);
+    builder.sentinel = sentinel.filter(|&c| c != '\n');
     let terminated;
     let mut input = match sentinel {
         None => text.as_bytes(),
@@ -184,7 +198,7 @@ fn parse_chunk_unguarded(text: &str, base: usize, limits: &Limits) -> ChunkResul
 }
 
 /// Whether the parser's reader accepts `c` (YAML 1.1's printable set).
-fn is_yaml_char(c: char) -> bool {
+pub(crate) fn is_yaml_char(c: char) -> bool {
     matches!(
         c,
         '\t' | '\n' | '\r' | ' '..='~' | '\u{85}'
@@ -194,7 +208,26 @@ fn is_yaml_char(c: char) -> bool {
     )
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    /// A builder for the chunk `text`, which starts at byte `base` of its file.
+    pub(crate) fn new(limits: &'a Limits, base: usize, text: &'a str) -> Self {
+        Builder {
+            limits,
+            base: base as u32,
+            text,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_nodes: 0,
+            sentinel: None,
+            result: ChunkResult::default(),
+        }
+    }
+
+    /// The documents and problems read.
+    pub(crate) fn finish(self) -> ChunkResult {
+        self.result
+    }
+
     /// A file span from parser marks, clamped to the chunk (marks can point at the line
     /// break that [`parse_chunk`] adds).
     fn span(&self, start: Mark, end: Mark) -> Span {
@@ -227,25 +260,12 @@ impl Builder<'_> {
                         }
                     }
                 }
-                let in_key_position =
-                    matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
-                if in_key_position {
-                    if let Some(anchor) = anchor {
-                        let node = Node::new(span, Value::Str(value.as_str().into()));
-                        self.anchors.insert(anchor, (node, 1));
-                    }
-                    return self.key(value.into_boxed_str(), span);
-                }
                 let forced_string = matches!(
                     tag.as_deref(),
                     Some("tag:yaml.org,2002:str" | "tag:yaml.org,2002:binary")
                 );
-                let value = if style == ScalarStyle::Plain && !forced_string {
-                    resolve_plain(&value)
-                } else {
-                    Value::Str(value.into_boxed_str())
-                };
-                self.complete(Node::new(span, value), anchor)?;
+                let plain = style == ScalarStyle::Plain && !forced_string;
+                self.scalar(span, value, plain, anchor)?;
             }
             EventData::Alias { anchor } => {
                 let Some((node, count)) = self.anchors.get(&anchor) else {
@@ -271,66 +291,120 @@ impl Builder<'_> {
                 }
                 self.complete(node, None)?;
             }
-            EventData::SequenceStart { anchor, .. } => {
-                self.open(span)?;
-                self.stack.push(Frame::Seq {
-                    start: span.start,
-                    anchor,
-                    items: Vec::new(),
-                });
-            }
-            EventData::MappingStart { anchor, .. } => {
-                self.open(span)?;
-                self.stack.push(Frame::Map {
-                    start: span.start,
-                    anchor,
-                    entries: Vec::new(),
-                    key: None,
-                    index: HashMap::new(),
-                    indexed: 0,
-                });
-            }
-            EventData::SequenceEnd | EventData::MappingEnd => {
-                let Some(frame) = self.stack.pop() else {
-                    return Ok(());
-                };
-                let (start, anchor, last_end, value) = match frame {
-                    Frame::Seq {
-                        start,
-                        anchor,
-                        items,
-                    } => (
-                        start,
-                        anchor,
-                        items.last().map(|n| n.span.end),
-                        // Trees live for the whole scan: give back what growing reserved.
-                        Value::Seq(shrunk(items)),
-                    ),
-                    Frame::Map {
-                        start,
-                        anchor,
-                        entries,
-                        ..
-                    } => (
-                        start,
-                        anchor,
-                        entries.last().map(|e| e.value.span.end),
-                        Value::Map(shrunk(apply_merge_keys(entries))),
-                    ),
-                };
-                // Flow collections end at their closing bracket; block ones at their last child.
-                let end = if span.is_empty() {
-                    last_end.unwrap_or(start)
-                } else {
-                    span.end
-                };
-                self.complete(Node::new(Span::new(start, end), value), anchor)?;
-            }
+            EventData::SequenceStart { anchor, .. } => self.start_sequence(span, anchor)?,
+            EventData::MappingStart { anchor, .. } => self.start_mapping(span, anchor)?,
+            EventData::SequenceEnd | EventData::MappingEnd => self.end_collection(span)?,
             EventData::StreamStart { .. }
             | EventData::StreamEnd
             | EventData::DocumentEnd { .. } => {}
         }
         Ok(())
+    }
+
+    /// A scalar read at `span`; `plain` ones are typed the way Kubernetes types them
+    /// ([`resolve_plain`]), the others are strings.
+    pub(crate) fn scalar(
+        &mut self,
+        span: Span,
+        value: String,
+        plain: bool,
+        anchor: Option<String>,
+    ) -> Result<(), Problem> {
+        let in_key_position = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+        if in_key_position {
+            if let Some(anchor) = anchor {
+                let node = Node::new(span, Value::Str(value.as_str().into()));
+                self.anchors.insert(anchor, (node, 1));
+            }
+            return self.key(value.into_boxed_str(), span);
+        }
+        let value = if plain {
+            resolve_plain(&value)
+        } else {
+            Value::Str(value.into_boxed_str())
+        };
+        self.complete(Node::new(span, value), anchor)
+    }
+
+    /// A plain scalar borrowed from the text (the fast reader's common case: no copy
+    /// unless it becomes a key or a string value).
+    pub(crate) fn plain_scalar(&mut self, span: Span, text: &str) -> Result<(), Problem> {
+        if matches!(self.stack.last(), Some(Frame::Map { key: None, .. })) {
+            return self.key(text.into(), span);
+        }
+        self.complete(Node::new(span, resolve_plain(text)), None)
+    }
+
+    pub(crate) fn start_sequence(
+        &mut self,
+        span: Span,
+        anchor: Option<String>,
+    ) -> Result<(), Problem> {
+        self.open(span)?;
+        self.stack.push(Frame::Seq {
+            start: span.start,
+            anchor,
+            items: Vec::new(),
+        });
+        Ok(())
+    }
+
+    pub(crate) fn start_mapping(
+        &mut self,
+        span: Span,
+        anchor: Option<String>,
+    ) -> Result<(), Problem> {
+        self.open(span)?;
+        self.stack.push(Frame::Map {
+            start: span.start,
+            anchor,
+            entries: Vec::new(),
+            key: None,
+            index: HashMap::new(),
+            indexed: 0,
+        });
+        Ok(())
+    }
+
+    /// The end of the innermost collection; `span` is its closing bracket for flow
+    /// collections and empty for block ones.
+    pub(crate) fn end_collection(&mut self, span: Span) -> Result<(), Problem> {
+        {
+            let Some(frame) = self.stack.pop() else {
+                return Ok(());
+            };
+            let (start, anchor, last_end, value) = match frame {
+                Frame::Seq {
+                    start,
+                    anchor,
+                    items,
+                } => (
+                    start,
+                    anchor,
+                    items.last().map(|n| n.span.end),
+                    // Trees live for the whole scan: give back what growing reserved.
+                    Value::Seq(shrunk(items)),
+                ),
+                Frame::Map {
+                    start,
+                    anchor,
+                    entries,
+                    ..
+                } => (
+                    start,
+                    anchor,
+                    entries.last().map(|e| e.value.span.end),
+                    Value::Map(shrunk(apply_merge_keys(entries))),
+                ),
+            };
+            // Flow collections end at their closing bracket; block ones at their last child.
+            let end = if span.is_empty() {
+                last_end.unwrap_or(start)
+            } else {
+                span.end
+            };
+            self.complete(Node::new(Span::new(start, end), value), anchor)
+        }
     }
 
     /// A block scalar's span runs to the next token; stop it at its last character instead.

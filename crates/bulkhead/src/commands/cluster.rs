@@ -31,7 +31,7 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
 
-    /// No progress bar while the cluster is read.
+    /// No progress bar (while the cluster is read, and while a scan reads and checks).
     #[arg(long, short = 'q')]
     pub quiet: bool,
 }

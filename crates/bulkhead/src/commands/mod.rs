@@ -20,6 +20,7 @@ pub mod rbac;
 pub mod report;
 pub mod scan;
 pub mod serve;
+pub mod scan_progress;
 pub mod snapshot;
 
 /// Exit codes, as documented in the README.

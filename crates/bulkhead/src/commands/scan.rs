@@ -1,9 +1,10 @@
 //! `bulkhead scan`: the engine's scan of files, directories, globs or standard input, then
 //! the reports.
 
-use bulkhead_engine::{settings, Baseline, ConfigChoice, Flags, Request, Sources};
+use bulkhead_engine::{settings, Baseline, ConfigChoice, Flags, Progress, Request, Sources};
 use bulkhead_model::{Input, Limits};
 
+use super::scan_progress::ScanBar;
 use super::{cluster, history, policyreports, report, snapshot, EXIT_ERROR};
 use crate::cli::ScanArgs;
 
@@ -49,13 +50,19 @@ fn scan(args: &ScanArgs) -> Result<u8, String> {
         }
     };
     let cluster = store_cluster(args, Some(&sources));
+    let bar = ScanBar::new(args.cluster.quiet);
     let outcome = bulkhead_engine::run(Request {
         sources,
         settings: &settings,
         limits,
         baseline: baseline.as_ref(),
         write_baseline: args.write_baseline.clone(),
-    })?;
+        progress: bar.as_ref().map(|b| b as &dyn Progress),
+    });
+    if let Some(bar) = &bar {
+        bar.finish();
+    }
+    let outcome = outcome?;
     let result = report::result(&outcome, &settings, args.show_suppressed, None);
     report::write(&result, &formats, &args.report)?;
     let mut code = report::exit_code(&result, args.report.exit_zero);

@@ -1,6 +1,6 @@
 use bulkhead_netpol::{resolve_ports, ConnSet, Direction, Protocol};
 
-use crate::rules::network::common::{network, NETWORK_POLICY_COMPLIANCE};
+use crate::rules::network::common::NETWORK_POLICY_COMPLIANCE;
 use crate::{declare_check, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -47,7 +47,7 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    let network = network(cx.inventory);
+    let network = cx.network();
     for (w, workload) in network.workloads.iter().enumerate() {
         let policies = network.isolated_by(w, Direction::Egress);
         if policies.is_empty() {

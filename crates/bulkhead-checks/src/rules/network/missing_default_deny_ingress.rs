@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use bulkhead_netpol::Direction;
 
 use crate::rules::network::common::{
-    namespace_anchor, network, scan_has_policies, NETWORK_POLICY_COMPLIANCE,
+    namespace_anchor, scan_has_policies, NETWORK_POLICY_COMPLIANCE,
 };
 use crate::{declare_check, Context, Family, Run, Severity, Sink};
 
@@ -77,7 +77,7 @@ pub(crate) fn report_missing_default_deny(
     if !scan_has_policies(cx.inventory) {
         return;
     }
-    let network = network(cx.inventory);
+    let network = cx.network();
     // Only namespaces that have adopted NetworkPolicy in this scan (at least one policy)
     // are judged: a directory of unrelated manifests or test fixtures must not report every
     // namespace it mentions, and policies of other namespaces may live elsewhere.
@@ -101,7 +101,7 @@ pub(crate) fn report_missing_default_deny(
         if covered {
             continue;
         }
-        let Some((object, pointer)) = namespace_anchor(&network, ns) else {
+        let Some((object, pointer)) = namespace_anchor(network, ns) else {
             continue;
         };
         let open = network

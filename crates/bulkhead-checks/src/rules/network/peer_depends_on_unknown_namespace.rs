@@ -2,7 +2,7 @@ use std::collections::BTreeSet;
 
 use bulkhead_netpol::{is_network_policy, Direction, Peer, NAMESPACE_NAME_LABEL};
 
-use crate::rules::network::common::{network, NETWORK_POLICY_COMPLIANCE};
+use crate::rules::network::common::NETWORK_POLICY_COMPLIANCE;
 use crate::{declare_check, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -51,7 +51,7 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    let network = network(cx.inventory);
+    let network = cx.network();
     let populated: BTreeSet<&str> = network
         .workloads
         .iter()

@@ -4,7 +4,7 @@ use bulkhead_model::selector::Operator;
 use bulkhead_model::LabelSelector;
 use bulkhead_netpol::{Direction, Peer, NAMESPACE_NAME_LABEL};
 
-use crate::rules::network::common::{has_operator_resources, network, NETWORK_POLICY_COMPLIANCE};
+use crate::rules::network::common::{has_operator_resources, NETWORK_POLICY_COMPLIANCE};
 use crate::{declare_check, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -91,7 +91,7 @@ fn describe(selector: &LabelSelector) -> String {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    let network = network(cx.inventory);
+    let network = cx.network();
     if network.policies.is_empty() {
         return;
     }

@@ -1,4 +1,4 @@
-use crate::rules::network::common::{has_operator_resources, network, NETWORK_POLICY_COMPLIANCE};
+use crate::rules::network::common::{has_operator_resources, NETWORK_POLICY_COMPLIANCE};
 use crate::{declare_check, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -35,7 +35,7 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    let network = network(cx.inventory);
+    let network = cx.network();
     for policy in &network.policies {
         let in_namespace: Vec<usize> = (0..network.workloads.len())
             .filter(|&w| network.workloads[w].namespace == policy.namespace)

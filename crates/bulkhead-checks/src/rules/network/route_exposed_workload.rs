@@ -1,4 +1,6 @@
-use bulkhead_model::{LabelSelector, Node, Object};
+use std::collections::HashMap;
+
+use bulkhead_model::{LabelSelector, Node, Object, PodSpec};
 use bulkhead_netpol::model::namespace_of;
 use bulkhead_netpol::routes::{is_route, route_backends, RouteBackend};
 use bulkhead_netpol::workload_pod;
@@ -66,27 +68,49 @@ declare_check! {
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     let objects = cx.inventory.objects();
-    for route in objects.iter().filter(|o| is_route(o)) {
+    let routes: Vec<&Object> = objects.iter().filter(|o| is_route(o)).collect();
+    if routes.is_empty() {
+        return;
+    }
+    // Looked up once per scan, not once per backend: both were walks of every object.
+    // Services by namespace and name, the first definition of each.
+    let mut services: HashMap<(&str, &str), &Object> = HashMap::new();
+    for s in cx.inventory.of_kind("Service") {
+        if s.group().is_empty() {
+            services.entry((namespace(s), s.name.as_str())).or_insert(s);
+        }
+    }
+    // The objects that run pods, by namespace, in load order.
+    let mut workloads: HashMap<&str, Vec<(&Object, PodSpec<'_>)>> = HashMap::new();
+    for o in objects {
+        if let Some(pod) = workload_pod(o) {
+            workloads.entry(namespace(o)).or_default().push((o, pod));
+        }
+    }
+    for route in routes {
         for backend in route_backends(route) {
-            let Some(service) = objects.iter().find(|s| {
-                s.kind == "Service"
-                    && s.group().is_empty()
-                    && namespace_of(s) == backend.namespace
-                    && s.name == backend.service
-            }) else {
+            let key = (backend.namespace.as_str(), backend.service.as_str());
+            let Some(service) = services.get(&key) else {
                 continue;
             };
-            let workloads = selected_workloads(objects, service);
-            if workloads.is_empty() {
+            let selected = selected_workloads(&workloads, service);
+            if selected.is_empty() {
                 continue;
             }
-            report(sink, route, &backend, &workloads);
+            report(sink, route, &backend, &selected);
         }
     }
 }
 
-/// The workloads of the scan a Service's selector selects (none for a Service without one).
-fn selected_workloads<'a>(objects: &'a [Object], service: &Object) -> Vec<&'a Object> {
+/// The namespace an object lives in (`default` when it names none), without a copy.
+fn namespace(object: &Object) -> &str {
+    object.namespace.as_deref().unwrap_or("default")
+}
+
+fn selected_workloads<'a>(
+    workloads: &HashMap<&str, Vec<(&'a Object, PodSpec<'a>)>>,
+    service: &Object,
+) -> Vec<&'a Object> {
     let Some(node) = service.root.path(&["spec", "selector"]) else {
         return Vec::new();
     };
@@ -96,11 +120,12 @@ fn selected_workloads<'a>(objects: &'a [Object], service: &Object) -> Vec<&'a Ob
     if selector.is_empty() {
         return Vec::new();
     }
-    let namespace = namespace_of(service);
-    objects
+    workloads
+        .get(namespace(service))
+        .map_or(&[][..], Vec::as_slice)
         .iter()
-        .filter(|o| namespace_of(o) == namespace)
-        .filter(|o| workload_pod(o).is_some_and(|pod| selector.matches(|k| pod.label(k))))
+        .filter(|(_, pod)| selector.matches(|k| pod.label(k)))
+        .map(|(o, _)| *o)
         .collect()
 }
 

@@ -1,6 +1,6 @@
 use std::collections::BTreeSet;
 
-use crate::rules::network::common::{network, NETWORK_POLICY_COMPLIANCE};
+use crate::rules::network::common::NETWORK_POLICY_COMPLIANCE;
 use crate::{declare_check, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -43,7 +43,7 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    let network = network(cx.inventory);
+    let network = cx.network();
     let with_policies: BTreeSet<(&str, &str)> = network
         .policies
         .iter()

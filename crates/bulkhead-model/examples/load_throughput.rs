@@ -1,0 +1,31 @@
+//! Loading as a scan does it — discovery, reading, parsing with spans, objects, the
+//! inventory — timed inside the process, for `bench/targets.sh` to turn into MB/s per core
+//! (run it with `RAYON_NUM_THREADS=1`). `BULKHEAD_YAML_READER=general` measures the general
+//! parser alone.
+//!
+//! Prints one line: `bytes B files F objects N errors E ms T`.
+
+use std::time::Instant;
+
+use bulkhead_model::{discover, load_inputs, Inventory, Limits};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let started = Instant::now();
+    let discovery = discover(&args);
+    let loaded = load_inputs(&discovery.inputs, &Limits::default());
+    let stats = loaded.stats.clone();
+    let errors = loaded.errors.len();
+    let inventory = Inventory::new(loaded.objects);
+    let elapsed = started.elapsed();
+    println!(
+        "bytes {} files {} objects {} errors {} ms {:.1}",
+        stats.bytes,
+        stats.files,
+        inventory.len(),
+        errors,
+        elapsed.as_secs_f64() * 1000.0
+    );
+    // Freeing the trees is not part of loading (a scan never frees them either).
+    std::mem::forget(inventory);
+}
