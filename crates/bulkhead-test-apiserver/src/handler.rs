@@ -55,6 +55,19 @@ pub struct State {
 pub struct Reply {
     pub status: u16,
     pub body: Vec<u8>,
+    /// A watch: the body is a stream of events, written as changes happen.
+    pub watch: Option<Watch>,
+}
+
+/// What a watch request follows: changes to one resource after a resource version.
+#[derive(Clone, Debug)]
+pub struct Watch {
+    pub group: String,
+    pub plural: String,
+    pub namespace: Option<String>,
+    pub after: u64,
+    /// `timeoutSeconds`: the server ends the stream after it.
+    pub timeout: Option<u64>,
 }
 
 impl Reply {
@@ -62,6 +75,7 @@ impl Reply {
         Reply {
             status,
             body: serde_json::to_vec(value).unwrap_or_default(),
+            watch: None,
         }
     }
 }
@@ -291,9 +305,54 @@ fn objects(
         return refusal(code, user, verb, group, plural, namespace);
     }
     let metadata_only = accept.contains("as=PartialObjectMetadata");
-    let in_scope = state
-        .store
-        .list(group, plural)
+    let params = parse_query(query);
+    if name.is_none() && matches!(params.get("watch").map(String::as_str), Some("true" | "1")) {
+        let after = params
+            .get("resourceVersion")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| state.store.resource_version());
+        return Reply {
+            status: 200,
+            body: Vec::new(),
+            watch: Some(Watch {
+                group: group.to_string(),
+                plural: plural.to_string(),
+                namespace: namespace.map(str::to_string),
+                after,
+                timeout: params.get("timeoutSeconds").and_then(|t| t.parse().ok()),
+            }),
+        };
+    }
+    let resource_version = state.store.resource_version();
+    state.store.with_list(group, plural, |stored| {
+        list_or_get(
+            state,
+            resource,
+            stored,
+            namespace,
+            plural,
+            name,
+            &params,
+            metadata_only,
+            resource_version,
+        )
+    })
+}
+
+/// A list page or one object, from the objects of the resource.
+#[allow(clippy::too_many_arguments)]
+fn list_or_get(
+    state: &State,
+    resource: &Resource,
+    stored: &[crate::store::Stored],
+    namespace: Option<&str>,
+    plural: &str,
+    name: Option<&str>,
+    params: &BTreeMap<String, String>,
+    metadata_only: bool,
+    resource_version: u64,
+) -> Reply {
+    let in_scope = stored
         .iter()
         .filter(|s| namespace.is_none_or(|ns| s.namespace == ns));
     if let Some(name) = name {
@@ -312,7 +371,6 @@ fn objects(
         };
     }
     let all: Vec<&Value> = in_scope.map(|s| &s.object).collect();
-    let params = parse_query(query);
     let start = match params.get("continue").filter(|c| !c.is_empty()) {
         None => 0,
         Some(token) => {
@@ -341,7 +399,7 @@ fn objects(
         .unwrap_or(usize::MAX);
     let end = start.saturating_add(limit).min(all.len());
     let page = all.get(start.min(all.len())..end).unwrap_or(&[]);
-    let mut metadata = json!({"resourceVersion": "5000"});
+    let mut metadata = json!({"resourceVersion": resource_version.to_string()});
     if end < all.len() {
         metadata["continue"] = json!(encode_continue(end));
         metadata["remainingItemCount"] = json!(all.len() - end);
