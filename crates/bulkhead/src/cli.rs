@@ -55,6 +55,9 @@ pub enum Command {
     /// Receive the API server's audit webhook (EventList POSTs over HTTPS) and detect threats
     /// as events arrive.
     AuditWebhook(Box<AuditWebhookArgs>),
+    /// Serve the validating admission webhook: the API server asks before it stores an object,
+    /// and the checks answer — deny (enforce), warn, or record (audit), per namespace.
+    Admission(Box<crate::commands::admission::AdmissionArgs>),
 }
 
 #[derive(Args, Debug)]

@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         },
         cli::Command::AuditLog(args) => commands::audit_log::run(&args),
         cli::Command::AuditWebhook(args) => commands::audit_webhook::run(&args),
+        cli::Command::Admission(args) => commands::admission::run(&args),
     };
     ExitCode::from(code)
 }

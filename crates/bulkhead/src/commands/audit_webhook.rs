@@ -60,7 +60,7 @@ fn webhook(args: &AuditWebhookArgs) -> Result<u8, String> {
     })
 }
 
-async fn wait_for_signal() {
+pub(crate) async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};

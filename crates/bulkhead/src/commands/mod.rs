@@ -16,6 +16,7 @@ pub mod rbac;
 pub mod report;
 pub mod scan;
 pub mod snapshot;
+pub mod admission;
 
 /// Exit codes, as documented in the README.
 pub const EXIT_OK: u8 = 0;
