@@ -49,8 +49,9 @@ pub struct Decision {
     /// Findings acted on, by severity (for metrics).
     pub findings: Vec<Severity>,
     pub suppressed: usize,
-    /// Findings at or above the audit threshold, as they are logged.
-    pub audit: Vec<String>,
+    /// Findings at or above the audit threshold (and what could not be judged), as records
+    /// for the audit log.
+    pub audit: Vec<serde_json::Value>,
 }
 
 pub fn decide(uid: &str, subject: &Subject<'_>, verdict: Verdict, policy: &Policy) -> Decision {
@@ -86,7 +87,7 @@ pub fn decide(uid: &str, subject: &Subject<'_>, verdict: Verdict, policy: &Polic
             } else {
                 decision.response.warnings.push(clip(text));
             }
-            decision.audit.push(format!("unjudged: {reason}"));
+            decision.audit.push(serde_json::json!({"unjudged": reason}));
             return decision;
         }
         Verdict::Judged(judged) => judged,
@@ -120,11 +121,14 @@ pub fn decide(uid: &str, subject: &Subject<'_>, verdict: Verdict, policy: &Polic
         );
         decision.response.message = Some(message);
     }
-    let all = judged
+    // Most severe first: the API server may drop the last warnings of a long list.
+    let mut all: Vec<(&Finding, bool)> = judged
         .new
         .iter()
         .map(|f| (f, false))
-        .chain(judged.kept.iter().map(|f| (f, true)));
+        .chain(judged.kept.iter().map(|f| (f, true)))
+        .collect();
+    all.sort_by(|a, b| b.0.severity.cmp(&a.0.severity));
     let mut warnings = Vec::new();
     for (finding, kept) in all {
         let denied = !kept && policy.enforce.is_some_and(|at| finding.severity >= at);
@@ -139,7 +143,13 @@ pub fn decide(uid: &str, subject: &Subject<'_>, verdict: Verdict, policy: &Polic
             warnings.push(format!("bulkhead: {}{suffix}", describe(finding)));
         }
         if audited {
-            decision.audit.push(describe(finding));
+            decision.audit.push(serde_json::json!({
+                "check": finding.check.id,
+                "severity": finding.severity.as_str(),
+                "message": finding.message,
+                "field": field_path(&finding.location.pointer),
+                "presentBefore": kept,
+            }));
         }
     }
     add_warnings(&mut decision.response.warnings, warnings);

@@ -187,18 +187,20 @@ fn answer(admission: &Admission, body: &Bytes) -> Result<String, Unanswerable> {
 }
 
 /// One JSON line per audited finding on standard output, for a log pipeline.
-fn log_audit(request: &review::Request, lines: &[String], outcome: &str) {
+fn log_audit(request: &review::Request, records: &[serde_json::Value], outcome: &str) {
     let mut out = std::io::stdout().lock();
-    for line in lines {
-        let record = serde_json::json!({
+    for record in records {
+        let mut line = serde_json::json!({
             "uid": request.uid,
             "operation": request.operation,
             "kind": request.kind.kind,
             "namespace": request.namespace,
             "name": request.name,
             "outcome": outcome,
-            "finding": line,
         });
-        let _ = writeln!(out, "{record}");
+        if let (Some(line), Some(record)) = (line.as_object_mut(), record.as_object()) {
+            line.extend(record.clone());
+        }
+        let _ = writeln!(out, "{line}");
     }
 }
