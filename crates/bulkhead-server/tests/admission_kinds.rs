@@ -49,3 +49,63 @@ fn checks_that_need_the_rest_of_the_cluster_do_not_run_in_a_review() {
         assert!(!judges_alone(by_id(id)), "{id}");
     }
 }
+
+/// deploy/admission/webhook.yaml: what the API server sends is what the webhook judges, and
+/// the configuration keeps the properties its comments promise.
+#[test]
+fn the_webhook_configuration_sends_only_judged_kinds() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/admission/webhook.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let loaded = load_text("webhook.yaml", &text, &Limits::default());
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    let config = loaded.objects[0].root.to_json();
+    let webhook = &config["webhooks"][0];
+    assert_eq!(webhook["sideEffects"], "None");
+    assert_eq!(webhook["admissionReviewVersions"], serde_json::json!(["v1"]));
+    assert_eq!(webhook["failurePolicy"], "Fail");
+    assert!(webhook["timeoutSeconds"].as_i64().unwrap() <= 10);
+    let excluded = &webhook["namespaceSelector"]["matchExpressions"][0];
+    assert_eq!(excluded["operator"], "NotIn");
+    assert_eq!(
+        excluded["values"],
+        serde_json::json!(["kube-system", "bulkhead-admission"])
+    );
+    let kind_of = |plural: &str| -> String {
+        let base = plural.split('/').next().unwrap();
+        let special = [
+            ("endpoints", "Endpoints"),
+            ("ingresses", "Ingress"),
+            ("networkpolicies", "NetworkPolicy"),
+            ("poddisruptionbudgets", "PodDisruptionBudget"),
+            ("horizontalpodautoscalers", "HorizontalPodAutoscaler"),
+            ("replicationcontrollers", "ReplicationController"),
+            ("podtemplates", "PodTemplate"),
+            ("statefulsets", "StatefulSet"),
+            ("daemonsets", "DaemonSet"),
+            ("replicasets", "ReplicaSet"),
+            ("cronjobs", "CronJob"),
+            ("configmaps", "ConfigMap"),
+            ("serviceaccounts", "ServiceAccount"),
+            ("rolebindings", "RoleBinding"),
+            ("clusterroles", "ClusterRole"),
+            ("clusterrolebindings", "ClusterRoleBinding"),
+        ];
+        if let Some((_, kind)) = special.iter().find(|(p, _)| *p == base) {
+            return kind.to_string();
+        }
+        let singular = base.strip_suffix('s').unwrap();
+        let mut kind = singular[..1].to_uppercase();
+        kind.push_str(&singular[1..]);
+        kind
+    };
+    let mut sent = 0;
+    for rule in webhook["rules"].as_array().unwrap() {
+        assert_eq!(rule["operations"], serde_json::json!(["CREATE", "UPDATE"]));
+        for resource in rule["resources"].as_array().unwrap() {
+            let kind = kind_of(resource.as_str().unwrap());
+            assert!(is_judged(&kind), "{resource} ({kind}) is sent but never judged");
+            sent += 1;
+        }
+    }
+    assert!(sent >= 20, "{sent}");
+}
