@@ -141,8 +141,13 @@ type PemPair = (Vec<u8>, Vec<u8>);
 fn read_pair(cert: &Path, key: &Path) -> Result<(PemPair, Arc<ServerConfig>), String> {
     let cert_pem = std::fs::read(cert).map_err(|e| format!("{}: {e}", cert.display()))?;
     let key_pem = std::fs::read(key).map_err(|e| format!("{}: {e}", key.display()))?;
-    let config = server_config(&cert_pem, &key_pem)
-        .map_err(|e| format!("TLS certificate {} or key {}: {e}", cert.display(), key.display()))?;
+    let config = server_config(&cert_pem, &key_pem).map_err(|e| {
+        format!(
+            "TLS certificate {} or key {}: {e}",
+            cert.display(),
+            key.display()
+        )
+    })?;
     Ok(((cert_pem, key_pem), config))
 }
 
@@ -176,7 +181,8 @@ async fn watch_files(
     let mut last_error = String::new();
     loop {
         ticker.tick().await;
-        let (Ok(cert_pem), Ok(key_pem)) = (tokio::fs::read(&cert).await, tokio::fs::read(&key).await)
+        let (Ok(cert_pem), Ok(key_pem)) =
+            (tokio::fs::read(&cert).await, tokio::fs::read(&key).await)
         else {
             // Mid-swap (a Secret volume replaces a symlink); the next tick reads both again.
             continue;
@@ -189,10 +195,7 @@ async fn watch_files(
                 config.reload_from_config(new);
                 served = (cert_pem, key_pem);
                 last_error.clear();
-                eprintln!(
-                    "bulkhead: TLS certificate reloaded from {}",
-                    cert.display()
-                );
+                eprintln!("bulkhead: TLS certificate reloaded from {}", cert.display());
             }
             Err(e) if e != last_error => {
                 eprintln!(

@@ -51,7 +51,9 @@ async fn webhook(default: Mode) -> Running {
         ("logs".to_string(), labels(&[(AUDIT_LABEL, "low")])),
     ]);
     let settings = settings::resolve(&Flags::default(), &ConfigChoice::Ignore, &[]).unwrap();
-    start(options, settings, std::future::pending()).await.unwrap()
+    start(options, settings, std::future::pending())
+        .await
+        .unwrap()
 }
 
 /// The real-shaped CREATE of a Deployment whose container runs privileged.
@@ -78,9 +80,15 @@ fn unprivileged(mut review: Value) -> Value {
 
 /// The response of a review answered 200.
 async fn answer(addr: SocketAddr, review: &Value) -> Value {
-    let (status, body) = request(&test_ca(), addr, "POST", "/validate", review.to_string().into_bytes())
-        .await
-        .unwrap();
+    let (status, body) = request(
+        &test_ca(),
+        addr,
+        "POST",
+        "/validate",
+        review.to_string().into_bytes(),
+    )
+    .await
+    .unwrap();
     assert_eq!(status, 200, "{body}");
     let answer: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(answer["apiVersion"], "admission.k8s.io/v1");
@@ -107,7 +115,8 @@ async fn metric(addr: SocketAddr, sample: &str) -> f64 {
         .map_or(0.0, |v| v.trim().parse().unwrap())
 }
 
-const DENIED_ENFORCE: &str = "bulkhead_admission_reviews_total{outcome=\"denied\",mode=\"enforce\"}";
+const DENIED_ENFORCE: &str =
+    "bulkhead_admission_reviews_total{outcome=\"denied\",mode=\"enforce\"}";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn enforce_denies_with_the_failing_checks_and_their_field_paths() {
@@ -126,11 +135,20 @@ async fn enforce_denies_with_the_failing_checks_and_their_field_paths() {
     );
     // Below the enforce threshold, the warn label still tells the user.
     let warned = warnings(&response);
-    assert!(warned.iter().any(|w| w.starts_with("bulkhead: BHW005 [medium]")), "{warned:?}");
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.starts_with("bulkhead: BHW005 [medium]")),
+        "{warned:?}"
+    );
     assert!(!warned.iter().any(|w| w.contains("BHW001")), "{warned:?}");
     assert_eq!(metric(webhook.addr, DENIED_ENFORCE).await, 1.0);
     assert_eq!(
-        metric(webhook.addr, "bulkhead_admission_findings_total{severity=\"high\",mode=\"enforce\"}").await,
+        metric(
+            webhook.addr,
+            "bulkhead_admission_findings_total{severity=\"high\",mode=\"enforce\"}"
+        )
+        .await,
         1.0
     );
 }
@@ -166,11 +184,19 @@ async fn audit_allows_silently_and_counts() {
     assert_eq!(response["allowed"], true, "{response}");
     assert!(warnings(&response).is_empty(), "{response}");
     assert_eq!(
-        metric(webhook.addr, "bulkhead_admission_reviews_total{outcome=\"allowed\",mode=\"audit\"}").await,
+        metric(
+            webhook.addr,
+            "bulkhead_admission_reviews_total{outcome=\"allowed\",mode=\"audit\"}"
+        )
+        .await,
         1.0
     );
     assert_eq!(
-        metric(webhook.addr, "bulkhead_admission_findings_total{severity=\"high\",mode=\"audit\"}").await,
+        metric(
+            webhook.addr,
+            "bulkhead_admission_findings_total{severity=\"high\",mode=\"audit\"}"
+        )
+        .await,
         1.0
     );
 }
@@ -195,7 +221,11 @@ async fn a_dry_run_is_answered_but_not_counted() {
     assert_eq!(response["allowed"], false, "{response}");
     assert_eq!(metric(webhook.addr, DENIED_ENFORCE).await, 0.0);
     assert_eq!(
-        metric(webhook.addr, "bulkhead_admission_review_duration_seconds_count").await,
+        metric(
+            webhook.addr,
+            "bulkhead_admission_review_duration_seconds_count"
+        )
+        .await,
         0.0
     );
 }
@@ -241,21 +271,28 @@ async fn an_update_is_denied_only_for_what_it_brings() {
     assert_eq!(response["allowed"], true, "{response}");
     let warned = warnings(&response);
     assert!(
-        warned.iter().any(|w| w.starts_with("bulkhead: BHW001 [high]") && w.ends_with("(present before this update)")),
+        warned
+            .iter()
+            .any(|w| w.starts_with("bulkhead: BHW001 [high]")
+                && w.ends_with("(present before this update)")),
         "{warned:?}"
     );
 
     // Making a clean Deployment privileged: denied.
     let response = answer(webhook.addr, &update(clean, privileged)).await;
     assert_eq!(response["allowed"], false, "{response}");
-    assert!(response["status"]["message"].as_str().unwrap().contains("BHW001"));
+    assert!(response["status"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("BHW001"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kinds_no_check_reads_and_deletions_are_allowed_at_once() {
     let webhook = webhook(Mode::Enforce).await;
     let mut lease = review();
-    lease["request"]["kind"] = json!({"group": "coordination.k8s.io", "version": "v1", "kind": "Lease"});
+    lease["request"]["kind"] =
+        json!({"group": "coordination.k8s.io", "version": "v1", "kind": "Lease"});
     lease["request"]["object"] = json!({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": "x", "namespace": "shop"}, "spec": {"holderIdentity": "a"}});
     let response = answer(webhook.addr, &lease).await;
     assert_eq!(response["allowed"], true, "{response}");
@@ -268,7 +305,11 @@ async fn kinds_no_check_reads_and_deletions_are_allowed_at_once() {
     let response = answer(webhook.addr, &deletion).await;
     assert_eq!(response["allowed"], true, "{response}");
     assert_eq!(
-        metric(webhook.addr, "bulkhead_admission_reviews_total{outcome=\"skipped\",mode=\"enforce\"}").await,
+        metric(
+            webhook.addr,
+            "bulkhead_admission_reviews_total{outcome=\"skipped\",mode=\"enforce\"}"
+        )
+        .await,
         2.0
     );
 }
@@ -276,28 +317,44 @@ async fn kinds_no_check_reads_and_deletions_are_allowed_at_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_object_that_cannot_be_read_is_denied_where_the_namespace_enforces() {
     let webhook = webhook(Mode::Warn).await;
-    for object in [json!("a string, not an object"), json!([1, 2]), json!({"metadata": {"name": "web"}})] {
+    for object in [
+        json!("a string, not an object"),
+        json!([1, 2]),
+        json!({"metadata": {"name": "web"}}),
+    ] {
         let mut broken = in_namespace(review(), "prod");
         broken["request"]["object"] = object.clone();
         let response = answer(webhook.addr, &broken).await;
         assert_eq!(response["allowed"], false, "{object}: {response}");
         let message = response["status"]["message"].as_str().unwrap();
-        assert!(message.starts_with("bulkhead could not judge Deployment prod/web: "), "{message}");
-        assert!(message.ends_with("objects that cannot be judged are denied"), "{message}");
+        assert!(
+            message.starts_with("bulkhead could not judge Deployment prod/web: "),
+            "{message}"
+        );
+        assert!(
+            message.ends_with("objects that cannot be judged are denied"),
+            "{message}"
+        );
 
         // Where the namespace only warns, it is allowed with the reason as a warning.
         let mut broken = in_namespace(review(), "staging");
         broken["request"]["object"] = object.clone();
         let response = answer(webhook.addr, &broken).await;
         assert_eq!(response["allowed"], true, "{object}: {response}");
-        assert!(warnings(&response)[0].starts_with("bulkhead could not judge"), "{response}");
+        assert!(
+            warnings(&response)[0].starts_with("bulkhead could not judge"),
+            "{response}"
+        );
     }
     // A request whose fields are not what the API server sends, but with a uid: answered.
     let mut garbled = in_namespace(review(), "prod");
     garbled["request"]["kind"] = json!("Deployment");
     let response = answer(webhook.addr, &garbled).await;
     assert_eq!(response["allowed"], false, "{response}");
-    assert!(response["status"]["message"].as_str().unwrap().contains("cannot be read"));
+    assert!(response["status"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("cannot be read"));
 }
 
 /// Sends `body` and expects an HTTP error with a reason.
@@ -314,15 +371,25 @@ async fn hostile_requests_get_a_clear_error_and_the_webhook_keeps_serving() {
     let webhook = webhook(Mode::Enforce).await;
     let addr = webhook.addr;
 
-    let (status, text) = refused(addr, b"{\"apiVersion\": \"admission.k8s.io/v1\", \"kind\": ").await;
+    let (status, text) = refused(
+        addr,
+        b"{\"apiVersion\": \"admission.k8s.io/v1\", \"kind\": ",
+    )
+    .await;
     assert_eq!(status, 400);
-    assert!(text.starts_with("the body is not an AdmissionReview: EOF while parsing"), "{text}");
+    assert!(
+        text.starts_with("the body is not an AdmissionReview: EOF while parsing"),
+        "{text}"
+    );
 
     let mut old = review();
     old["apiVersion"] = json!("admission.k8s.io/v1beta1");
     let (status, text) = refused(addr, old.to_string().as_bytes()).await;
     assert_eq!(status, 400);
-    assert!(text.contains("got apiVersion \"admission.k8s.io/v1beta1\""), "{text}");
+    assert!(
+        text.contains("got apiVersion \"admission.k8s.io/v1beta1\""),
+        "{text}"
+    );
 
     let mut other = review();
     other["kind"] = json!("TokenReview");
@@ -343,14 +410,23 @@ async fn hostile_requests_get_a_clear_error_and_the_webhook_keeps_serving() {
     huge["request"]["object"]["metadata"]["annotations"]["padding"] = json!("x".repeat(MAX_BODY));
     let (status, text) = refused(addr, huge.to_string().as_bytes()).await;
     assert_eq!(status, 413);
-    assert_eq!(text.trim(), format!("the review is larger than {MAX_BODY} bytes (--max-body-bytes)"));
+    assert_eq!(
+        text.trim(),
+        format!("the review is larger than {MAX_BODY} bytes (--max-body-bytes)")
+    );
 
     assert_eq!(
-        metric(addr, "bulkhead_admission_rejected_requests_total{reason=\"malformed\"}").await,
+        metric(
+            addr,
+            "bulkhead_admission_rejected_requests_total{reason=\"malformed\"}"
+        )
+        .await,
         5.0
     );
     // Still serving, and still judging.
-    let (status, text) = request(&test_ca(), addr, "GET", "/healthz", Vec::new()).await.unwrap();
+    let (status, text) = request(&test_ca(), addr, "GET", "/healthz", Vec::new())
+        .await
+        .unwrap();
     assert_eq!((status, text.as_str()), (200, "ok\n"));
     assert_eq!(answer(addr, &review()).await["allowed"], false);
 }
@@ -389,10 +465,17 @@ async fn a_client_that_stops_sending_its_body_is_answered_408() {
     .await;
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
-    assert!(answer.contains("the request body did not arrive within 400 ms"), "{answer}");
+    assert!(
+        answer.contains("the request body did not arrive within 400 ms"),
+        "{answer}"
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(
-        metric(webhook.addr, "bulkhead_admission_rejected_requests_total{reason=\"timeout\"}").await,
+        metric(
+            webhook.addr,
+            "bulkhead_admission_rejected_requests_total{reason=\"timeout\"}"
+        )
+        .await,
         1.0
     );
 }

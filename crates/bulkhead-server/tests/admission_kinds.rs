@@ -34,8 +34,14 @@ fn every_fixture_kind_with_a_finding_is_judged() {
             }
         }
     }
-    assert!(checked > 200, "only {checked} findings: are the fixtures there?");
-    assert!(missing.is_empty(), "kinds checks read but the webhook lets through: {missing:?}");
+    assert!(
+        checked > 200,
+        "only {checked} findings: are the fixtures there?"
+    );
+    assert!(
+        missing.is_empty(),
+        "kinds checks read but the webhook lets through: {missing:?}"
+    );
 }
 
 #[test]
@@ -45,7 +51,9 @@ fn checks_that_need_the_rest_of_the_cluster_do_not_run_in_a_review() {
     assert!(judges_alone(by_id("BHW001")));
     assert!(judges_alone(by_id("BHR003")));
     // "No ResourceQuota in the namespace" and "no policy selects it" need the cluster.
-    for id in ["BHQ006", "BHQ007", "BHN001", "BHN012", "BHW036", "BHR013", "BHF001"] {
+    for id in [
+        "BHQ006", "BHQ007", "BHN001", "BHN012", "BHW036", "BHR013", "BHF001",
+    ] {
         assert!(!judges_alone(by_id(id)), "{id}");
     }
 }
@@ -61,7 +69,10 @@ fn the_webhook_configuration_sends_only_judged_kinds() {
     let config = loaded.objects[0].root.to_json();
     let webhook = &config["webhooks"][0];
     assert_eq!(webhook["sideEffects"], "None");
-    assert_eq!(webhook["admissionReviewVersions"], serde_json::json!(["v1"]));
+    assert_eq!(
+        webhook["admissionReviewVersions"],
+        serde_json::json!(["v1"])
+    );
     assert_eq!(webhook["failurePolicy"], "Fail");
     assert!(webhook["timeoutSeconds"].as_i64().unwrap() <= 10);
     let excluded = &webhook["namespaceSelector"]["matchExpressions"][0];
@@ -103,7 +114,10 @@ fn the_webhook_configuration_sends_only_judged_kinds() {
         assert_eq!(rule["operations"], serde_json::json!(["CREATE", "UPDATE"]));
         for resource in rule["resources"].as_array().unwrap() {
             let kind = kind_of(resource.as_str().unwrap());
-            assert!(is_judged(&kind), "{resource} ({kind}) is sent but never judged");
+            assert!(
+                is_judged(&kind),
+                "{resource} ({kind}) is sent but never judged"
+            );
             sent += 1;
         }
     }

@@ -34,9 +34,15 @@ fn review(namespace: &str) -> Value {
 }
 
 async fn allowed(addr: std::net::SocketAddr, namespace: &str) -> bool {
-    let (status, body) = request(&test_ca(), addr, "POST", "/validate", review(namespace).to_string().into_bytes())
-        .await
-        .unwrap();
+    let (status, body) = request(
+        &test_ca(),
+        addr,
+        "POST",
+        "/validate",
+        review(namespace).to_string().into_bytes(),
+    )
+    .await
+    .unwrap();
     assert_eq!(status, 200, "{body}");
     let answer: Value = serde_json::from_str(&body).unwrap();
     answer["response"]["allowed"].as_bool().unwrap()
@@ -56,16 +62,30 @@ async fn namespace_labels_come_from_the_cluster_and_follow_its_changes() {
     );
     options.cluster = Some(client(&server).await);
     let settings = settings::resolve(&Flags::default(), &ConfigChoice::Ignore, &[]).unwrap();
-    let webhook = start(options, settings, std::future::pending()).await.unwrap();
+    let webhook = start(options, settings, std::future::pending())
+        .await
+        .unwrap();
 
     // Read from the first list, before any review.
     assert!(!allowed(webhook.addr, "prod").await);
     assert!(allowed(webhook.addr, "dev").await);
 
     // Relabelled in the cluster: the watch brings the change.
-    server.apply(namespace("dev", json!({"team": "web", "bulkhead.dev/enforce": ""}))).unwrap();
-    server.apply(namespace("prod", json!({"bulkhead.dev/warn": "low"}))).unwrap();
-    server.apply(namespace("new", json!({"bulkhead.dev/enforce": "critical"}))).unwrap();
+    server
+        .apply(namespace(
+            "dev",
+            json!({"team": "web", "bulkhead.dev/enforce": ""}),
+        ))
+        .unwrap();
+    server
+        .apply(namespace("prod", json!({"bulkhead.dev/warn": "low"})))
+        .unwrap();
+    server
+        .apply(namespace(
+            "new",
+            json!({"bulkhead.dev/enforce": "critical"}),
+        ))
+        .unwrap();
     let mut followed = false;
     for _ in 0..100 {
         if !allowed(webhook.addr, "dev").await && allowed(webhook.addr, "prod").await {
@@ -83,14 +103,19 @@ async fn namespace_labels_come_from_the_cluster_and_follow_its_changes() {
         .into_iter()
         .filter(|r| r.path == "/api/v1/namespaces" && r.query.contains("watch=true"))
         .collect();
-    assert!(!watches.is_empty(), "no watch was opened: {:?}", server.requests());
+    assert!(
+        !watches.is_empty(),
+        "no watch was opened: {:?}",
+        server.requests()
+    );
     webhook.shutdown().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credentials_that_cannot_list_namespaces_stop_the_start() {
     let server = Server::start(Options::new(vec![namespace("prod", json!({}))])).unwrap();
-    let kubeconfig = kube::config::Kubeconfig::from_yaml(&server.kubeconfig(Auth::BadToken)).unwrap();
+    let kubeconfig =
+        kube::config::Kubeconfig::from_yaml(&server.kubeconfig(Auth::BadToken)).unwrap();
     let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
         .await
         .unwrap();
@@ -105,5 +130,8 @@ async fn credentials_that_cannot_list_namespaces_stop_the_start() {
     let Err(error) = start(options, settings, std::future::pending()).await else {
         panic!("started without the namespaces");
     };
-    assert!(error.starts_with("could not list the cluster's namespaces within 2 s"), "{error}");
+    assert!(
+        error.starts_with("could not list the cluster's namespaces within 2 s"),
+        "{error}"
+    );
 }

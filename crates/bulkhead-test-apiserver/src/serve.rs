@@ -125,8 +125,8 @@ fn stream_events(state: Arc<State>, watch: Watch) -> Answer {
     tokio::spawn(async move {
         let mut versions = state.store.subscribe();
         let mut seen = watch.after;
-        let deadline = tokio::time::Instant::now()
-            + Duration::from_secs(watch.timeout.unwrap_or(1800).max(1));
+        let deadline =
+            tokio::time::Instant::now() + Duration::from_secs(watch.timeout.unwrap_or(1800).max(1));
         loop {
             let changes = state.store.changes_after(
                 seen,

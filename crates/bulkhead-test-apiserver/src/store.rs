@@ -181,7 +181,10 @@ impl Store {
     }
 
     fn change(&self, mut object: Value, delete: bool) -> Result<(), String> {
-        let api_version = object["apiVersion"].as_str().unwrap_or_default().to_string();
+        let api_version = object["apiVersion"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let kind = object["kind"].as_str().unwrap_or_default().to_string();
         let group = api_version.split_once('/').map_or("", |(g, _)| g);
         let resource = self
@@ -210,7 +213,10 @@ impl Store {
             .entry((resource.group.clone(), resource.plural.clone()))
             .or_default();
         let at = list.binary_search_by(|s| (&s.namespace, &s.name).cmp(&(&namespace, &name)));
-        stamp(&mut object, (version - INITIAL_RESOURCE_VERSION) as usize + 100_000);
+        stamp(
+            &mut object,
+            (version - INITIAL_RESOURCE_VERSION) as usize + 100_000,
+        );
         object["metadata"]["resourceVersion"] = Value::String(version.to_string());
         let kind = match (at, delete) {
             (Ok(i), true) => {

@@ -75,10 +75,7 @@ pub fn decide(uid: &str, subject: &Subject<'_>, verdict: Verdict, policy: &Polic
         }
         Verdict::Unjudged(reason) => {
             decision.outcome = "unjudged";
-            let text = format!(
-                "bulkhead could not judge {}: {reason}",
-                subject.describe()
-            );
+            let text = format!("bulkhead could not judge {}: {reason}", subject.describe());
             if policy.enforce.is_some() {
                 decision.response.allowed = false;
                 decision.response.message = Some(format!(
@@ -139,7 +136,11 @@ pub fn decide(uid: &str, subject: &Subject<'_>, verdict: Verdict, policy: &Polic
             decision.findings.push(finding.severity);
         }
         if warned && !denied {
-            let suffix = if kept { " (present before this update)" } else { "" };
+            let suffix = if kept {
+                " (present before this update)"
+            } else {
+                ""
+            };
             warnings.push(format!("bulkhead: {}{suffix}", describe(finding)));
         }
         if audited {
@@ -237,10 +238,18 @@ mod tests {
     #[test]
     fn warnings_stay_within_the_api_servers_limits() {
         let mut out = Vec::new();
-        add_warnings(&mut out, (0..100).map(|i| format!("{i}: {}", "x".repeat(300))).collect());
+        add_warnings(
+            &mut out,
+            (0..100)
+                .map(|i| format!("{i}: {}", "x".repeat(300)))
+                .collect(),
+        );
         assert!(out.iter().all(|w| w.chars().count() <= WARNING_CHARS));
         assert!(out.iter().map(String::len).sum::<usize>() < 4096);
         let last = out.last().unwrap();
-        assert!(last.starts_with("bulkhead: and ") && last.contains("more findings"), "{last}");
+        assert!(
+            last.starts_with("bulkhead: and ") && last.contains("more findings"),
+            "{last}"
+        );
     }
 }

@@ -56,7 +56,12 @@ async fn metrics(State(admission): State<Arc<Admission>>) -> Response {
         .into_response()
 }
 
-fn refuse(admission: &Admission, status: StatusCode, reason: &'static str, text: String) -> Response {
+fn refuse(
+    admission: &Admission,
+    status: StatusCode,
+    reason: &'static str,
+    text: String,
+) -> Response {
     admission.metrics.rejected(reason);
     (status, format!("{text}\n")).into_response()
 }
@@ -71,34 +76,32 @@ async fn validate(State(admission): State<Arc<Admission>>, request: Request) -> 
     if declared.is_some_and(|n| n > limit as u64) {
         return too_large(&admission, limit);
     }
-    let body = match tokio::time::timeout(
-        admission.read_timeout,
-        to_bytes(request.into_body(), limit),
-    )
-    .await
-    {
-        Ok(Ok(body)) => body,
-        Ok(Err(e)) if is_length_limit(&e) => return too_large(&admission, limit),
-        Ok(Err(e)) => {
-            return refuse(
-                &admission,
-                StatusCode::BAD_REQUEST,
-                "unreadable",
-                format!("the request body could not be read: {e}"),
-            )
-        }
-        Err(_) => {
-            return refuse(
-                &admission,
-                StatusCode::REQUEST_TIMEOUT,
-                "timeout",
-                format!(
-                    "the request body did not arrive within {} ms",
-                    admission.read_timeout.as_millis()
-                ),
-            )
-        }
-    };
+    let body =
+        match tokio::time::timeout(admission.read_timeout, to_bytes(request.into_body(), limit))
+            .await
+        {
+            Ok(Ok(body)) => body,
+            Ok(Err(e)) if is_length_limit(&e) => return too_large(&admission, limit),
+            Ok(Err(e)) => {
+                return refuse(
+                    &admission,
+                    StatusCode::BAD_REQUEST,
+                    "unreadable",
+                    format!("the request body could not be read: {e}"),
+                )
+            }
+            Err(_) => {
+                return refuse(
+                    &admission,
+                    StatusCode::REQUEST_TIMEOUT,
+                    "timeout",
+                    format!(
+                        "the request body did not arrive within {} ms",
+                        admission.read_timeout.as_millis()
+                    ),
+                )
+            }
+        };
     let judging = Arc::clone(&admission);
     // Judging is CPU work (the checks run on rayon's pool): off the async workers.
     match tokio::task::spawn_blocking(move || answer(&judging, &body)).await {
@@ -161,9 +164,9 @@ fn answer(admission: &Admission, body: &Bytes) -> Result<String, Unanswerable> {
             return Ok(decision.response.to_json().to_string());
         }
     };
-    let policy = admission
-        .namespaces
-        .with(&request.namespace, |labels| admission.defaults.policy(labels));
+    let policy = admission.namespaces.with(&request.namespace, |labels| {
+        admission.defaults.policy(labels)
+    });
     let verdict = admission.judge.judge(&request);
     let subject = Subject {
         kind: &request.kind.kind,

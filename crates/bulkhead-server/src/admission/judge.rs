@@ -60,12 +60,7 @@ impl Judge {
             "CREATE" | "UPDATE" => {}
             "DELETE" => return Verdict::Skipped("a deletion"),
             "CONNECT" => return Verdict::Skipped("a connection"),
-            _ => {
-                return Verdict::Unjudged(format!(
-                    "unknown operation {:?}",
-                    request.operation
-                ))
-            }
+            _ => return Verdict::Unjudged(format!("unknown operation {:?}", request.operation)),
         }
         // Subresources carry status, scale or bindings; ephemeral containers are the one
         // that adds what the workload checks judge.

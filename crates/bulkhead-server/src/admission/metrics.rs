@@ -56,9 +56,9 @@ impl Default for Metrics {
             rejected.clone(),
         );
         // 0.25 ms to about 1 s.
-        let latency = Histogram::new(
-            prometheus_client::metrics::histogram::exponential_buckets(0.000_25, 2.0, 13),
-        );
+        let latency = Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(
+            0.000_25, 2.0, 13,
+        ));
         registry.register(
             "review_duration_seconds",
             "Time to judge a review and build the answer",

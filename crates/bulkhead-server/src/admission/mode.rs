@@ -186,6 +186,10 @@ mod tests {
         let policy = Defaults::default().policy(Some(&labels(&[(ENFORCE_LABEL, "hihg")])));
         assert_eq!(policy.enforce, Some(Severity::High));
         assert_eq!(policy.problems.len(), 1);
-        assert!(policy.problems[0].contains("\"hihg\""), "{:?}", policy.problems);
+        assert!(
+            policy.problems[0].contains("\"hihg\""),
+            "{:?}",
+            policy.problems
+        );
     }
 }

@@ -118,7 +118,8 @@ fn serve(args: &AdmissionArgs) -> Result<(), String> {
     let settings = settings::resolve(&flags, &choice, &[])?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let mut options = AdmissionOptions::new(listen, args.tls_cert.clone(), args.tls_key.clone());
+        let mut options =
+            AdmissionOptions::new(listen, args.tls_cert.clone(), args.tls_key.clone());
         options.defaults = defaults;
         options.max_body_bytes = args.max_body_bytes;
         options.read_timeout = Duration::from_millis(args.read_timeout_ms);

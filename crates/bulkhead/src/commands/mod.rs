@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod admission;
 pub mod audit;
 pub mod audit_log;
 pub mod audit_webhook;
@@ -16,7 +17,6 @@ pub mod rbac;
 pub mod report;
 pub mod scan;
 pub mod snapshot;
-pub mod admission;
 
 /// Exit codes, as documented in the README.
 pub const EXIT_OK: u8 = 0;
