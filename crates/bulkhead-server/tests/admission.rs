@@ -42,6 +42,7 @@ async fn webhook(default: Mode) -> Running {
     };
     options.max_body_bytes = MAX_BODY;
     options.read_timeout = READ_TIMEOUT;
+    options.tls.header_timeout = READ_TIMEOUT;
     options.namespace_labels = HashMap::from([
         (
             "prod".to_string(),
@@ -478,4 +479,34 @@ async fn a_client_that_stops_sending_its_body_is_answered_408() {
         .await,
         1.0
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_trickles_its_headers_is_disconnected() {
+    let webhook = webhook(Mode::Enforce).await;
+    let tcp = TcpStream::connect(webhook.addr).await.unwrap();
+    let mut tls = test_ca()
+        .connect(ServerName::try_from("localhost").unwrap(), tcp)
+        .await
+        .unwrap();
+    tls.write_all(b"POST /validate HTTP/1.1\r\nhost: loc").await.unwrap();
+    tls.flush().await.unwrap();
+    let started = std::time::Instant::now();
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        use tokio::io::AsyncReadExt;
+        let mut buffer = [0u8; 256];
+        loop {
+            match tls.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the connection stayed open");
+    assert!(started.elapsed() >= READ_TIMEOUT / 2, "{:?}", started.elapsed());
+    let (status, _) = request(&test_ca(), webhook.addr, "GET", "/healthz", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
 }

@@ -126,7 +126,7 @@ impl Judge {
         }
         if outcome.inventory.len() != 1 {
             return Err(format!(
-                "the {name} is not one Kubernetes object ({} read)",
+                "the {name} is not a Kubernetes object (a mapping with apiVersion and kind); {} objects read from it",
                 outcome.inventory.len()
             ));
         }
