@@ -489,7 +489,9 @@ async fn a_client_that_trickles_its_headers_is_disconnected() {
         .connect(ServerName::try_from("localhost").unwrap(), tcp)
         .await
         .unwrap();
-    tls.write_all(b"POST /validate HTTP/1.1\r\nhost: loc").await.unwrap();
+    tls.write_all(b"POST /validate HTTP/1.1\r\nhost: loc")
+        .await
+        .unwrap();
     tls.flush().await.unwrap();
     let started = std::time::Instant::now();
     let closed = tokio::time::timeout(Duration::from_secs(5), async {
@@ -504,7 +506,11 @@ async fn a_client_that_trickles_its_headers_is_disconnected() {
     })
     .await;
     assert!(closed.is_ok(), "the connection stayed open");
-    assert!(started.elapsed() >= READ_TIMEOUT / 2, "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= READ_TIMEOUT / 2,
+        "{:?}",
+        started.elapsed()
+    );
     let (status, _) = request(&test_ca(), webhook.addr, "GET", "/healthz", Vec::new())
         .await
         .unwrap();
