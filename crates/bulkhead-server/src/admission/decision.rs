@@ -125,7 +125,7 @@ pub fn decide(uid: &str, subject: &Subject<'_>, verdict: Verdict, policy: &Polic
         .map(|f| (f, false))
         .chain(judged.kept.iter().map(|f| (f, true)))
         .collect();
-    all.sort_by(|a, b| b.0.severity.cmp(&a.0.severity));
+    all.sort_by_key(|(f, _)| std::cmp::Reverse(f.severity));
     let mut warnings = Vec::new();
     for (finding, kept) in all {
         let denied = !kept && policy.enforce.is_some_and(|at| finding.severity >= at);

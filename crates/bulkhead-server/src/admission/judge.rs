@@ -77,13 +77,10 @@ impl Judge {
             Ok(found) => found,
             Err(reason) => return Verdict::Unjudged(reason),
         };
+        // The old object was admitted once; if it no longer reads, the new one is judged on
+        // its own.
         let old = match (&request.old_object, request.operation.as_str()) {
-            (Some(old), "UPDATE") => match self.findings("oldObject", old.get()) {
-                Ok(old) => Some(old),
-                // The old object was admitted once; if it no longer reads, judge the new one
-                // on its own.
-                Err(_) => None,
-            },
+            (Some(old), "UPDATE") => self.findings("oldObject", old.get()).ok(),
             _ => None,
         };
         let before: HashSet<&str> = old
