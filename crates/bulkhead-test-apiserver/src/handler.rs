@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, RwLock, RwLockReadGuard};
+use std::sync::Mutex;
 
 use base64::Engine as _;
 use serde_json::{json, Value};
@@ -40,7 +40,7 @@ pub struct Denial {
 pub struct State {
     /// Read by every GET; written by the server-side applies and deletes of the writable
     /// resources ([`crate::write`]).
-    pub store: RwLock<Store>,
+    pub store: Store,
     /// (group, plural) of the resources that accept apply and delete.
     pub writable: Vec<(String, String)>,
     /// The next `resourceVersion` a write stamps.
@@ -61,6 +61,19 @@ pub struct State {
 pub struct Reply {
     pub status: u16,
     pub body: Vec<u8>,
+    /// A watch: the body is a stream of events, written as changes happen.
+    pub watch: Option<Watch>,
+}
+
+/// What a watch request follows: changes to one resource after a resource version.
+#[derive(Clone, Debug)]
+pub struct Watch {
+    pub group: String,
+    pub plural: String,
+    pub namespace: Option<String>,
+    pub after: u64,
+    /// `timeoutSeconds`: the server ends the stream after it.
+    pub timeout: Option<u64>,
 }
 
 impl Reply {
@@ -68,6 +81,7 @@ impl Reply {
         Reply {
             status,
             body: serde_json::to_vec(value).unwrap_or_default(),
+            watch: None,
         }
     }
 }
@@ -85,10 +99,9 @@ pub fn authenticate(
 }
 
 impl State {
-    /// The objects, for reading (a poisoned lock still holds consistent objects: every
-    /// write replaces whole entries).
-    pub fn read_store(&self) -> RwLockReadGuard<'_, Store> {
-        self.store.read().unwrap_or_else(|e| e.into_inner())
+    /// The objects (the store locks inside).
+    pub fn read_store(&self) -> &Store {
+        &self.store
     }
 }
 
@@ -326,12 +339,57 @@ fn objects(
     }
     let metadata_only = accept.contains("as=PartialObjectMetadata");
     let params = parse_query(query);
+    if name.is_none() && matches!(params.get("watch").map(String::as_str), Some("true" | "1")) {
+        let after = params
+            .get("resourceVersion")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| state.store.resource_version());
+        return Reply {
+            status: 200,
+            body: Vec::new(),
+            watch: Some(Watch {
+                group: group.to_string(),
+                plural: plural.to_string(),
+                namespace: namespace.map(str::to_string),
+                after,
+                timeout: params.get("timeoutSeconds").and_then(|t| t.parse().ok()),
+            }),
+        };
+    }
+    let resource_version = state.store.resource_version();
+    state.store.with_list(group, plural, |stored| {
+        list_or_get(
+            state,
+            resource,
+            stored,
+            namespace,
+            plural,
+            name,
+            &params,
+            metadata_only,
+            resource_version,
+        )
+    })
+}
+
+/// A list page or one object, from the objects of the resource.
+#[allow(clippy::too_many_arguments)]
+fn list_or_get(
+    state: &State,
+    resource: &Resource,
+    stored: &[crate::store::Stored],
+    namespace: Option<&str>,
+    plural: &str,
+    name: Option<&str>,
+    params: &BTreeMap<String, String>,
+    metadata_only: bool,
+    resource_version: u64,
+) -> Reply {
     let selector = params
         .get("labelSelector")
         .map(String::as_str)
         .unwrap_or("");
-    let in_scope = store
-        .list(group, plural)
+    let in_scope = stored
         .iter()
         .filter(|s| namespace.is_none_or(|ns| s.namespace == ns))
         .filter(|s| matches_labels(selector, &s.object["metadata"]["labels"]));
@@ -379,7 +437,7 @@ fn objects(
         .unwrap_or(usize::MAX);
     let end = start.saturating_add(limit).min(all.len());
     let page = all.get(start.min(all.len())..end).unwrap_or(&[]);
-    let mut metadata = json!({"resourceVersion": "5000"});
+    let mut metadata = json!({"resourceVersion": resource_version.to_string()});
     if end < all.len() {
         metadata["continue"] = json!(encode_continue(end));
         metadata["remainingItemCount"] = json!(all.len() - end);

@@ -2,7 +2,8 @@
 //! protocol for what a read-only client uses — `/version`, `/api` and `/apis` discovery,
 //! namespaced and cluster-wide lists with `limit`/`continue` (and 410 Gone on an expired
 //! token), metadata-only lists (`PartialObjectMetadataList`), single objects, the kubelet's
-//! `configz` through `nodes/NAME/proxy`, `Status` errors for 401/403/404 — with client
+//! `configz` through `nodes/NAME/proxy`, watches (`?watch=true`, streaming the changes a
+//! test makes with [`Server::apply`] and [`Server::delete`]), `Status` errors for 401/403/404 — with client
 //! certificate and bearer token authentication and configurable per-resource denials.
 //!
 //! It serves real objects (YAML files) and records every request, so a test can compare
@@ -101,7 +102,7 @@ impl Server {
             })
             .collect();
         let state = Arc::new(handler::State {
-            store: std::sync::RwLock::new(Store::with_kinds(options.objects, extra)),
+            store: Store::with_kinds(options.objects, extra),
             writable,
             resource_version: std::sync::atomic::AtomicU64::new(10_000),
             version: json!({
@@ -145,11 +146,19 @@ impl Server {
     /// The objects of a resource the server holds now (writes included), in list order.
     pub fn objects(&self, group: &str, plural: &str) -> Vec<Value> {
         self.state
-            .read_store()
-            .list(group, plural)
-            .iter()
-            .map(|s| s.object.clone())
-            .collect()
+            .store
+            .with_list(group, plural, |list| list.iter().map(|s| s.object.clone()).collect())
+    }
+
+    /// Creates or replaces an object while the server runs (its kind must be one the server
+    /// was started with); watches of its resource get an `ADDED` or `MODIFIED` event.
+    pub fn apply(&self, object: Value) -> Result<(), String> {
+        self.state.store.apply(object)
+    }
+
+    /// Deletes an object while the server runs; watches get a `DELETED` event.
+    pub fn delete(&self, object: Value) -> Result<(), String> {
+        self.state.store.delete(object)
     }
 
     /// Every request answered so far.

@@ -1,12 +1,16 @@
 //! TLS and HTTP: rustls with optional client certificates, hyper serving HTTP/1.1 and
-//! HTTP/2 (kubectl negotiates h2), one task per connection.
+//! HTTP/2 (kubectl negotiates h2), one task per connection; watches stream their events as
+//! the store changes.
 
 use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
 use http::{Request, Response};
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
+use http_body_util::BodyExt;
+use hyper::body::{Bytes, Frame, Incoming};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -14,7 +18,7 @@ use rustls::server::WebPkiClientVerifier;
 use rustls::{RootCertStore, ServerConfig};
 use tokio_rustls::TlsAcceptor;
 
-use crate::handler::{self, State};
+use crate::handler::{self, State, Watch};
 use crate::pki::Pem;
 
 pub fn tls_config(ca: &Pem, server: &Pem) -> Result<Arc<ServerConfig>, String> {
@@ -83,7 +87,7 @@ pub fn run(
                     let state = Arc::clone(&state);
                     let user = user.clone();
                     async move {
-                        Ok::<_, Infallible>(answer(&state, user.as_deref(), request).await)
+                        Ok::<_, Infallible>(answer(state, user.as_deref(), request).await)
                     }
                 });
                 let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
@@ -94,11 +98,71 @@ pub fn run(
     });
 }
 
+/// A whole answer, or a watch's events as they come.
+enum Answer {
+    Whole(Option<Bytes>),
+    Events(tokio::sync::mpsc::Receiver<Bytes>),
+}
+
+impl hyper::body::Body for Answer {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.get_mut() {
+            Answer::Whole(body) => Poll::Ready(body.take().map(|b| Ok(Frame::data(b)))),
+            Answer::Events(events) => events
+                .poll_recv(cx)
+                .map(|event| event.map(|b| Ok(Frame::data(b)))),
+        }
+    }
+}
+
+/// Streams the changes a watch follows, one JSON event per line, until the client goes away
+/// or its `timeoutSeconds` pass.
+fn stream_events(state: Arc<State>, watch: Watch) -> Answer {
+    let (sender, events) = tokio::sync::mpsc::channel(64);
+    tokio::spawn(async move {
+        let mut versions = state.store.subscribe();
+        let mut seen = watch.after;
+        let deadline =
+            tokio::time::Instant::now() + Duration::from_secs(watch.timeout.unwrap_or(1800).max(1));
+        loop {
+            let changes = state.store.changes_after(
+                seen,
+                &watch.group,
+                &watch.plural,
+                watch.namespace.as_deref(),
+            );
+            for change in changes {
+                seen = change.resource_version;
+                let mut line = serde_json::to_vec(
+                    &serde_json::json!({"type": change.kind, "object": change.object}),
+                )
+                .unwrap_or_default();
+                line.push(b'\n');
+                if sender.send(Bytes::from(line)).await.is_err() {
+                    return;
+                }
+            }
+            tokio::select! {
+                changed = versions.changed() => if changed.is_err() { return },
+                _ = sender.closed() => return,
+                _ = tokio::time::sleep_until(deadline) => return,
+            }
+        }
+    });
+    Answer::Events(events)
+}
+
 async fn answer(
-    state: &State,
+    state: Arc<State>,
     certificate_user: Option<&str>,
     request: Request<Incoming>,
-) -> Response<Full<Bytes>> {
+) -> Response<Answer> {
     let header = |name: &str| {
         request
             .headers()
@@ -109,7 +173,7 @@ async fn answer(
     let authorization = header("authorization");
     let accept = header("accept").unwrap_or_default();
     let content_type = header("content-type").unwrap_or_default();
-    let user = handler::authenticate(state, authorization.as_deref(), certificate_user);
+    let user = handler::authenticate(&state, authorization.as_deref(), certificate_user);
     let (parts, body) = request.into_parts();
     // Bodies are small here (objects a test applies); a broken stream reads as empty.
     let body = body
@@ -118,7 +182,7 @@ async fn answer(
         .map(|b| b.to_bytes())
         .unwrap_or_default();
     let reply = handler::handle(
-        state,
+        &state,
         user.as_deref(),
         &handler::Incoming {
             method: parts.method.as_str(),
@@ -129,7 +193,11 @@ async fn answer(
             body: &body,
         },
     );
-    let mut response = Response::new(Full::new(Bytes::from(reply.body)));
+    let body = match reply.watch {
+        Some(watch) => stream_events(Arc::clone(&state), watch),
+        None => Answer::Whole(Some(Bytes::from(reply.body))),
+    };
+    let mut response = Response::new(body);
     *response.status_mut() =
         http::StatusCode::from_u16(reply.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     response.headers_mut().insert(

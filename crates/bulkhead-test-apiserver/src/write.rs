@@ -72,7 +72,7 @@ pub fn handle(state: &State, user: &str, request: &Incoming<'_>) -> Reply {
     let Some(t) = target(request.path) else {
         return Reply::json(404, &status::not_found());
     };
-    let mut store = state.store.write().unwrap_or_else(|e| e.into_inner());
+    let store = &state.store;
     let Some(resource) = store.resource(t.group, t.version, t.plural).cloned() else {
         return Reply::json(404, &status::not_found());
     };
@@ -171,11 +171,11 @@ pub fn handle(state: &State, user: &str, request: &Incoming<'_>) -> Reply {
         }
         _ => {}
     }
-    let existing = store
-        .list(t.group, t.plural)
-        .iter()
-        .find(|s| s.namespace == namespace && s.name == t.name)
-        .map(|s| s.object.clone());
+    let existing = store.with_list(t.group, t.plural, |list| {
+        list.iter()
+            .find(|s| s.namespace == namespace && s.name == t.name)
+            .map(|s| s.object.clone())
+    });
     if let Some(old) = &existing {
         let owner = old["metadata"]["managedFields"][0]["manager"].as_str();
         if owner.is_some_and(|o| o != manager) && !force {

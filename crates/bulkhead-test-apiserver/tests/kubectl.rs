@@ -315,3 +315,61 @@ fn kubectl_applies_lists_and_deletes_policyreports() {
     );
     assert!(!ok, "{err}");
 }
+
+/// `kubectl get --watch` sees the changes a test makes while the server runs, in order.
+#[test]
+fn kubectl_watches_changes_as_they_happen() {
+    if !kubectl_available() {
+        return;
+    }
+    use std::io::{BufRead, BufReader};
+    let namespace = |name: &str, team: &str| {
+        serde_json::json!({"apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": name, "labels": {"team": team}}})
+    };
+    let server = Server::start(Options::new(vec![namespace("prod", "a")])).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kubeconfig");
+    std::fs::write(&config, server.kubeconfig(Auth::Token)).unwrap();
+    let mut child = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&config)
+        .arg("--cache-dir")
+        .arg(dir.path().join("cache"))
+        // Ends the watch (and so the test) should the events never come.
+        .args(["--request-timeout", "20s"])
+        .args(["get", "namespaces", "--watch", "-L", "team", "--no-headers"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next = || lines.next().unwrap().unwrap();
+    assert!(next().starts_with("prod"), "the list comes first");
+    // The watch is open once kubectl has asked for it.
+    for _ in 0..100 {
+        if server
+            .requests()
+            .iter()
+            .any(|r| r.query.contains("watch=true"))
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    server.apply(namespace("prod", "b")).unwrap();
+    server.apply(namespace("dev", "c")).unwrap();
+    let changed = next();
+    let added = next();
+    let _ = child.kill();
+    let _ = child.wait();
+    let columns = |line: &str| {
+        line.split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(columns(&changed)[0], "prod");
+    assert_eq!(columns(&changed).last().unwrap(), "b");
+    assert_eq!(columns(&added)[0], "dev");
+    assert_eq!(columns(&added).last().unwrap(), "c");
+}

@@ -71,6 +71,9 @@ pub enum Command {
     /// the connections the NetworkPolicies allow, each step with its evidence and the single
     /// changes that cut it (exit 1 when a path exists).
     AttackPaths(Box<crate::commands::attack_paths::AttackPathsArgs>),
+    /// Serve the validating admission webhook: the API server asks before it stores an object,
+    /// and the checks answer — deny (enforce), warn, or record (audit), per namespace.
+    Admission(Box<crate::commands::admission::AdmissionArgs>),
 }
 
 #[derive(Args, Debug)]

@@ -43,6 +43,7 @@ fn main() -> ExitCode {
         cli::Command::History(args) => commands::history::run(&args),
         cli::Command::Serve(args) => commands::serve::run(&args),
         cli::Command::AttackPaths(args) => commands::attack_paths::run(&args),
+        cli::Command::Admission(args) => commands::admission::run(&args),
     };
     ExitCode::from(code)
 }

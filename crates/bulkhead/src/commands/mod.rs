@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod attack_paths;
+pub mod admission;
 pub mod audit;
 pub mod audit_log;
 pub mod audit_webhook;
