@@ -51,22 +51,37 @@ impl Expression {
         }
         // The ANTLR parser of cel 0.13 can panic on some malformed input; a rule file must
         // never bring the scan down.
-        let parsed = std::panic::catch_unwind(|| Program::compile(text)).map_err(|_| {
-            CompileError {
+        let parsed =
+            std::panic::catch_unwind(|| Program::compile(text)).map_err(|_| CompileError {
                 message: "the CEL parser failed on this expression".into(),
                 position: None,
-            }
-        })?;
+            })?;
         let program = parsed.map_err(|errors| {
             let first = errors.errors.first();
             CompileError {
                 message: first.map_or_else(|| "syntax error".to_string(), |e| e.msg.clone()),
                 position: first.map(|e| TextPosition {
                     line: e.pos.0.max(1) as u32,
-                    column: e.pos.1.max(0) as u32 + 1,
+                    // cel reports 1-based lines and columns.
+                    column: e.pos.1.max(1) as u32,
                 }),
             }
         })?;
+        let undeclared: Vec<String> = library::variables(program.expression())
+            .into_iter()
+            .filter(|v| !allowed.contains(&v.as_str()))
+            .collect();
+        // A variable this build cannot offer (`authorizer`) is named first: the calls made
+        // on it would otherwise be reported as unknown functions.
+        if let Some((name, why)) = undeclared
+            .iter()
+            .find_map(|v| library::UNSUPPORTED.iter().find(|(n, _)| n == v))
+        {
+            return Err(CompileError {
+                message: format!("{name:?} is not supported ({why})"),
+                position: position_of(text, name),
+            });
+        }
         if let Some(u) = library::unsupported_calls(program.expression()).first() {
             let why = u.why.map(|w| format!(" ({w})")).unwrap_or_default();
             return Err(CompileError {
@@ -77,16 +92,13 @@ impl Expression {
                 position: position_of(text, &u.name),
             });
         }
-        if let Some(name) = library::variables(program.expression())
-            .into_iter()
-            .find(|v| !allowed.contains(&v.as_str()))
-        {
+        if let Some(name) = undeclared.first() {
             return Err(CompileError {
                 message: format!(
                     "undeclared reference to {name:?} (this expression may read {})",
                     allowed.join(", ")
                 ),
-                position: position_of(text, &name),
+                position: position_of(text, name),
             });
         }
         Ok(Expression {

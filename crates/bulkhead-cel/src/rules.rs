@@ -124,9 +124,10 @@ pub fn read_rules(file: &SourceFile, node: &Node) -> Result<Vec<Rule>, Vec<Strin
     }
     for (i, rule) in rules.iter().enumerate() {
         if rules[..i].iter().any(|r| r.id == rule.id) {
-            reader
-                .errors
-                .push(format!("{}: duplicate rule id {:?}", rule.declared_at, rule.id));
+            reader.errors.push(format!(
+                "{}: duplicate rule id {:?}",
+                rule.declared_at, rule.id
+            ));
         }
     }
     if reader.errors.is_empty() {
@@ -143,11 +144,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Rule>, Vec<String>> {
     let entries = std::fs::read_dir(dir).map_err(|e| vec![format!("{shown}: cannot read: {e}")])?;
     let mut paths: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.is_file()
-                && p.extension()
-                    .is_some_and(|x| x == "yaml" || x == "yml")
-        })
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
         .collect();
     paths.sort();
     let (mut rules, mut errors) = (Vec::new(), Vec::new());
@@ -254,7 +251,10 @@ impl Reader<'_> {
 
     fn rule(&mut self, node: &Node) -> Option<Rule> {
         if !node.is_map() {
-            self.error(node.span, "a rule must be a mapping (id, severity, expression, ...)");
+            self.error(
+                node.span,
+                "a rule must be a mapping (id, severity, expression, ...)",
+            );
             return None;
         }
         let before = self.errors.len();
@@ -282,9 +282,15 @@ impl Reader<'_> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !well_formed {
-                self.error(n.span, format!("id: {id:?} must be letters, digits, - or _"));
+                self.error(
+                    n.span,
+                    format!("id: {id:?} must be letters, digits, - or _"),
+                );
             } else if id.to_ascii_uppercase().starts_with("BH") {
-                self.error(n.span, format!("id: {id:?}: ids starting with BH are Bulkhead's own"));
+                self.error(
+                    n.span,
+                    format!("id: {id:?}: ids starting with BH are Bulkhead's own"),
+                );
             }
         }
         let severity = match node.get("severity") {
@@ -294,15 +300,22 @@ impl Reader<'_> {
                 if let Some(bad) = s.as_ref().filter(|s| !SEVERITIES.contains(&s.as_str())) {
                     self.error(
                         n.span,
-                        format!("severity: unknown severity {bad:?} ({})", SEVERITIES.join(", ")),
+                        format!(
+                            "severity: unknown severity {bad:?} ({})",
+                            SEVERITIES.join(", ")
+                        ),
                     );
                 }
                 s
             }
         };
         let title = required(self, "title").and_then(|n| self.string(n, "title"));
-        let description = node.get("description").and_then(|n| self.string(n, "description"));
-        let remediation = node.get("remediation").and_then(|n| self.string(n, "remediation"));
+        let description = node
+            .get("description")
+            .and_then(|n| self.string(n, "description"));
+        let remediation = node
+            .get("remediation")
+            .and_then(|n| self.string(n, "remediation"));
         let (kinds, namespaces, selector) = self.matcher(node.get("match"));
         let expression = required(self, "expression").and_then(|n| self.expression(n));
         let message = node.get("message").and_then(|n| self.expression(n));
@@ -334,11 +347,17 @@ impl Reader<'_> {
         })
     }
 
-    fn matcher(&mut self, node: Option<&Node>) -> (Vec<String>, Vec<String>, Option<LabelSelector>) {
+    fn matcher(
+        &mut self,
+        node: Option<&Node>,
+    ) -> (Vec<String>, Vec<String>, Option<LabelSelector>) {
         let mut out = (Vec::new(), Vec::new(), None);
         let Some(node) = node else { return out };
         if !node.is_map() {
-            self.error(node.span, "match: expected a mapping (kinds, namespaces, labelSelector)");
+            self.error(
+                node.span,
+                "match: expected a mapping (kinds, namespaces, labelSelector)",
+            );
             return out;
         }
         for e in node.as_map() {
@@ -364,7 +383,10 @@ impl Reader<'_> {
         let mut out = RuleCompliance::default();
         let Some(node) = node else { return out };
         if !node.is_map() {
-            self.error(node.span, "compliance: expected a mapping (cis, pss, nsa, mitre)");
+            self.error(
+                node.span,
+                "compliance: expected a mapping (cis, pss, nsa, mitre)",
+            );
             return out;
         }
         for e in node.as_map() {
@@ -387,7 +409,10 @@ impl Reader<'_> {
                 .split_once(':')
                 .is_some_and(|(l, c)| matches!(l, "baseline" | "restricted") && !c.is_empty());
             if !ok {
-                self.error(node.span, format!("compliance.pss: {id:?} is not <baseline|restricted>:<control>"));
+                self.error(
+                    node.span,
+                    format!("compliance.pss: {id:?} is not <baseline|restricted>:<control>"),
+                );
             }
         }
         out
@@ -399,8 +424,10 @@ impl Reader<'_> {
             Ok(e) => Some(e),
             Err(err) => {
                 let (line, column) = expression_position(self.file, node, &err);
-                self.errors
-                    .push(format!("{}:{line}:{column}: {}", self.file.path, err.message));
+                self.errors.push(format!(
+                    "{}:{line}:{column}: {}",
+                    self.file.path, err.message
+                ));
                 None
             }
         }
@@ -417,10 +444,10 @@ pub fn expression_position(file: &SourceFile, node: &Node, err: &CompileError) -
     };
     let raw = file.slice(node.span);
     if raw.starts_with('|') || raw.starts_with('>') {
-        // Content starts on the next line, at the block's indentation.
+        // Content starts on the next line; the block's indentation is its first line's.
         let content_line = line + at.line;
         let indent = file
-            .line_text(content_line)
+            .line_text(line + 1)
             .chars()
             .take_while(|c| *c == ' ')
             .count() as u32;

@@ -27,6 +27,9 @@ pub struct Options {
     /// Certificates expiring within this many days are reported (`--cert-expiry-days`);
     /// `None` means 30.
     pub cert_expiry_days: Option<u32>,
+    /// The project's custom rules (`rules:` in `.bulkhead.yaml`, `--rules DIR`); each has its
+    /// check among the checks a scan runs.
+    pub custom_rules: std::sync::Arc<crate::custom::CustomRules>,
 }
 
 impl Options {
@@ -47,6 +50,10 @@ pub struct Context<'a> {
     command_lines: OnceLock<Vec<CommandLine<'a>>>,
     /// Every kubelet of the inventory with its config file and drop-ins, resolved once.
     kubelets: OnceLock<Vec<Kubelet<'a>>>,
+    /// The ValidatingAdmissionPolicies of the inventory evaluated over its objects, once.
+    admission: OnceLock<Vec<bulkhead_cel::vap::Outcome>>,
+    /// Every custom rule's verdict on every object it selects, evaluated once.
+    custom: OnceLock<Vec<crate::custom::Judged>>,
 }
 
 impl<'a> Context<'a> {
@@ -57,6 +64,8 @@ impl<'a> Context<'a> {
             rbac: OnceLock::new(),
             command_lines: OnceLock::new(),
             kubelets: OnceLock::new(),
+            admission: OnceLock::new(),
+            custom: OnceLock::new(),
         }
     }
 
@@ -80,6 +89,19 @@ impl<'a> Context<'a> {
         self.every_command_line()
             .iter()
             .filter(move |l| l.component == component)
+    }
+
+    /// What the inventory's ValidatingAdmissionPolicies say about its objects, evaluated once
+    /// per scan for every check that reports it.
+    pub fn admission(&self) -> &[bulkhead_cel::vap::Outcome] {
+        self.admission
+            .get_or_init(|| bulkhead_cel::vap::evaluate(self.inventory))
+    }
+
+    /// The custom rules' verdicts over the inventory, evaluated once per scan.
+    pub fn custom_verdicts(&self) -> &[crate::custom::Judged] {
+        self.custom
+            .get_or_init(|| self.options.custom_rules.judge(self.inventory))
     }
 
     pub fn rbac(&self) -> &Rbac<'a> {

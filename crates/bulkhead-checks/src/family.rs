@@ -38,10 +38,13 @@ pub enum Family {
     NodeFiles,
     /// Component versions: supported minors, known-vulnerable patch levels (`BHV`).
     Versions,
+    /// Admission policies found among the inputs, evaluated offline, and the project's own
+    /// rules in CEL (`BHY`).
+    Policy,
 }
 
 impl Family {
-    pub const ALL: [Family; 14] = [
+    pub const ALL: [Family; 15] = [
         Family::Workload,
         Family::Resources,
         Family::Images,
@@ -56,6 +59,7 @@ impl Family {
         Family::Kubelet,
         Family::NodeFiles,
         Family::Versions,
+        Family::Policy,
     ];
 
     pub fn name(self) -> &'static str {
@@ -74,6 +78,7 @@ impl Family {
             Family::Kubelet => "kubelet",
             Family::NodeFiles => "node-files",
             Family::Versions => "versions",
+            Family::Policy => "policy",
         }
     }
 
@@ -94,6 +99,7 @@ impl Family {
             Family::Kubelet => 'L',
             Family::NodeFiles => 'P',
             Family::Versions => 'V',
+            Family::Policy => 'Y',
         }
     }
 }

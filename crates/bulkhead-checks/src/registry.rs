@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use crate::check::Check;
 use crate::rules::{
     control_plane, deprecations, images, known_risks, kubelet, multitenancy, network, node_files,
-    rbac, references, resources, secrets, versions, workload,
+    policy, rbac, references, resources, secrets, versions, workload,
 };
 
 /// Every built-in check: each family's list, in family order.
@@ -28,6 +28,7 @@ pub fn all_checks() -> &'static [&'static Check] {
             kubelet::CHECKS,
             node_files::CHECKS,
             versions::CHECKS,
+            policy::CHECKS,
         ]
         .concat()
     })

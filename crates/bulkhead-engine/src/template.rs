@@ -31,6 +31,7 @@ fn family_line(family: Family) -> &'static str {
         Family::Kubelet => "kubelet and kube-proxy settings",
         Family::NodeFiles => "node file modes, owners, certificates",
         Family::Versions => "supported and known-vulnerable component versions",
+        Family::Policy => "admission policies in the inputs, custom rules in CEL",
     }
 }
 

@@ -207,6 +207,11 @@ pub struct ScanArgs {
     /// Largest single YAML or JSON document to read, in bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_document_bytes: Option<usize>,
+
+    /// Also run the custom rules (CEL) in the YAML files of this directory (repeatable);
+    /// see docs/custom-rules.md.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<std::path::PathBuf>,
 }
 
 /// The flags that make a live cluster the input (instead of paths).

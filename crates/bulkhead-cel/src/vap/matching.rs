@@ -53,12 +53,16 @@ pub fn resource_of(kind: &str) -> String {
         "endpoints" => return lower,
         _ => {}
     }
-    if lower.ends_with('s') || lower.ends_with('x') || lower.ends_with("ch") || lower.ends_with("sh")
+    if lower.ends_with('s')
+        || lower.ends_with('x')
+        || lower.ends_with("ch")
+        || lower.ends_with("sh")
     {
         format!("{lower}es")
-    } else if let Some(stem) = lower.strip_suffix('y').filter(|s| {
-        !s.ends_with(['a', 'e', 'i', 'o', 'u'])
-    }) {
+    } else if let Some(stem) = lower
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u']))
+    {
         format!("{stem}ies")
     } else {
         format!("{lower}s")
@@ -84,7 +88,11 @@ pub fn matches(
     required_rules: bool,
 ) -> Match {
     let Some(resources) = resources else {
-        return if required_rules { Match::No } else { Match::Yes };
+        return if required_rules {
+            Match::No
+        } else {
+            Match::Yes
+        };
     };
     let rules = resources.get("resourceRules").map(Node::as_seq);
     let included = match rules {

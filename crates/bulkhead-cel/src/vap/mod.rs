@@ -113,7 +113,9 @@ pub fn evaluate(inventory: &Inventory) -> Vec<Outcome> {
         if policy.param_kind.is_some() && param_ref.is_none() {
             out.push(not_evaluated(
                 "/spec",
-                format!("policy {policy_name:?} declares paramKind but the binding has no paramRef"),
+                format!(
+                    "policy {policy_name:?} declares paramKind but the binding has no paramRef"
+                ),
             ));
             continue;
         }
@@ -131,12 +133,19 @@ pub fn evaluate(inventory: &Inventory) -> Vec<Outcome> {
             }
             let selected = [
                 matches(policy.constraints.as_ref(), object, inventory, true),
-                matches(spec.and_then(|s| s.get("matchResources")), object, inventory, false),
+                matches(
+                    spec.and_then(|s| s.get("matchResources")),
+                    object,
+                    inventory,
+                    false,
+                ),
             ];
             if selected.contains(&Match::No) {
                 continue;
             }
-            if let Some(Match::Unknown(why)) = selected.iter().find(|m| matches!(m, Match::Unknown(_))) {
+            if let Some(Match::Unknown(why)) =
+                selected.iter().find(|m| matches!(m, Match::Unknown(_)))
+            {
                 out.push(Outcome::NotEvaluated {
                     object: target,
                     pointer: String::new(),
@@ -167,7 +176,9 @@ pub fn evaluate(inventory: &Inventory) -> Vec<Outcome> {
                 }
                 _ => vec![cel::Value::Null],
             };
-            let value = values[target].get_or_insert_with(|| to_cel(&object.root)).clone();
+            let value = values[target]
+                .get_or_insert_with(|| to_cel(&object.root))
+                .clone();
             let context = Context {
                 object: value,
                 request: request_of(object),

@@ -128,7 +128,12 @@ pub fn compile(object: &Object) -> Result<Policy, Vec<(String, String)>> {
     let mut errors = Vec::new();
     let spec = object.root.get("spec");
     let param_kind = spec.and_then(|s| s.get("paramKind")).map(|p| {
-        let text = |k: &str| p.get(k).and_then(Node::as_str).unwrap_or_default().to_string();
+        let text = |k: &str| {
+            p.get(k)
+                .and_then(Node::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
         (text("apiVersion"), text("kind"))
     });
     let named = |section: &str, errors: &mut Vec<(String, String)>| {
@@ -193,7 +198,10 @@ fn compiled(
     errors: &mut Vec<(String, String)>,
 ) -> Option<Expression> {
     let Some(text) = node.and_then(Node::as_str) else {
-        errors.push((at.to_string(), "expected a CEL expression (a string)".into()));
+        errors.push((
+            at.to_string(),
+            "expected a CEL expression (a string)".into(),
+        ));
         return None;
     };
     match Expression::compile(text, POLICY_VARIABLES) {

@@ -9,6 +9,7 @@ pub mod kubelet;
 pub mod multitenancy;
 pub mod network;
 pub mod node_files;
+pub mod policy;
 pub mod rbac;
 pub mod references;
 pub mod resources;
