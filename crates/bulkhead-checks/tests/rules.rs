@@ -63,8 +63,7 @@ fn fixture_options(check: &Check) -> Options {
                     .join(value);
                 // Named relative to the fixtures, so that snapshots hold no machine path.
                 let text = std::fs::read_to_string(&file).expect("the rules file");
-                let source =
-                    bulkhead_model::SourceFile::new(format!("{}/{value}", check.id), text);
+                let source = bulkhead_model::SourceFile::new(format!("{}/{value}", check.id), text);
                 let rules = bulkhead_cel::rules::read_text(&source).expect("valid rules");
                 options.custom_rules = std::sync::Arc::new(bulkhead_checks::CustomRules::new(
                     rules.into_iter().map(std::sync::Arc::new),
