@@ -49,9 +49,8 @@ pub fn group_version(api_version: &str) -> (&str, &str) {
 /// The resource name of a kind: lowercase plural (`NetworkPolicy` → `networkpolicies`).
 pub fn resource_of(kind: &str) -> String {
     let lower = kind.to_ascii_lowercase();
-    match lower.as_str() {
-        "endpoints" => return lower,
-        _ => {}
+    if lower == "endpoints" {
+        return lower;
     }
     if lower.ends_with('s')
         || lower.ends_with('x')
