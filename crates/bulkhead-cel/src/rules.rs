@@ -320,7 +320,7 @@ impl Reader<'_> {
         let expression = required(self, "expression").and_then(|n| self.expression(n));
         let message = node.get("message").and_then(|n| self.expression(n));
         let pointer = match node.get("path") {
-            None => String::new(),
+            None => crate::vap::AT_OBJECT.to_string(),
             Some(n) => self
                 .string(n, "path")
                 .map(|p| field_pointer(&p))

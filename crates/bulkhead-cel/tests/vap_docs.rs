@@ -441,7 +441,8 @@ fn the_typechecking_example_field_typo_is_not_evaluated_never_passed() {
     let got = verdicts(&yaml);
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(
-        got[0].starts_with("NOT EVALUATED Deployment/web at \"\"") && got[0].contains("replicas"),
+        got[0].starts_with("NOT EVALUATED Deployment/web at \"/metadata/name\"")
+            && got[0].contains("replicas"),
         "{got:?}"
     );
 }

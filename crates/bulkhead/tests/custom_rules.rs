@@ -306,7 +306,7 @@ spec:
     let lines: Vec<&str> = out.lines().filter(|l| l.contains("BHY001")).collect();
     assert_eq!(lines.len(), 2, "{out}");
     assert!(
-        lines[0].starts_with("deploy.yaml:1:1: BHY001 [high] Deployment \"web\" would be denied by ValidatingAdmissionPolicy \"replica-limit\" (binding \"replica-limit\"): at most 1 replica, not 2"),
+        lines[0].starts_with("deploy.yaml:4:3: BHY001 [high] Deployment \"web\" would be denied by ValidatingAdmissionPolicy \"replica-limit\" (binding \"replica-limit\"): at most 1 replica, not 2"),
         "{out}"
     );
 }

@@ -23,6 +23,9 @@ pub use policy::{compile, Policy};
 
 const GROUP: &str = "admissionregistration.k8s.io";
 
+/// Where a verdict about a whole object points: its name.
+pub const AT_OBJECT: &str = "/metadata/name";
+
 /// What evaluating the policies found. Objects are indexes into the inventory's objects.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -148,7 +151,7 @@ pub fn evaluate(inventory: &Inventory) -> Vec<Outcome> {
             {
                 out.push(Outcome::NotEvaluated {
                     object: target,
-                    pointer: String::new(),
+                    pointer: AT_OBJECT.to_string(),
                     message: format!(
                         "cannot tell whether ValidatingAdmissionPolicy {policy_name:?} (binding {:?}) applies: {why}",
                         binding.name
@@ -198,7 +201,7 @@ pub fn evaluate(inventory: &Inventory) -> Vec<Outcome> {
                         },
                         Err(why) => Outcome::NotEvaluated {
                             object: target,
-                            pointer: String::new(),
+                            pointer: AT_OBJECT.to_string(),
                             message: format!(
                                 "ValidatingAdmissionPolicy {policy_name:?} (binding {:?}) could not be evaluated on this object: {why}",
                                 binding.name

@@ -81,7 +81,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         };
         sink.report_with(
             target,
-            "",
+            bulkhead_cel::vap::AT_OBJECT,
             severity,
             format!(
                 "{} {:?} {verb} by ValidatingAdmissionPolicy {policy:?} (binding {binding:?}): {message}",
