@@ -28,6 +28,9 @@ pub struct Options {
     /// Certificates expiring within this many days are reported (`--cert-expiry-days`);
     /// `None` means 30.
     pub cert_expiry_days: Option<u32>,
+    /// The project's custom rules (`rules:` in `.bulkhead.yaml`, `--rules DIR`); each has its
+    /// check among the checks a scan runs.
+    pub custom_rules: std::sync::Arc<crate::custom::CustomRules>,
 }
 
 impl Options {
@@ -51,6 +54,10 @@ pub struct Context<'a> {
     /// The network model (workloads, policies, namespaces), built once for every network
     /// check instead of once by each.
     network: OnceLock<Network<'a>>,
+    /// The ValidatingAdmissionPolicies of the inventory evaluated over its objects, once.
+    admission: OnceLock<Vec<bulkhead_cel::vap::Outcome>>,
+    /// Every custom rule's verdict on every object it selects, evaluated once.
+    custom: OnceLock<Vec<crate::custom::Judged>>,
 }
 
 impl<'a> Context<'a> {
@@ -62,6 +69,8 @@ impl<'a> Context<'a> {
             command_lines: OnceLock::new(),
             kubelets: OnceLock::new(),
             network: OnceLock::new(),
+            admission: OnceLock::new(),
+            custom: OnceLock::new(),
         }
     }
 
@@ -91,6 +100,17 @@ impl<'a> Context<'a> {
     pub fn network(&self) -> &Network<'a> {
         self.network
             .get_or_init(|| Network::build(self.inventory, bulkhead_netpol::Options::default()))
+    /// What the inventory's ValidatingAdmissionPolicies say about its objects, evaluated once
+    /// per scan for every check that reports it.
+    pub fn admission(&self) -> &[bulkhead_cel::vap::Outcome] {
+        self.admission
+            .get_or_init(|| bulkhead_cel::vap::evaluate(self.inventory))
+    }
+
+    /// The custom rules' verdicts over the inventory, evaluated once per scan.
+    pub fn custom_verdicts(&self) -> &[crate::custom::Judged] {
+        self.custom
+            .get_or_init(|| self.options.custom_rules.judge(self.inventory))
     }
 
     pub fn rbac(&self) -> &Rbac<'a> {

@@ -45,10 +45,13 @@ pub enum Family {
     /// Attack paths: chains from the internet through workloads, nodes and identities to
     /// cluster-admin (`BHT`).
     AttackPaths,
+    /// Admission policies found among the inputs, evaluated offline, and the project's own
+    /// rules in CEL (`BHY`).
+    Policy,
 }
 
 impl Family {
-    pub const ALL: [Family; 16] = [
+    pub const ALL: [Family; 17] = [
         Family::Workload,
         Family::Resources,
         Family::Images,
@@ -65,6 +68,7 @@ impl Family {
         Family::Versions,
         Family::NodeHost,
         Family::AttackPaths,
+        Family::Policy,
     ];
 
     pub fn name(self) -> &'static str {
@@ -85,6 +89,7 @@ impl Family {
             Family::Versions => "versions",
             Family::NodeHost => "node-host",
             Family::AttackPaths => "attack-paths",
+            Family::Policy => "policy",
         }
     }
 
@@ -107,6 +112,7 @@ impl Family {
             Family::Versions => 'V',
             Family::NodeHost => 'N',
             Family::AttackPaths => 'T',
+            Family::Policy => 'Y',
         }
     }
 }

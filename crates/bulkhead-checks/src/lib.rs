@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod compliance;
+pub mod custom;
 pub mod docs;
 pub mod engine;
 pub mod family;
@@ -19,6 +20,7 @@ pub mod sink;
 
 pub use check::{Check, Context, Options, Run};
 pub use compliance::Compliance;
+pub use custom::CustomRules;
 pub use engine::{run_checks, run_checks_observed};
 pub use family::Family;
 pub use registry::all_checks;

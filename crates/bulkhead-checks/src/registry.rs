@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use crate::check::Check;
 use crate::rules::{
     attack_paths, control_plane, deprecations, images, known_risks, kubelet, multitenancy, network,
-    node_files, node_host, rbac, references, resources, secrets, versions, workload,
+    node_files, node_host, policy, rbac, references, resources, secrets, versions, workload,
 };
 
 /// Every built-in check: each family's list, in family order.
@@ -30,6 +30,7 @@ pub fn all_checks() -> &'static [&'static Check] {
             versions::CHECKS,
             node_host::CHECKS,
             attack_paths::CHECKS,
+            policy::CHECKS,
         ]
         .concat()
     })

@@ -65,6 +65,11 @@ impl<'a> Sink<'a> {
         Sink { check, findings }
     }
 
+    /// The check this sink reports for.
+    pub fn check(&self) -> &'static Check {
+        self.check
+    }
+
     /// Reports a finding at `pointer` (relative to the object root). When the field does not
     /// exist, the location is its nearest existing parent and the pointer still names the field.
     pub fn report(&mut self, object: &Object, pointer: &str, message: impl Into<String>) {

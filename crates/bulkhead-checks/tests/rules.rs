@@ -32,7 +32,8 @@ fn scan(check: &'static Check, fixture: &str) -> Vec<Finding> {
 }
 
 /// Options for a check's fixtures, from an optional `options.txt` beside them
-/// (`allowed-registry=...`, `pss-version=v1.N`, `kubernetes-version=1.N`, one per line).
+/// (`allowed-registry=...`, `pss-version=v1.N`, `kubernetes-version=1.N`, `rules=FILE` of
+/// custom rules, one per line).
 fn fixture_options(check: &Check) -> Options {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -54,6 +55,19 @@ fn fixture_options(check: &Check) -> Options {
             "kubernetes-version" => {
                 let (major, minor) = value.split_once('.').expect("major.minor");
                 options.kubernetes_version = Some((major.parse().unwrap(), minor.parse().unwrap()));
+            }
+            "rules" => {
+                let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/fixtures")
+                    .join(check.id)
+                    .join(value);
+                // Named relative to the fixtures, so that snapshots hold no machine path.
+                let text = std::fs::read_to_string(&file).expect("the rules file");
+                let source = bulkhead_model::SourceFile::new(format!("{}/{value}", check.id), text);
+                let rules = bulkhead_cel::rules::read_text(&source).expect("valid rules");
+                options.custom_rules = std::sync::Arc::new(bulkhead_checks::CustomRules::new(
+                    rules.into_iter().map(std::sync::Arc::new),
+                ));
             }
             other => panic!("{}: unknown option {other}", check.id),
         }

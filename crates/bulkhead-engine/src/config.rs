@@ -15,6 +15,8 @@
 //! framework: cis-1.12                 # the framework to judge each scan against
 //! baseline: .bulkhead-baseline.json   # accepted findings, relative to this file
 //! serve: {interval: 1h}               # `bulkhead serve` (see [`serve`])
+//! rules:                              # custom rules in CEL (docs/custom-rules.md)
+//!   - {id: ACME001, title: ..., expression: "...", message: "...", path: ...}
 //! ```
 //!
 //! Found upward from the first scanned path, or named with `--config`. Unknown keys and
@@ -52,6 +54,8 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     /// `serve:`, the long-running mode's settings.
     pub serve: ServeConfig,
+    /// Custom rules declared under `rules:`.
+    pub rules: Vec<std::sync::Arc<bulkhead_cel::Rule>>,
 }
 
 /// The nearest `.bulkhead.yaml` at or above `start`.
@@ -97,6 +101,7 @@ pub fn load(path: &Path) -> Result<Config, Vec<String>> {
     let mut reader = Reader {
         file: &file,
         errors: Vec::new(),
+        rule_ids: Vec::new(),
     };
     let mut config = Config {
         path: Some(path.to_path_buf()),
@@ -115,6 +120,8 @@ pub fn load(path: &Path) -> Result<Config, Vec<String>> {
 struct Reader<'a> {
     file: &'a SourceFile,
     errors: Vec<String>,
+    /// The ids of the custom rules the configuration declares.
+    rule_ids: Vec<String>,
 }
 
 impl Reader<'_> {
@@ -160,9 +167,18 @@ impl Reader<'_> {
         if !root.is_map() {
             return self.error(root, "the configuration must be a mapping");
         }
+        // Rules first: `select` and `ignore` may name them.
+        if let Some(rules) = root.get("rules") {
+            match bulkhead_cel::rules::read_rules(self.file, rules) {
+                Ok(rules) => config.rules = rules.into_iter().map(std::sync::Arc::new).collect(),
+                Err(mut errors) => self.errors.append(&mut errors),
+            }
+        }
+        self.rule_ids = config.rules.iter().map(|r| r.id.clone()).collect();
         for entry in root.as_map() {
             let value = &entry.value;
             match &*entry.key {
+                "rules" => {}
                 "select" => config.select = self.checks(value, "select"),
                 "ignore" => config.ignore = self.checks(value, "ignore"),
                 "severity" => {
@@ -291,6 +307,7 @@ impl Reader<'_> {
                         "framework",
                         "baseline",
                         "serve",
+                        "rules",
                     ],
                 ),
             }
@@ -300,6 +317,9 @@ impl Reader<'_> {
     fn checks(&mut self, node: &Node, what: &str) -> Vec<String> {
         let names = self.strings(node, what);
         for (name, item) in names.iter().zip(node.as_seq()) {
+            if self.rule_ids.iter().any(|id| id.eq_ignore_ascii_case(name)) {
+                continue;
+            }
             if let Err(err) = select_checks(std::slice::from_ref(name), &[]) {
                 self.error(item, format!("{what}: {err}"));
             }

@@ -8,6 +8,7 @@
 pub mod baseline;
 pub mod config;
 pub mod coverage;
+pub mod custom;
 pub mod frameworks;
 pub mod pipeline;
 pub mod render;

@@ -92,7 +92,10 @@ pub fn run(request: Request<'_>) -> Result<Outcome, String> {
     } = loaded;
     let inventory = Inventory::new(objects);
     errors.extend(inventory.duplicate_warnings());
-    errors.extend(inline::validate(&inventory));
+    errors.extend(inline::validate_with(
+        &inventory,
+        &settings.options.custom_rules.checks(),
+    ));
     let gaps = unread::of(&inventory);
     errors.extend(gaps.errors);
     progress.stage("checking", inventory.len());

@@ -39,6 +39,8 @@ pub struct Flags {
     pub min_severity: Option<String>,
     /// Show only findings of exactly these severities (`critical,high`).
     pub severities: Vec<String>,
+    /// Directories of custom rule files (`--rules DIR`), added to the configuration's rules.
+    pub rules_dirs: Vec<PathBuf>,
 }
 
 /// Which findings a report shows, by severity. Hidden findings are counted, never failed:
@@ -170,11 +172,36 @@ fn merge(
         args.select.clone()
     };
     let ignore: Vec<String> = config.ignore.iter().chain(&args.ignore).cloned().collect();
-    let mut checks = select_checks(&select, &ignore)?;
+    let mut rules = Vec::new();
+    for dir in &args.rules_dirs {
+        rules.extend(
+            bulkhead_cel::rules::read_dir(dir)
+                .map(|r| r.into_iter().map(std::sync::Arc::new))
+                .map_err(|errors| format!("invalid custom rules:\n  {}", errors.join("\n  ")))?,
+        );
+    }
+    let custom =
+        crate::custom::select(config.rules.iter().cloned().chain(rules), &select, &ignore)?;
+    let mut checks = if custom.only_custom {
+        Vec::new()
+    } else {
+        select_checks(&custom.select, &custom.ignore)?
+    };
     if let (true, Some(families)) = (select.is_empty(), default_families) {
         // Filtered here rather than selected by name: a family with no check yet is no typo.
         checks.retain(|c| families.contains(&c.family));
     }
+    if !custom.rules.is_empty() {
+        // What a custom rule could not evaluate is always said, unless asked not to be.
+        let unevaluated = &bulkhead_checks::rules::policy::CUSTOM_RULE_NOT_EVALUATED;
+        let not_ignored = select_checks(&[], &custom.ignore)?;
+        if !checks.iter().any(|c| c.id == unevaluated.id)
+            && not_ignored.iter().any(|c| c.id == unevaluated.id)
+        {
+            checks.push(unevaluated);
+        }
+    }
+    checks.extend(custom.rules.checks());
     let fail_on = match &args.fail_on {
         Some(s) => s.parse()?,
         None => config.fail_on.unwrap_or(Severity::High),
@@ -222,6 +249,8 @@ fn merge(
             kubernetes_version,
             allowed_registries,
             cert_expiry_days: args.cert_expiry_days,
+            // Their checks are in `checks`, so reports and frameworks count them as run.
+            custom_rules: std::sync::Arc::new(custom.rules),
         },
         fail_on,
         pss_level,

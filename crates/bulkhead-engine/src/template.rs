@@ -33,6 +33,7 @@ fn family_line(family: Family) -> &'static str {
         Family::Versions => "supported and known-vulnerable component versions",
         Family::NodeHost => "kernel, SSH, updates, listeners, container runtimes, node identity",
         Family::AttackPaths => "chains from the internet to cluster-admin",
+        Family::Policy => "admission policies in the inputs, custom rules in CEL",
     }
 }
 

@@ -227,6 +227,10 @@ pub struct ScanArgs {
     #[arg(long, value_name = "BYTES")]
     pub max_document_bytes: Option<usize>,
 
+    /// Also run the custom rules (CEL) in the YAML files of this directory (repeatable);
+    /// see docs/custom-rules.md.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<std::path::PathBuf>,
     /// Also record this scan in a history store (a SQLite file, created when missing, or a
     /// `postgres://` URL): `bulkhead history` then shows trends and new or resolved findings.
     #[arg(long, value_name = "URL")]

@@ -362,8 +362,12 @@ impl Framework {
     ) -> FrameworkReport {
         let mut results = Vec::new();
         for control in &self.controls {
+            // The registry, and the custom rules that ran (they may name controls too).
+            // Custom rule ids never start with `BH` (the rule reader refuses them).
+            let custom = ran.iter().filter(|c| !c.id.starts_with("BH"));
             let checks: Vec<&'static str> = all_checks()
                 .iter()
+                .chain(custom)
                 .filter(|c| (self.ids_of)(c).iter().any(|id| id == &control.id))
                 .map(|c| c.id)
                 .collect();

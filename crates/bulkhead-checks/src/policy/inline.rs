@@ -155,6 +155,13 @@ fn annotation_pointer(key: &str) -> String {
 /// Checks every suppression in the inventory for unknown check ids and unreadable dates:
 /// a typo must not silently keep a finding hidden or visible.
 pub fn validate(inventory: &Inventory) -> Vec<LoadError> {
+    validate_with(inventory, &[])
+}
+
+/// [`validate`], where the ids of `custom` checks (the project's custom rules) are known too.
+pub fn validate_with(inventory: &Inventory, custom: &[&Check]) -> Vec<LoadError> {
+    let known =
+        |id: &str| find_check(id).is_some() || custom.iter().any(|c| c.id.eq_ignore_ascii_case(id));
     let mut errors = Vec::new();
     let mut files_seen = HashSet::new();
     for object in inventory.objects() {
@@ -171,7 +178,7 @@ pub fn validate(inventory: &Inventory) -> Vec<LoadError> {
         };
         if let Some(ids) = object.annotation(IGNORE) {
             for id in ids.split(',').map(str::trim) {
-                if find_check(id).is_none() {
+                if !known(id) {
                     errors.push(error_at(
                         &annotation_pointer(IGNORE),
                         format!(
@@ -190,13 +197,13 @@ pub fn validate(inventory: &Inventory) -> Vec<LoadError> {
             }
         }
         if files_seen.insert(file.path.clone()) && file.mentions(MARKER) {
-            errors.extend(validate_comments(file));
+            errors.extend(validate_comments(file, &known));
         }
     }
     errors
 }
 
-fn validate_comments(file: &SourceFile) -> Vec<LoadError> {
+fn validate_comments(file: &SourceFile, known: &dyn Fn(&str) -> bool) -> Vec<LoadError> {
     let mut errors = Vec::new();
     for (index, text) in file.text.lines().enumerate() {
         let Some(directive) = parse_comment(text) else {
@@ -219,7 +226,7 @@ fn validate_comments(file: &SourceFile) -> Vec<LoadError> {
             error(format!("{MARKER} names no check"));
         }
         for id in &directive.ids {
-            if find_check(id).is_none() {
+            if !known(id) {
                 error(format!(
                     "{MARKER} names {id:?}, which is not a check (see `bulkhead checks`)"
                 ));

@@ -11,6 +11,7 @@ pub mod multitenancy;
 pub mod network;
 pub mod node_files;
 pub mod node_host;
+pub mod policy;
 pub mod rbac;
 pub mod references;
 pub mod resources;

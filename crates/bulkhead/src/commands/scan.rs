@@ -137,6 +137,7 @@ fn flags(args: &ScanArgs) -> Flags {
         pss_level: args.pss_level.clone(),
         kubernetes_version: args.kubernetes_version.clone(),
         allowed_registries: args.allowed_registries.clone(),
+        rules_dirs: args.rules.clone(),
         ..report::flags(&args.report)
     }
 }
