@@ -100,6 +100,8 @@ impl<'a> Context<'a> {
     pub fn network(&self) -> &Network<'a> {
         self.network
             .get_or_init(|| Network::build(self.inventory, bulkhead_netpol::Options::default()))
+    }
+
     /// What the inventory's ValidatingAdmissionPolicies say about its objects, evaluated once
     /// per scan for every check that reports it.
     pub fn admission(&self) -> &[bulkhead_cel::vap::Outcome] {

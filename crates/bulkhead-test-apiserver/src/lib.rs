@@ -145,9 +145,9 @@ impl Server {
 
     /// The objects of a resource the server holds now (writes included), in list order.
     pub fn objects(&self, group: &str, plural: &str) -> Vec<Value> {
-        self.state
-            .store
-            .with_list(group, plural, |list| list.iter().map(|s| s.object.clone()).collect())
+        self.state.store.with_list(group, plural, |list| {
+            list.iter().map(|s| s.object.clone()).collect()
+        })
     }
 
     /// Creates or replaces an object while the server runs (its kind must be one the server

@@ -293,13 +293,7 @@ impl Store {
     }
 
     /// Removes `namespace`/`name` of a resource; returns it.
-    pub fn remove(
-        &self,
-        group: &str,
-        plural: &str,
-        namespace: &str,
-        name: &str,
-    ) -> Option<Value> {
+    pub fn remove(&self, group: &str, plural: &str, namespace: &str, name: &str) -> Option<Value> {
         let mut objects = self.objects.write().unwrap_or_else(|e| e.into_inner());
         let list = objects.get_mut(&(group.to_string(), plural.to_string()))?;
         let i = list

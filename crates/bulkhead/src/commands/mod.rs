@@ -1,7 +1,7 @@
 //! One module per subcommand.
 
-pub mod attack_paths;
 pub mod admission;
+pub mod attack_paths;
 pub mod audit;
 pub mod audit_log;
 pub mod audit_webhook;
@@ -20,8 +20,8 @@ pub mod policyreports;
 pub mod rbac;
 pub mod report;
 pub mod scan;
-pub mod serve;
 pub mod scan_progress;
+pub mod serve;
 pub mod snapshot;
 
 /// Exit codes, as documented in the README.
