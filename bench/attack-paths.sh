@@ -29,7 +29,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 run() {
     # prints: wall user sys maxrss_kb
     /usr/bin/time -f '%e %U %S %M' -o "$times" "$@" >"$report" 2>/dev/null || true
-    cat "$times"
+    tail -n 1 "$times"   # `time` first says so when the command exits 1 (a path exists)
 }
 echo "| command | run | wall s | CPU (user+sys) s | peak RSS | load avg |"
 echo "|---|---:|---:|---:|---:|---:|"
