@@ -15,8 +15,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    restore_default_sigpipe();
     let cli = parse();
+    if !serves(&cli.command) {
+        restore_default_sigpipe();
+    }
     let code = match cli.command {
         cli::Command::Scan(args) => commands::scan::run(&args),
         cli::Command::Snapshot(args) => commands::snapshot::run(&args),
@@ -61,6 +63,19 @@ fn parse() -> cli::Cli {
     }
     let matches = command.get_matches();
     cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The long-running servers: a client that closes its connection while an answer is being
+/// written must cost that connection only, never the process (hyper's vectored socket writes
+/// raise SIGPIPE on a closed peer; with the default action the webhook died under load).
+fn serves(command: &cli::Command) -> bool {
+    matches!(
+        command,
+        cli::Command::Serve(_)
+            | cli::Command::Admission(_)
+            | cli::Command::AuditWebhook(_)
+            | cli::Command::Lsp
+    )
 }
 
 /// `bulkhead checks | head` should end quietly when `head` stops reading, like any Unix
