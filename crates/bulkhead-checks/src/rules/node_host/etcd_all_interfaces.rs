@@ -47,8 +47,7 @@ declare_check! {
     };
 }
 
-fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let _ = cx;
+fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     each_listener(object, |socket| {
         if matches!(socket.port, 2379 | 2380) && socket.wildcard {
             let role = if socket.port == 2379 {

@@ -46,9 +46,8 @@ declare_check! {
     };
 }
 
-fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let _ = cx;
-    let absent = judge_sysctls(
+fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    judge_sysctls(
         object,
         sink,
         &[
@@ -61,5 +60,4 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         "0 expected",
         "the node lets ICMP redirects rewrite its routes",
     );
-    let _ = absent;
 }

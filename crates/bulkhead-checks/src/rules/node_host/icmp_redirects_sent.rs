@@ -44,9 +44,8 @@ declare_check! {
     };
 }
 
-fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let _ = cx;
-    let absent = judge_sysctls(
+fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    judge_sysctls(
         object,
         sink,
         &[
@@ -57,5 +56,4 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         "0 expected",
         "the node sends ICMP redirects",
     );
-    let _ = absent;
 }

@@ -48,9 +48,8 @@ declare_check! {
     };
 }
 
-fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let _ = cx;
-    let absent = judge_sysctls(
+fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    judge_sysctls(
         object,
         sink,
         &["kernel.kptr_restrict", "kernel.dmesg_restrict"],
@@ -58,5 +57,4 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         "1 or more expected",
         "unprivileged processes read kernel addresses or the kernel log",
     );
-    let _ = absent;
 }

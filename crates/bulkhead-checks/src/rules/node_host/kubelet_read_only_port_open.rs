@@ -44,8 +44,7 @@ declare_check! {
     };
 }
 
-fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let _ = cx;
+fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     each_listener(object, |socket| {
         if socket.port == 10255 {
             sink.report(

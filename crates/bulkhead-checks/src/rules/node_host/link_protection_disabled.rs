@@ -44,9 +44,8 @@ declare_check! {
     };
 }
 
-fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let _ = cx;
-    let absent = judge_sysctls(
+fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    judge_sysctls(
         object,
         sink,
         &["fs.protected_hardlinks", "fs.protected_symlinks"],
@@ -54,5 +53,4 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         "1 expected",
         "root processes follow links that other users planted",
     );
-    let _ = absent;
 }

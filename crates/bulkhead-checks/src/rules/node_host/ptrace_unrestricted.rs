@@ -45,8 +45,7 @@ declare_check! {
     };
 }
 
-fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let _ = cx;
+fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let absent = judge_sysctls(
         object,
         sink,

@@ -46,9 +46,8 @@ declare_check! {
     };
 }
 
-fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let _ = cx;
-    let absent = judge_sysctls(
+fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    judge_sysctls(
         object,
         sink,
         &[
@@ -59,5 +58,4 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         "1 or 2 expected",
         "packets with forged source addresses are accepted",
     );
-    let _ = absent;
 }

@@ -50,8 +50,7 @@ declare_check! {
     };
 }
 
-fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let _ = cx;
+fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     if let Some(spec) = spec_of(object, "ContainerdConfig") {
         let what = describe_config(object, "containerd");
         for (pointer, cri) in containerd_cri(spec, CriPart::Images) {

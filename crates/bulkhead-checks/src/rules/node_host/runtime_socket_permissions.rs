@@ -48,7 +48,6 @@ declare_check! {
     };
 }
 
-fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let _ = cx;
+fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     report_mode(object, sink, &[roles::RUNTIME_SOCKET], 0o660, "Docker 3.16");
 }

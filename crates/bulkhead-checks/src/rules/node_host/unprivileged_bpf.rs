@@ -45,9 +45,8 @@ declare_check! {
     };
 }
 
-fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let _ = cx;
-    let absent = judge_sysctls(
+fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    judge_sysctls(
         object,
         sink,
         &["kernel.unprivileged_bpf_disabled"],
@@ -55,5 +54,4 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         "1 or 2 expected",
         "unprivileged processes can load BPF programs into the kernel",
     );
-    let _ = absent;
 }

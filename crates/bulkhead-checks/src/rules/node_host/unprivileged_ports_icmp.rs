@@ -49,8 +49,7 @@ declare_check! {
     };
 }
 
-fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let _ = cx;
+fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let Some(spec) = spec_of(object, "ContainerdConfig") else {
         return;
     };
