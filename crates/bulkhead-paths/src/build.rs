@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use bulkhead_model::{Inventory, LabelSelector, Node, Object, ObjectRef};
 use bulkhead_netpol::exposure::exposures;
-use bulkhead_netpol::{ConnSet, Direction, Network, Options, Protocol};
+use bulkhead_netpol::{ConnSet, Direction, Network, Protocol};
 use bulkhead_rbac::{NodeKind, QueryOptions, Rbac, Request, Subject};
 
 use crate::facts::{FactKind, Facts};
@@ -31,10 +31,15 @@ fn object_key(o: &Object) -> Key {
 }
 
 impl<'a> AttackGraph<'a> {
-    /// The graph of an inventory. `rbac` is the inventory's RBAC model (shared with the
-    /// checks that already resolved it); `facts` are the checks' escape findings.
-    pub fn build(inventory: &'a Inventory, rbac: &Rbac<'a>, facts: &Facts) -> AttackGraph<'a> {
-        let network = Network::build(inventory, Options::default());
+    /// The graph of an inventory. `rbac` and `network` are the inventory's RBAC and network
+    /// models with default options (shared with the checks that already built them, so a
+    /// scan builds each once); `facts` are the checks' escape findings.
+    pub fn build(
+        inventory: &'a Inventory,
+        rbac: &Rbac<'a>,
+        network: &'a Network<'a>,
+        facts: &Facts,
+    ) -> AttackGraph<'a> {
         let mut g = AttackGraph::empty(network);
         g.vertex("internet".into(), VertexKind::Internet, None);
         let mut by_object: HashMap<Key, usize> = HashMap::new();

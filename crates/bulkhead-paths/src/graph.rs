@@ -104,7 +104,7 @@ pub struct AttackGraph<'a> {
     pub(crate) incoming: Vec<Vec<usize>>,
     pub(crate) outgoing: Vec<Vec<usize>>,
     index: HashMap<String, usize>,
-    pub network: Network<'a>,
+    pub network: &'a Network<'a>,
     /// Per network workload, its vertex.
     pub(crate) workload_vertex: Vec<usize>,
     /// Per vertex, the network workload it is (if any).
@@ -116,7 +116,7 @@ pub struct AttackGraph<'a> {
 }
 
 impl<'a> AttackGraph<'a> {
-    pub(crate) fn empty(network: Network<'a>) -> Self {
+    pub(crate) fn empty(network: &'a Network<'a>) -> Self {
         AttackGraph {
             vertices: Vec::new(),
             edges: Vec::new(),

@@ -18,7 +18,7 @@
 //! change would cut each path.
 //!
 //! ```text
-//! let graph = AttackGraph::build(&inventory, &rbac, &facts);
+//! let graph = AttackGraph::build(&inventory, &rbac, &network, &facts);
 //! let found = graph.search(&Start::Internet, &[Target::ClusterAdmin, Target::Node]);
 //! ```
 

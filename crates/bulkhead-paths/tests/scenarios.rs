@@ -59,7 +59,7 @@ fn search(yaml: &str, targets: &[Target]) -> Found {
     let options = Options::default();
     let cx = Context::new(&inventory, &options);
     let facts = facts(&cx);
-    let graph = AttackGraph::build(&inventory, cx.rbac(), &facts);
+    let graph = AttackGraph::build(&inventory, cx.rbac(), cx.network(), &facts);
     graph
         .search(&Start::Internet, targets)
         .expect("the internet is always a start")

@@ -63,7 +63,7 @@ fn attack_paths(args: &AttackPathsArgs) -> Result<u8, String> {
     let options = Options::default();
     let cx = Context::new(&inventory, &options);
     let facts = facts(&cx);
-    let mut graph = AttackGraph::build(&inventory, cx.rbac(), &facts);
+    let mut graph = AttackGraph::build(&inventory, cx.rbac(), cx.network(), &facts);
     for target in &targets {
         if let Target::Secret { namespace, name } = target {
             graph.add_secret(&inventory, cx.rbac(), namespace, name);

@@ -65,7 +65,7 @@ declare_check! {
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     let facts = facts(cx);
-    let graph = AttackGraph::build(cx.inventory, cx.rbac(), &facts);
+    let graph = AttackGraph::build(cx.inventory, cx.rbac(), cx.network(), &facts);
     let Ok(found) = graph.search_with(&Start::Internet, &[Target::ClusterAdmin], false) else {
         return;
     };
