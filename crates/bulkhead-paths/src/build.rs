@@ -54,7 +54,7 @@ impl<'a> AttackGraph<'a> {
             g.workload_vertex.push(v);
             g.vertex_workload.insert(v, i);
         }
-        g.served = served_ports(&g.network, inventory);
+        g.served = served_ports(g.network, inventory);
         g.identity_edges(rbac, &by_object);
         g.entry_edges(inventory);
         g.escape_edges(facts, &by_object);
@@ -200,7 +200,7 @@ impl<'a> AttackGraph<'a> {
         let internet = 0;
         let mut ways: Vec<(usize, Vec<Evidence>)> = Vec::new();
         let mut seen: HashMap<usize, usize> = HashMap::new();
-        for e in exposures(&self.network, inventory.objects()) {
+        for e in exposures(self.network, inventory.objects()) {
             if !e.reachable {
                 continue;
             }
