@@ -52,6 +52,9 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    if !RUNTIME_CONFIGS.contains(&object.kind.as_str()) {
+        return;
+    }
     let enforcing = facts(cx, "MandatoryAccessControl")
         .iter()
         .any(|o| o.root.path(&["spec", "selinux"]).and_then(|n| n.as_str()) == Some("enforcing"));
@@ -124,6 +127,10 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         }
     }
 }
+
+/// The host facts this check judges; every other object is passed over before the node's
+/// SELinux state is looked up.
+const RUNTIME_CONFIGS: [&str; 3] = ["ContainerdConfig", "CrioConfig", "DockerDaemonConfig"];
 
 /// CRI-O's main configuration file.
 const CRIO_MAIN: &str = "/etc/crio/crio.conf";
