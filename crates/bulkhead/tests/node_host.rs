@@ -518,3 +518,33 @@ fn a_malformed_toml_file_is_an_error_at_its_line_and_the_rest_goes_on() {
         .iter()
         .any(|l| l.as_str().unwrap().starts_with("sshd: ")));
 }
+
+/// CIS Distribution Independent Linux on both trees: the hardened host passes every scored
+/// recommendation a check decides, the insecure one fails each; the recommendations no check
+/// decides are left to a person on both, and updates (not scored) are a lead.
+#[test]
+fn cis_linux_passes_the_hardened_host_and_fails_the_insecure_one() {
+    let decided = [
+        "1.5.3", "1.6.1.1", "3.1.2", "3.2.2", "3.2.7", "5.2.10", "5.2.11",
+    ];
+    let (tree, _socket) = hardened();
+    let (report, _) = node_json(tree.root(), &["--framework", "cis-linux-2.0"]);
+    for (id, status) in verdicts(&report) {
+        let expected = if decided.contains(&id.as_str()) {
+            "pass"
+        } else {
+            "manual"
+        };
+        assert_eq!(status, expected, "hardened {id}");
+    }
+    let (tree, _socket) = insecure();
+    let (report, _) = node_json(tree.root(), &["--framework", "cis-linux-2.0"]);
+    for (id, status) in verdicts(&report) {
+        let expected = match id.as_str() {
+            id if decided.contains(&id) => "fail",
+            "1.8" => "warn",
+            _ => "manual",
+        };
+        assert_eq!(status, expected, "insecure {id}");
+    }
+}
