@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use bulkhead_model::{parse_document, Limits, Object, SourceFile, Span};
 
+use super::crio_drop_ins::keep_effective;
 use super::fact;
 use crate::collect::arguments::objects_per_file;
 use crate::collect::fs::{join_node, NodeFs};
@@ -103,6 +104,9 @@ pub(crate) fn runtimes(
     } else if !crio.is_empty() {
         let paths: Vec<&str> = crio.iter().map(|o| o.name.as_str()).collect();
         found.push(format!("cri-o: configuration {}", paths.join(", ")));
+        for replaced in keep_effective(&mut crio) {
+            found.push(format!("cri-o: {replaced}"));
+        }
         objects.extend(crio);
     }
     match docker_object(fs) {
