@@ -10,6 +10,7 @@ mod crio_drop_ins;
 mod identity;
 mod kernel;
 mod listeners;
+mod rpmdb;
 mod runtimes;
 mod sshd;
 mod updates;

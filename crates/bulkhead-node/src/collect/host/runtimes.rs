@@ -2,7 +2,7 @@
 //! Docker's `daemon.json` (each an object whose fields point into the real file), dockerd's
 //! command line from its systemd unit (`Arguments` objects, as for the kubelet), the API
 //! sockets (stat'ed like every file with a role), and the installed versions with the
-//! package database that says so.
+//! package database that says so (dpkg here, RPM in [`super::rpmdb`]).
 //!
 //! A runtime that is installed but has no configuration file runs on its defaults: it gets
 //! an object with an empty `spec`, so the checks judge the defaults and say so.
@@ -129,6 +129,7 @@ pub(crate) fn runtimes(
     let skip: Vec<String> = probed.iter().map(|o| o.name.clone()).collect();
     objects.extend(probed);
     objects.extend(versions(fs, found, &skip));
+    objects.extend(super::rpmdb::versions(fs, found, &skip));
     objects
 }
 
@@ -266,7 +267,7 @@ fn docker_object(fs: &mut NodeFs) -> Option<Object> {
 }
 
 /// Packages that carry a runtime, as Debian and Ubuntu name them.
-const PACKAGES: &[(&str, &str)] = &[
+pub(crate) const PACKAGES: &[(&str, &str)] = &[
     ("containerd", "containerd"),
     ("containerd.io", "containerd"),
     ("docker-ce", "docker"),
