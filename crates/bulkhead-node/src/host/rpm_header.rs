@@ -94,9 +94,16 @@ pub fn package(blob: &[u8]) -> Result<Package, String> {
             _ => {}
         }
     }
+    // rpm refuses to build a package without a name or a version: an empty one is damage.
+    let name = name
+        .filter(|n| !n.is_empty())
+        .ok_or("no NAME tag, or an empty one")?;
+    let version = version
+        .filter(|v| !v.is_empty())
+        .ok_or("no VERSION tag, or an empty one")?;
     Ok(Package {
-        name: name.ok_or("no NAME tag")?,
-        version: version.ok_or("no VERSION tag")?,
+        name,
+        version,
         release,
         epoch,
     })
@@ -162,6 +169,9 @@ pub(crate) mod tests {
         let mut huge = good.clone();
         huge[0..4].copy_from_slice(&u32::MAX.to_be_bytes());
         assert!(package(&huge).is_err());
+        // An empty version (found by the rpm_header fuzz target).
+        assert!(package(&header("runc", "", "1", None)).is_err());
+        assert!(package(&header("", "1.1.12", "1", None)).is_err());
         let mut far = good.clone();
         // The NAME entry's offset, pointing past the store.
         far[8 + 16 + 8..8 + 16 + 12].copy_from_slice(&9999u32.to_be_bytes());
