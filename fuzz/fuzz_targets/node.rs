@@ -1,8 +1,10 @@
 //! A node's files as untrusted input: systemd drop-ins and environment files, a kubelet
 //! configuration, a static Pod manifest, a process's argv and a certificate, and the host's
 //! own formats (`sshd_config` and an included drop-in, containerd's TOML, Docker's
-//! `daemon.json`, `/proc/net/tcp` and `tcp6`, an APT setting), all written into a node tree
-//! that the collector reads; then every check, and every finding's position.
+//! `daemon.json`, `/proc/net/tcp` and `tcp6`, an APT setting, `/proc/net/udp` and `udp6`, a
+//! containerd registry `hosts.toml`, a `docker.service` drop-in, CRI-O's `crio.conf` and a
+//! drop-in merged over it), all written into a node tree that the collector reads; then every
+//! check, and every finding's position.
 
 #![no_main]
 
@@ -30,6 +32,13 @@ const FILES: &[&str] = &[
     "proc/net/tcp",
     "proc/net/tcp6",
     "etc/apt/apt.conf.d/20auto-upgrades",
+    "proc/net/udp",
+    "proc/net/udp6",
+    // Read when the containerd configuration's `config_path` names /etc/containerd/certs.d.
+    "etc/containerd/certs.d/docker.io/hosts.toml",
+    "etc/systemd/system/docker.service.d/10-fuzz.conf",
+    "etc/crio/crio.conf",
+    "etc/crio/crio.conf.d/10-fuzz.conf",
 ];
 
 const UNIT: &str = "[Service]\nExecStart=/usr/bin/kubelet\n";

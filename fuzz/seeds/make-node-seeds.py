@@ -5,7 +5,8 @@ The target splits its input at two NUL bytes into, in order: the kubelet's syste
 its environment file, the kubelet configuration, a kube-apiserver static Pod, a process's argv
 (single NULs between arguments), a certificate, then the host's files: sshd_config, an sshd
 drop-in it includes, containerd's config.toml, Docker's daemon.json, /proc/net/tcp and tcp6,
-and an APT setting. The seeds are kubeadm-shaped node files, hardened and insecure, with the
+an APT setting, /proc/net/udp and udp6, a containerd registry hosts.toml, a docker.service
+drop-in, CRI-O's crio.conf and a drop-in over it. The seeds are kubeadm-shaped node files, hardened and insecure, with the
 project's test CA certificate.
 """
 
@@ -87,6 +88,8 @@ CONTAINERD = """version = 2
     endpoint = ["{mirror}"]
   [plugins."io.containerd.grpc.v1.cri".registry.configs."r.internal".tls]
     insecure_skip_verify = {skip}
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "/etc/containerd/certs.d"
 """
 
 DOCKER = '{{"icc": {icc}, "hosts": ["unix:///var/run/docker.sock", "{host}"], "insecure-registries": [{registries}]}}\n'
@@ -99,6 +102,17 @@ TCP = TCP_HEADER + (
 )
 TCP6 = TCP_HEADER + "   0: 00000000000000000000000000000000:280A 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1301 1 0 100 0 0 10 0\n"
 APT = 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "{on}";\n'
+UDP_HEADER = "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
+UDP = UDP_HEADER + (
+    "  0: 00000000:{port:04X} 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 2501 2 0000000000000000 0\n"
+    "  1: 3500007F:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 2502 2 0000000000000000 0\n"
+    "  2: 0A00020F:C351 08080808:0035 01 00000000:00000000 00:00000000 00000000  1000        0 2503 2 0000000000000000 0\n"
+)
+UDP6 = UDP_HEADER + "  0: 00000000000000000000000000000000:2118 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 2601 2 0000000000000000 0\n"
+HOSTS = 'server = "https://registry-1.docker.io"\n\n[host."{mirror}"]\n  capabilities = ["pull", "resolve"]\n  skip_verify = {skip}\n'
+DOCKER_UNIT = "[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// -H {host}{tls}\n"
+CRIO = '[crio.runtime]\nselinux = false\ncgroup_manager = "cgroupfs"\n\n[crio.image]\ninsecure_registries = ["r.internal:5000"]\n'
+CRIO_DROP_IN = '[crio.runtime]\ncgroup_manager = "systemd"\n\n[crio.image]\ninsecure_registries = [{registries}]\n'
 
 
 def host(secure):
@@ -118,6 +132,18 @@ def host(secure):
         TCP.format(port=6443 if secure else 2375),
         TCP6,
         APT.format(on="1" if secure else "0"),
+        UDP.format(port=123 if secure else 111),
+        UDP6,
+        HOSTS.format(
+            mirror="https://mirror.internal" if secure else "http://mirror.internal",
+            skip="false" if secure else "true",
+        ),
+        DOCKER_UNIT.format(
+            host="tcp://0.0.0.0:2376" if secure else "tcp://0.0.0.0:2375",
+            tls=" --tlsverify" if secure else "",
+        ),
+        CRIO,
+        CRIO_DROP_IN.format(registries="" if secure else '"mirror.internal:5000"'),
     ]
 
 

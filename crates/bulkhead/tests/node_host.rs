@@ -101,6 +101,14 @@ fn tcp6_any(slot: usize, port: u16, inode: u64) -> String {
     format!("   {slot}: 00000000000000000000000000000000:{port:04X} 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 {inode} 1 0000000000000000 100 0 0 10 0\n")
 }
 
+const UDP_HEADER: &str = "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n";
+
+/// A `/proc/net/udp` line for an unconnected (receiving) IPv4 socket.
+fn udp4(slot: usize, address: [u8; 4], port: u16, inode: u64) -> String {
+    let word = u32::from_le_bytes(address);
+    format!("  {slot}: {word:08X}:{port:04X} 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 {inode} 2 0000000000000000 0\n")
+}
+
 /// Host pieces common to both trees.
 struct Host<'a> {
     tree: &'a node_trees::Tree,
@@ -223,6 +231,18 @@ fn hardened() -> (node_trees::Tree, std::os::unix::net::UnixListener) {
         tcp6_any(1, 6443, 1401)
     );
     tree.file("/proc/net/tcp6", 0o444, &tcp6);
+    let udp = format!(
+        "{UDP_HEADER}{}{}{}",
+        udp4(0, [0, 0, 0, 0], 8472, 1501),
+        udp4(1, [0, 0, 0, 0], 123, 1502),
+        udp4(2, [127, 0, 0, 53], 53, 1503)
+    );
+    tree.file("/proc/net/udp", 0o444, &udp);
+    tree.file(
+        "/lib/systemd/system/docker.service",
+        0o644,
+        "[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n",
+    );
     host.process(640, "sshd", 1101);
     host.process(1201, "etcd", 1201);
     host.process(912, "kubelet", 1301);
@@ -294,6 +314,23 @@ fn insecure() -> (node_trees::Tree, std::os::unix::net::UnixListener) {
         0o444,
         &format!("{TCP_HEADER}{}", tcp6_any(0, 10250, 2302)),
     );
+    let udp = format!(
+        "{UDP_HEADER}{}{}",
+        udp4(0, [0, 0, 0, 0], 111, 2501),
+        udp4(1, [0, 0, 0, 0], 2375, 2502)
+    );
+    tree.file("/proc/net/udp", 0o444, &udp);
+    host.process(702, "rpcbind", 2501);
+    tree.file(
+        "/lib/systemd/system/docker.service",
+        0o644,
+        "[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n",
+    );
+    tree.file(
+        "/etc/systemd/system/docker.service.d/override.conf",
+        0o644,
+        "[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2375\n",
+    );
     host.process(812, "dockerd", 2101);
     host.process(1201, "etcd", 2201);
     host.process(912, "kubelet", 2301);
@@ -353,6 +390,8 @@ fn a_hardened_host_raises_no_host_finding_and_reads_every_source() {
     for expected in [
         "kernel: 15 sysctls from /proc/sys, release 6.8.0-45-generic",
         "listening TCP sockets: 5 in /proc/net/tcp and tcp6",
+        "receiving UDP sockets: 3 in /proc/net/udp and udp6",
+        "docker: unit /lib/systemd/system/docker.service",
         "sshd: /etc/ssh/sshd_config, /etc/ssh/sshd_config.d/10-hardening.conf",
         "automatic updates: apt (enabled)",
         "containerd: socket /run/containerd/containerd.sock",
@@ -398,6 +437,13 @@ fn expected_insecure() -> BTreeSet<(String, String, u64)> {
         at("BHN056", "/proc/net/tcp", 18),
         at("BHN056", "/proc/net/tcp", 23), // 0.0.0.0:3306, owner unknown
         at("BHN055", "/proc/net/tcp6", 8), // [::]:10250, anonymous and AlwaysAllow
+        at("BHN056", "/proc/net/udp", 8),  // UDP 0.0.0.0:111, rpcbind
+        at("BHN056", "/proc/net/udp", 13), // UDP 0.0.0.0:2375: not the Docker API
+        at(
+            "BHN052",
+            "/etc/systemd/system/docker.service.d/override.conf",
+            3,
+        ), // -H tcp://
         at("BHN085", "dpkg:runc", 7),      // runc 1.1.11
         at("BHN065", "updates:apt", 7),
         at("BHN080", "stat:/run/containerd/containerd.sock", 8), // mode 0666
@@ -454,6 +500,14 @@ fn an_insecure_host_fails_each_check_it_breaks_at_the_line_that_decided_it() {
     let text = report["findings"].to_string();
     assert!(text.contains("0.0.0.0:2375 (dockerd (pid 812))"), "{text}");
     assert!(text.contains("[::]:10250 (kubelet (pid 912))"), "{text}");
+    assert!(
+        text.contains("UDP 0.0.0.0:111 (rpcbind (pid 702))"),
+        "{text}"
+    );
+    assert!(
+        text.contains("dockerd's unit serves the Docker API on tcp://0.0.0.0:2375"),
+        "{text}"
+    );
     assert!(
         text.contains("this node is cp-1.example (the kubelet's --hostname-override)"),
         "{text}"
@@ -517,4 +571,116 @@ fn a_malformed_toml_file_is_an_error_at_its_line_and_the_rest_goes_on() {
         .unwrap()
         .iter()
         .any(|l| l.as_str().unwrap().starts_with("sshd: ")));
+}
+
+/// CIS Distribution Independent Linux on both trees: the hardened host passes every scored
+/// recommendation a check decides, the insecure one fails each; the recommendations no check
+/// decides are left to a person on both, and updates (not scored) are a lead.
+#[test]
+fn cis_linux_passes_the_hardened_host_and_fails_the_insecure_one() {
+    let decided = [
+        "1.5.3", "1.6.1.1", "3.1.2", "3.2.2", "3.2.7", "5.2.10", "5.2.11",
+    ];
+    let (tree, _socket) = hardened();
+    let (report, _) = node_json(tree.root(), &["--framework", "cis-linux-2.0"]);
+    for (id, status) in verdicts(&report) {
+        let expected = if decided.contains(&id.as_str()) {
+            "pass"
+        } else {
+            "manual"
+        };
+        assert_eq!(status, expected, "hardened {id}");
+    }
+    let (tree, _socket) = insecure();
+    let (report, _) = node_json(tree.root(), &["--framework", "cis-linux-2.0"]);
+    for (id, status) in verdicts(&report) {
+        let expected = match id.as_str() {
+            id if decided.contains(&id) => "fail",
+            "1.8" => "warn",
+            _ => "manual",
+        };
+        assert_eq!(status, expected, "insecure {id}");
+    }
+}
+
+/// containerd's registry host files (`config_path`): a plain-HTTP mirror and a mirror whose
+/// certificate is not verified are insecure registries at their lines; a verified HTTPS
+/// mirror is not.
+#[test]
+fn containerd_registry_host_files_are_judged_at_their_lines() {
+    let (tree, _socket) = hardened();
+    tree.file(
+        "/etc/containerd/config.toml",
+        0o644,
+        &HARDENED_CONTAINERD.replace(
+            "[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\n    endpoint = [\"https://mirror.internal:5000\"]",
+            "[plugins.\"io.containerd.grpc.v1.cri\".registry]\n    config_path = \"/etc/containerd/certs.d\"",
+        ),
+    );
+    tree.file(
+        "/etc/containerd/certs.d/docker.io/hosts.toml",
+        0o644,
+        "server = \"https://registry-1.docker.io\"\n\n[host.\"http://mirror.internal:5000\"]\n  capabilities = [\"pull\", \"resolve\"]\n\n[host.\"https://cache.internal\"]\n  capabilities = [\"pull\", \"resolve\"]\n  skip_verify = true\n",
+    );
+    tree.file(
+        "/etc/containerd/certs.d/quay.io/hosts.toml",
+        0o644,
+        "server = \"https://quay.io\"\n\n[host.\"https://mirror.internal\"]\n  capabilities = [\"pull\"]\n  ca = \"/etc/containerd/certs.d/quay.io/ca.pem\"\n",
+    );
+    let (report, code) = node_json(tree.root(), &[]);
+    assert_eq!(code, 1);
+    let hosts = "/etc/containerd/certs.d/docker.io/hosts.toml";
+    let expected: BTreeSet<(String, String, u64)> = [3, 8]
+        .into_iter()
+        .map(|line| ("BHN070".to_string(), hosts.to_string(), line))
+        .collect();
+    assert_eq!(host_findings(&report), expected, "{report:#}");
+    assert!(report["node"]["found"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l.as_str().unwrap()
+            == "containerd: registry hosts /etc/containerd/certs.d/docker.io/hosts.toml, /etc/containerd/certs.d/quay.io/hosts.toml"));
+}
+
+/// CRI-O reads its drop-ins over crio.conf in lexical order: what a later file replaces is not
+/// judged, and what it sets is judged at its own line.
+#[test]
+fn crio_drop_ins_are_judged_by_the_value_crio_runs_with() {
+    let (tree, _socket) = hardened();
+    tree.file(
+        "/etc/crio/crio.conf",
+        0o644,
+        "[crio.runtime]\ncgroup_manager = \"cgroupfs\"\n\n[crio.image]\ninsecure_registries = [\"registry.internal:5000\"]\n",
+    );
+    tree.file(
+        "/etc/crio/crio.conf.d/10-hardening.conf",
+        0o644,
+        "[crio.runtime]\ncgroup_manager = \"systemd\"\n\n[crio.image]\ninsecure_registries = []\n",
+    );
+    tree.file(
+        "/etc/crio/crio.conf.d/20-mirror.conf",
+        0o644,
+        "[crio.image]\ninsecure_registries = [\"mirror.internal:5000\"]\n",
+    );
+    let (report, code) = node_json(tree.root(), &[]);
+    assert_eq!(code, 1);
+    let expected: BTreeSet<(String, String, u64)> = [(
+        "BHN070".to_string(),
+        "/etc/crio/crio.conf.d/20-mirror.conf".to_string(),
+        2,
+    )]
+    .into_iter()
+    .collect();
+    assert_eq!(host_findings(&report), expected, "{report:#}");
+    let found: Vec<&str> = report["node"]["found"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        found.contains(&"cri-o: crio.runtime.cgroup_manager of /etc/crio/crio.conf (replaced by /etc/crio/crio.conf.d/10-hardening.conf)"),
+        "{found:#?}"
+    );
 }

@@ -136,6 +136,16 @@ const DATA: &[(Meta, &str)] = &[
         },
         include_str!("../../frameworks/cis-docker-1.6.yaml"),
     ),
+    (
+        Meta {
+            id: "cis-linux-2.0",
+            name: "CIS Distribution Independent Linux Benchmark",
+            version: "v2.0.0",
+            ids_of: |c| crate::rules::node_host::cis_linux(c.id),
+            marks_manual: true,
+        },
+        include_str!("../../frameworks/cis-linux-2.0.yaml"),
+    ),
 ];
 
 /// Reads a catalogue file. The files ship with the binary and are checked by tests, so a

@@ -97,6 +97,19 @@ const HOST_FACT_KINDS: &[&str] = &[
 
 const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
 
+/// `sysctl:<name>` for each kernel setting a `Kernel` fact holds a value of: a setting the
+/// kernel lacks or that could not be read is not a subject, so its controls are not evaluated.
+fn sysctls_read(kernel: &Object) -> Vec<String> {
+    let Some(values) = kernel.root.path(&["spec", "sysctls"]) else {
+        return Vec::new();
+    };
+    values
+        .as_map()
+        .iter()
+        .map(|entry| format!("sysctl:{}", entry.key))
+        .collect()
+}
+
 impl Coverage {
     /// What the scanned objects can show: any object for manifests; a Role, ClusterRole or
     /// binding for RBAC; a static Pod of the API server, etcd, controller manager or scheduler
@@ -124,6 +137,9 @@ impl Coverage {
                 }
                 (NODE_API_VERSION, kind) if HOST_FACT_KINDS.contains(&kind) => {
                     subjects.insert(format!("kind:{kind}"));
+                    if kind == "Kernel" {
+                        subjects.extend(sysctls_read(object));
+                    }
                 }
                 (_, "KubeletConfiguration") => {
                     subjects.insert("component:kubelet".to_string());

@@ -70,7 +70,8 @@ fn every_catalogue_parses_with_unique_ids_and_titles() {
             "cis-1.12",
             "nsa-cisa-1.2",
             "mitre-containers",
-            "cis-docker-1.6"
+            "cis-docker-1.6",
+            "cis-linux-2.0"
         ]
     );
     for f in all_frameworks() {
@@ -574,4 +575,100 @@ fn a_flag_only_control_needs_the_command_line_not_just_a_config_file() {
     assert!(Coverage::of(&process)
         .subjects
         .contains("command-line:kubelet"));
+}
+
+/// A host's kernel and mandatory access control facts, with `aslr` as
+/// `kernel.randomize_va_space` (`None`: the kernel did not give it).
+fn host_facts(aslr: Option<&str>) -> String {
+    let (aslr, absent) = match aslr {
+        Some(v) => (format!("    kernel.randomize_va_space: \"{v}\"\n"), ""),
+        None => (String::new(), "kernel.randomize_va_space"),
+    };
+    format!(
+        "\
+apiVersion: node.bulkhead.dev/v1
+kind: Kernel
+metadata: {{name: kernel}}
+spec:
+  sysctls:
+{aslr}    net.ipv4.conf.all.rp_filter: \"1\"
+    net.ipv4.conf.default.rp_filter: \"1\"
+    net.ipv4.conf.all.accept_redirects: \"0\"
+    net.ipv4.conf.default.accept_redirects: \"0\"
+  absent: [{absent}]
+  unreadable: []
+---
+apiVersion: node.bulkhead.dev/v1
+kind: MandatoryAccessControl
+metadata: {{name: mandatory-access-control}}
+spec: {{apparmor: enabled, selinux: absent}}
+"
+    )
+}
+
+/// CIS Distribution Independent Linux: a setting a check judged clean passes, one it found
+/// broken fails, one the kernel did not give is not evaluated, and the
+/// recommendations no check decides are left to a person.
+#[test]
+fn cis_linux_judges_what_the_host_facts_hold() {
+    let linux = framework("cis-linux-2.0");
+    let (inventory, findings) = scan(&host_facts(Some("2")));
+    let coverage = Coverage::of(&inventory);
+    assert!(coverage
+        .subjects
+        .contains("sysctl:kernel.randomize_va_space"));
+    let report = linux.evaluate(&findings, coverage);
+    for (id, expected) in [
+        ("1.5.3", Status::Pass),
+        ("3.2.7", Status::Pass),
+        ("3.2.2", Status::Pass),
+        ("1.6.1.1", Status::Pass),
+        // send_redirects were not in the facts.
+        ("3.1.2", Status::NotEvaluated),
+        // No update policy or sshd configuration was read.
+        ("1.8", Status::NotEvaluated),
+        ("5.2.10", Status::NotEvaluated),
+        ("1.5.1", Status::Manual),
+        ("3.1.1", Status::Manual),
+    ] {
+        assert_eq!(status(&report, id), expected, "{id}");
+    }
+
+    let (inventory, findings) = scan(&host_facts(Some("0")));
+    let report = linux.evaluate(&findings, Coverage::of(&inventory));
+    assert_eq!(status(&report, "1.5.3"), Status::Fail);
+    assert_eq!(status(&report, "3.2.7"), Status::Pass);
+    assert!(result(&report, "1.5.3")
+        .findings
+        .iter()
+        .all(|&i| findings[i].check.id == "BHN044"));
+
+    let (inventory, findings) = scan(&host_facts(None));
+    let coverage = Coverage::of(&inventory);
+    assert!(!coverage
+        .subjects
+        .contains("sysctl:kernel.randomize_va_space"));
+    let report = linux.evaluate(&findings, coverage);
+    assert_eq!(status(&report, "1.5.3"), Status::NotEvaluated);
+}
+
+/// Every id the Linux catalogue cites, and which the benchmark does not score.
+#[test]
+fn cis_linux_lists_the_host_recommendations_of_v2_0_0() {
+    let linux = framework("cis-linux-2.0");
+    let ids: Vec<&str> = linux.controls.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "1.5.1", "1.5.2", "1.5.3", "1.6.1.1", "1.6.2.2", "1.6.3.2", "1.8", "3.1.1", "3.1.2",
+            "3.2.1", "3.2.2", "3.2.3", "3.2.7", "5.2.1", "5.2.10", "5.2.11"
+        ]
+    );
+    let not_scored: Vec<&str> = linux
+        .controls
+        .iter()
+        .filter(|c| c.manual)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(not_scored, ["1.8"]);
 }

@@ -1,8 +1,9 @@
-//! `/proc/net/tcp` and `/proc/net/tcp6`: one socket per line, addresses in hexadecimal as the
-//! kernel stores them (each 32-bit word in the host's byte order, little-endian on the
+//! `/proc/net/tcp`, `tcp6`, `udp` and `udp6`: one socket per line, addresses in hexadecimal
+//! as the kernel stores them (each 32-bit word in the host's byte order, little-endian on the
 //! architectures Kubernetes nodes run: x86-64, arm64), the port in big-endian hexadecimal,
-//! state `0A` for a listening socket, and the socket's inode, which links it to the
-//! processes holding it (`/proc/<pid>/fd/* -> socket:[inode]`).
+//! the state (`0A` for a listening TCP socket; a UDP socket that receives from anyone is
+//! unconnected, state `07` with no remote address), and the socket's inode, which links it to
+//! the processes holding it (`/proc/<pid>/fd/* -> socket:[inode]`).
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -37,16 +38,34 @@ pub struct BadLine {
     pub reason: String,
 }
 
+/// The protocol of a table, which decides what "listening" means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+}
+
 /// The listening sockets of a `tcp` (IPv4) or `tcp6` table, and the lines that could not be
 /// read (the header is skipped).
 pub fn parse(text: &str) -> (Vec<Listener>, Vec<BadLine>) {
+    parse_table(text, Protocol::Tcp)
+}
+
+/// The sockets of a `udp` or `udp6` table that receive from any peer (bound, unconnected),
+/// and the lines that could not be read.
+pub fn parse_udp(text: &str) -> (Vec<Listener>, Vec<BadLine>) {
+    parse_table(text, Protocol::Udp)
+}
+
+/// The listening sockets of a table of `protocol`.
+pub fn parse_table(text: &str, protocol: Protocol) -> (Vec<Listener>, Vec<BadLine>) {
     let mut listeners = Vec::new();
     let mut bad = Vec::new();
     for (index, line) in text.lines().enumerate().skip(1) {
         if line.trim().is_empty() {
             continue;
         }
-        match parse_line(line) {
+        match parse_line(line, protocol) {
             Ok(Some(listener)) => listeners.push(listener),
             Ok(None) => {}
             Err(reason) => bad.push(BadLine {
@@ -58,7 +77,7 @@ pub fn parse(text: &str) -> (Vec<Listener>, Vec<BadLine>) {
     (listeners, bad)
 }
 
-fn parse_line(line: &str) -> Result<Option<Listener>, String> {
+fn parse_line(line: &str, protocol: Protocol) -> Result<Option<Listener>, String> {
     let fields: Vec<&str> = line.split_whitespace().collect();
     if fields.len() < 10 {
         return Err(format!(
@@ -66,7 +85,12 @@ fn parse_line(line: &str) -> Result<Option<Listener>, String> {
             fields.len()
         ));
     }
-    if fields[3] != "0A" {
+    let listening = match protocol {
+        Protocol::Tcp => fields[3] == "0A",
+        // Unconnected: the remote port is 0 (`00000000:0000`, or 32 zeros for IPv6).
+        Protocol::Udp => fields[3] == "07" && fields[2].ends_with(":0000"),
+    };
+    if !listening {
         return Ok(None);
     }
     let (address, port) = fields[1]
@@ -143,6 +167,28 @@ mod tests {
         assert_eq!(listeners[0].address, "::");
         assert_eq!(listeners[0].port, 10000);
         assert_eq!(listeners[1].address, "::1");
+    }
+
+    const UDP: &str = "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n  128: 3500007F:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 18342 2 0000000000000000 0\n  300: 00000000:006F 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 19001 2 0000000000000000 0\n  301: 0A00020F:C351 08080808:0035 01 00000000:00000000 00:00000000 00000000  1000        0 20410 2 0000000000000000 0\n  302: 00000000:12B5 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 20411 2 0000000000000000 0\n";
+
+    #[test]
+    fn unconnected_udp_sockets_receive_from_anyone() {
+        let (listeners, bad) = parse_udp(UDP);
+        assert!(bad.is_empty(), "{bad:?}");
+        // The resolver stub on 127.0.0.53:53 and rpcbind on 0.0.0.0:111; the connected socket
+        // (state 01) and a state UDP never has (0A) are not listeners.
+        assert_eq!(listeners.len(), 2);
+        assert_eq!(listeners[0].address, "127.0.0.53");
+        assert_eq!(listeners[0].port, 53);
+        assert_eq!(listeners[0].uid, 101);
+        assert!(listeners[0].is_loopback());
+        assert_eq!(listeners[1].address, "0.0.0.0");
+        assert_eq!(listeners[1].port, 111);
+        assert_eq!(listeners[1].inode, 19001);
+        // The same lines read as TCP: only the 0A line listens.
+        let (tcp, _) = parse(UDP);
+        assert_eq!(tcp.len(), 1);
+        assert_eq!(tcp[0].port, 4789);
     }
 
     #[test]

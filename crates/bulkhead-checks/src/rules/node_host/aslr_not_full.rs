@@ -26,8 +26,8 @@ declare_check! {
     /// ```
     ///
     /// ## References
-    /// - CIS Distribution Independent Linux Benchmark, "Ensure address space layout randomization
-    ///   (ASLR) is enabled"
+    /// - CIS Distribution Independent Linux Benchmark v2.0.0, 1.5.3 "Ensure address space layout
+    ///   randomization (ASLR) is enabled"
     /// - Linux kernel documentation, admin-guide/sysctl/kernel ("randomize_va_space")
     pub static ASLR_NOT_FULL = Check {
         id: "BHN044",

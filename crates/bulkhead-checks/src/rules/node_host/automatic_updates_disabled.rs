@@ -30,8 +30,8 @@ declare_check! {
     /// ```
     ///
     /// ## References
-    /// - CIS Distribution Independent Linux Benchmark, "Ensure updates, patches, and additional
-    ///   security software are installed"
+    /// - CIS Distribution Independent Linux Benchmark v2.0.0, 1.8 "Ensure updates, patches, and
+    ///   additional security software are installed" (not scored)
     /// - NSA-CISA Kubernetes Hardening Guidance v1.2, "Upgrading and application security practices"
     pub static AUTOMATIC_UPDATES_DISABLED = Check {
         id: "BHN065",

@@ -89,7 +89,15 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             );
         }
     }
-    for object in facts(cx, "CrioConfig") {
+    let crio = facts(cx, "CrioConfig");
+    // A drop-in that sets the manager decides it (the collector keeps only the value CRI-O
+    // runs with); the default applies only when no file sets it.
+    let crio_sets_manager = crio.iter().any(|o| {
+        o.root
+            .path(&["spec", "crio", "runtime", "cgroup_manager"])
+            .is_some()
+    });
+    for object in crio {
         let Some(spec) = object.root.get("spec") else {
             continue;
         };
@@ -101,7 +109,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
                 "/spec/crio/runtime/cgroup_manager".to_string(),
                 manager.to_string(),
             ),
-            None if object.name == CRIO_MAIN || on_defaults(spec) => {
+            None if !crio_sets_manager && (object.name == CRIO_MAIN || on_defaults(spec)) => {
                 ("/spec".to_string(), "systemd".to_string())
             }
             None => continue,

@@ -29,7 +29,7 @@ declare_check! {
     /// ```
     ///
     /// ## References
-    /// - CIS Distribution Independent Linux Benchmark, 3.2.2 "Ensure ICMP redirects are not accepted"
+    /// - CIS Distribution Independent Linux Benchmark v2.0.0, 3.2.2 "Ensure ICMP redirects are not accepted"
     pub static ICMP_REDIRECTS_ACCEPTED = Check {
         id: "BHN046",
         slug: "icmp-redirects-accepted",

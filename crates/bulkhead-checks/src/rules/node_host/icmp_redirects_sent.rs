@@ -27,7 +27,7 @@ declare_check! {
     /// ```
     ///
     /// ## References
-    /// - CIS Distribution Independent Linux Benchmark, 3.1.2 "Ensure packet redirect sending is disabled"
+    /// - CIS Distribution Independent Linux Benchmark v2.0.0, 3.1.2 "Ensure packet redirect sending is disabled"
     pub static ICMP_REDIRECTS_SENT = Check {
         id: "BHN047",
         slug: "icmp-redirects-sent",

@@ -1,5 +1,6 @@
-//! The sockets of a `Listeners` fact (`/proc/net/tcp`, `tcp6`), as the listener checks read
-//! them: address, port, the processes holding each, and where each field is.
+//! The sockets of a `Listeners` fact (`/proc/net/tcp`, `tcp6`, `udp`, `udp6`), as the
+//! listener checks read them: address, port, protocol, the processes holding each, and where
+//! each field is.
 
 use bulkhead_model::{Node, Object};
 
@@ -13,6 +14,8 @@ pub struct Socket<'a> {
     pub port: u16,
     pub wildcard: bool,
     pub loopback: bool,
+    /// A UDP socket that receives from anyone (`protocol: udp` on its table); TCP otherwise.
+    pub udp: bool,
     pub processes: Vec<&'a str>,
 }
 
@@ -22,12 +25,18 @@ impl Socket<'_> {
         format!("/spec/sockets/{}/{field}", self.index)
     }
 
-    /// `0.0.0.0:2375 (dockerd (pid 812))`, or `(owner unknown)`.
+    /// `0.0.0.0:2375 (dockerd (pid 812))`, or `(owner unknown)`; UDP sockets say so
+    /// (`UDP 0.0.0.0:111 (rpcbind (pid 1))`).
     pub fn describe(&self) -> String {
         let address = if self.address.contains(':') {
             format!("[{}]:{}", self.address, self.port)
         } else {
             format!("{}:{}", self.address, self.port)
+        };
+        let address = if self.udp {
+            format!("UDP {address}")
+        } else {
+            address
         };
         if self.processes.is_empty() {
             format!("{address} (owner unknown)")
@@ -37,11 +46,22 @@ impl Socket<'_> {
     }
 }
 
-/// Calls `f` with every socket of a `Listeners` fact (nothing for any other object).
+/// Calls `f` with every listening TCP socket of a `Listeners` fact (nothing for any other
+/// object): the services the port checks name (the Docker API, etcd, the kubelet) are TCP.
 pub fn each_listener<'a>(object: &'a Object, mut f: impl FnMut(&Socket<'a>)) {
+    each_socket(object, |socket| {
+        if !socket.udp {
+            f(socket)
+        }
+    });
+}
+
+/// Calls `f` with every socket of a `Listeners` fact, TCP and UDP.
+pub fn each_socket<'a>(object: &'a Object, mut f: impl FnMut(&Socket<'a>)) {
     let Some(spec) = spec_of(object, "Listeners") else {
         return;
     };
+    let udp = spec.get("protocol").and_then(Node::as_str) == Some("udp");
     let sockets = spec.get("sockets").map(Node::as_seq).unwrap_or(&[]);
     for (index, socket) in sockets.iter().enumerate() {
         let Some(address) = socket.get("address").and_then(Node::as_str) else {
@@ -69,6 +89,7 @@ pub fn each_listener<'a>(object: &'a Object, mut f: impl FnMut(&Socket<'a>)) {
             loopback: address.starts_with("127.")
                 || address == "::1"
                 || address.starts_with("::ffff:127."),
+            udp,
             processes,
         });
     }

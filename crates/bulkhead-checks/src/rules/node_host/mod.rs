@@ -104,3 +104,28 @@ pub fn cis_docker(check_id: &str) -> Vec<String> {
         .flat_map(|(_, ids)| ids.iter().map(|s| s.to_string()))
         .collect()
 }
+
+/// CIS Distribution Independent Linux Benchmark v2.0.0 recommendations each check decides (the
+/// compliance data of the `cis-linux-2.0` framework; ids as the framework's catalogue cites
+/// them, with its sources). Checks of settings v2.0.0 has no recommendation for (kptr_restrict,
+/// dmesg_restrict, ptrace_scope, unprivileged BPF, protected links, sshd password
+/// authentication) cite none.
+pub const CIS_LINUX: &[(&str, &[&str])] = &[
+    ("BHN044", &["1.5.3"]),
+    ("BHN045", &["3.2.7"]),
+    ("BHN046", &["3.2.2"]),
+    ("BHN047", &["3.1.2"]),
+    ("BHN050", &["1.6.1.1"]),
+    ("BHN060", &["5.2.10"]),
+    ("BHN062", &["5.2.11"]),
+    ("BHN065", &["1.8"]),
+];
+
+/// The CIS Distribution Independent Linux ids of a check.
+pub fn cis_linux(check_id: &str) -> Vec<String> {
+    CIS_LINUX
+        .iter()
+        .filter(|(id, _)| *id == check_id)
+        .flat_map(|(_, ids)| ids.iter().map(|s| s.to_string()))
+        .collect()
+}

@@ -29,8 +29,8 @@ declare_check! {
     /// ```
     ///
     /// ## References
-    /// - CIS Distribution Independent Linux Benchmark, "Mandatory Access Control" (SELinux or
-    ///   AppArmor installed and enforcing)
+    /// - CIS Distribution Independent Linux Benchmark v2.0.0, 1.6.1.1 "Ensure SELinux or AppArmor
+    ///   are installed" (section 1.6, Mandatory Access Control)
     /// - Kubernetes documentation, "Restrict a Container's Access to Resources with AppArmor"
     /// - NSA-CISA Kubernetes Hardening Guidance v1.2, "Pod security: hardening container environments"
     /// - MITRE ATT&CK T1611 (Escape to Host)

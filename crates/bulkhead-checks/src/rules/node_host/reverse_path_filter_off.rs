@@ -28,7 +28,7 @@ declare_check! {
     /// ```
     ///
     /// ## References
-    /// - CIS Distribution Independent Linux Benchmark, 3.2.7 "Ensure Reverse Path Filtering is enabled"
+    /// - CIS Distribution Independent Linux Benchmark v2.0.0, 3.2.7 "Ensure Reverse Path Filtering is enabled"
     /// - Linux kernel documentation, networking/ip-sysctl ("rp_filter")
     pub static REVERSE_PATH_FILTER_OFF = Check {
         id: "BHN045",

@@ -98,8 +98,9 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
                     "/spec/crio/runtime/selinux",
                     format!("{what} sets selinux = false on a node where SELinux enforces"),
                 ),
-                // CRI-O's default is false; drop-ins that do not set it leave it to the others.
-                None if !crio_enables_selinux(cx) && (object.name == CRIO_MAIN || on_defaults(spec)) => {
+                // CRI-O's default is false; drop-ins that do not set it leave it to the others
+                // (the collector keeps only the value CRI-O runs with).
+                None if !crio_sets_selinux(cx) && (object.name == CRIO_MAIN || on_defaults(spec)) => {
                     sink.report(
                         object,
                         "/spec",
@@ -135,12 +136,12 @@ const RUNTIME_CONFIGS: [&str; 3] = ["ContainerdConfig", "CrioConfig", "DockerDae
 /// CRI-O's main configuration file.
 const CRIO_MAIN: &str = "/etc/crio/crio.conf";
 
-/// Whether any CRI-O configuration file sets `selinux = true`.
-fn crio_enables_selinux(cx: &Context<'_>) -> bool {
+/// Whether any CRI-O configuration file sets `selinux` (once drop-ins are merged, only the
+/// file whose value CRI-O keeps still holds it).
+fn crio_sets_selinux(cx: &Context<'_>) -> bool {
     facts(cx, "CrioConfig").iter().any(|o| {
         o.root
             .path(&["spec", "crio", "runtime", "selinux"])
-            .and_then(boolean)
-            == Some(true)
+            .is_some()
     })
 }

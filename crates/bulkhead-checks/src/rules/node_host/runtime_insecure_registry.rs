@@ -9,8 +9,10 @@ declare_check! {
     /// ## What it checks
     /// Container runtimes told to pull images without verified TLS: containerd registry mirrors
     /// with an `http://` endpoint or `tls.insecure_skip_verify = true` in `registry.configs`
-    /// (configuration versions 1 and 2; the `hosts.toml` files of `config_path` are not read),
-    /// CRI-O's `insecure_registries`, and Docker's `insecure-registries`.
+    /// (configuration versions 1 and 2), the `hosts.toml` files of the registry `config_path`
+    /// (`/etc/containerd/certs.d/<registry>/hosts.toml`: an `http://` `server` or `[host]`, or
+    /// `skip_verify = true`), CRI-O's `insecure_registries`, and Docker's
+    /// `insecure-registries`.
     ///
     /// ## Why it matters
     /// An image pulled over plain HTTP or from a server whose certificate is not checked can be
@@ -103,6 +105,9 @@ fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
             }
         }
     }
+    if let Some(spec) = spec_of(object, "ContainerdHostsConfig") {
+        judge_hosts_file(object, spec, sink);
+    }
     if let Some(spec) = spec_of(object, "CrioConfig") {
         let registries = spec
             .path(&["crio", "image", "insecure_registries"])
@@ -136,5 +141,58 @@ fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
                 ),
             );
         }
+    }
+}
+
+/// A `hosts.toml` of containerd's `config_path`: the upstream `server` and each `[host."…"]`
+/// mirror, each refused when it speaks plain HTTP or does not verify the certificate.
+fn judge_hosts_file(object: &Object, spec: &Node, sink: &mut Sink<'_>) {
+    let what = format!("containerd {}", object.name);
+    let registry = registry_of(&object.name);
+    if let Some(server) = spec.get("server").and_then(Node::as_str) {
+        if server.starts_with("http://") {
+            sink.report(
+                object,
+                "/spec/server",
+                format!("{what} pulls {registry} images over plain HTTP from {server}"),
+            );
+        }
+    }
+    if spec.get("skip_verify").and_then(boolean) == Some(true) {
+        sink.report(
+            object,
+            "/spec/skip_verify",
+            format!("{what} does not verify the certificate of the {registry} server"),
+        );
+    }
+    for host in spec.get("host").map(Node::as_map).unwrap_or(&[]) {
+        let pointer = child("/spec/host", &host.key);
+        if host.key.starts_with("http://") {
+            sink.report(
+                object,
+                &pointer,
+                format!(
+                    "{what} pulls {registry} images over plain HTTP from {}",
+                    host.key
+                ),
+            );
+        }
+        if host.value.get("skip_verify").and_then(boolean) == Some(true) {
+            sink.report(
+                object,
+                &format!("{pointer}/skip_verify"),
+                format!("{what} does not verify the certificate of {}", host.key),
+            );
+        }
+    }
+}
+
+/// `/etc/containerd/certs.d/docker.io/hosts.toml` → `docker.io` (`_default`: every registry).
+fn registry_of(path: &str) -> &str {
+    let dir = path.rsplit('/').nth(1).unwrap_or_default();
+    if dir == "_default" {
+        "every registry's"
+    } else {
+        dir
     }
 }

@@ -21,7 +21,8 @@ declare_check! {
     /// ```
     ///
     /// ## References
-    /// - CIS Distribution Independent Linux Benchmark, "Ensure SSH PermitEmptyPasswords is disabled"
+    /// - CIS Distribution Independent Linux Benchmark v2.0.0, 5.2.11 "Ensure SSH PermitEmptyPasswords is
+    ///   disabled"
     /// - sshd_config(5), `PermitEmptyPasswords`
     /// - MITRE ATT&CK T1078 (Valid Accounts)
     pub static SSH_EMPTY_PASSWORDS = Check {

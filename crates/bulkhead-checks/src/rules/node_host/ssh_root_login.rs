@@ -25,7 +25,7 @@ declare_check! {
     /// ```
     ///
     /// ## References
-    /// - CIS Distribution Independent Linux Benchmark, "Ensure SSH root login is disabled"
+    /// - CIS Distribution Independent Linux Benchmark v2.0.0, 5.2.10 "Ensure SSH root login is disabled"
     /// - sshd_config(5), `PermitRootLogin`
     /// - MITRE ATT&CK T1133 (External Remote Services)
     pub static SSH_ROOT_LOGIN = Check {

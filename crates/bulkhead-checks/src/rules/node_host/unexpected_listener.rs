@@ -1,6 +1,6 @@
 use bulkhead_model::Object;
 
-use crate::rules::node_host::listeners::each_listener;
+use crate::rules::node_host::listeners::each_socket;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -9,7 +9,10 @@ declare_check! {
     /// uses: not SSH (22), DNS (53), BGP (179), etcd (2379, 2380), the API server (6443), the
     /// kubelet (10250), kube-proxy (10249, 10256), the controller manager (10257), the scheduler
     /// (10259), common CNI agents (Cilium 4240, 4244; Calico 9099; Flannel 8285) or NodePorts
-    /// (30000–32767). Each is listed with its address and the processes that hold it.
+    /// (30000–32767); and UDP sockets that receive from anyone (`/proc/net/udp`, `udp6`) on a
+    /// port other than DNS (53), DHCP clients (68, 546), NTP (123), overlay networks (VXLAN
+    /// 4789 and 8472, Geneve 6081, Flannel's UDP backend 8285, WireGuard 51820 and 51821) or
+    /// NodePorts. Each is listed with its address and the processes that hold it.
     ///
     /// ## Why it matters
     /// "No unnecessary services" is the oldest hardening rule: every listening service is code an
@@ -48,8 +51,13 @@ declare_check! {
 }
 
 fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    each_listener(object, |socket| {
-        if socket.loopback || known_port(socket.port) {
+    each_socket(object, |socket| {
+        let known = if socket.udp {
+            known_udp_port(socket.port)
+        } else {
+            known_port(socket.port)
+        };
+        if socket.loopback || known {
             return;
         }
         sink.report(
@@ -82,5 +90,13 @@ fn known_port(port: u16) -> bool {
             | 10256
             | 10257
             | 10259
+    ) || (30000..=32767).contains(&port)
+}
+
+/// UDP ports a Kubernetes node receives on on purpose.
+fn known_udp_port(port: u16) -> bool {
+    matches!(
+        port,
+        53 | 68 | 123 | 546 | 4789 | 6081 | 8285 | 8472 | 51820 | 51821
     ) || (30000..=32767).contains(&port)
 }

@@ -8,7 +8,8 @@ declare_check! {
     /// ## What it checks
     /// Installed container runtimes (containerd, runc, Docker Engine, CRI-O), as the program
     /// itself answers (`containerd --version`, when `bulkhead node` runs on the node) or the
-    /// package database records them (`/var/lib/dpkg/status`), against the known-vulnerable releases Bulkhead ships with
+    /// package database records them (`/var/lib/dpkg/status`, or RPM's
+    /// `/var/lib/rpm/rpmdb.sqlite`), against the known-vulnerable releases Bulkhead ships with
     /// (`runtimes.yaml` beside this check: CVE id, affected runtime, first fixed release of each
     /// line, severity, and the advisory it comes from). The finding names where the version was
     /// read. Distribution packages (a revision such as `0ubuntu1`) may carry backported fixes:

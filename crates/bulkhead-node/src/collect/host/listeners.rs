@@ -1,5 +1,6 @@
-//! Listening TCP sockets from `/proc/net/tcp` and `tcp6`, each with the processes that hold
-//! it (found through `/proc/<pid>/fd/*`, whose links read `socket:[inode]`).
+//! Listening TCP sockets from `/proc/net/tcp` and `tcp6`, and UDP sockets that receive from
+//! anyone from `/proc/net/udp` and `udp6`, each with the processes that hold it (found
+//! through `/proc/<pid>/fd/*`, whose links read `socket:[inode]`).
 
 use std::collections::BTreeMap;
 
@@ -7,17 +8,26 @@ use bulkhead_model::Object;
 
 use super::fact;
 use crate::collect::fs::{describe, NodeFs, ReadFailure};
-use crate::host::proc_net;
+use crate::host::proc_net::{self, Protocol};
 use crate::render::quote;
 
-/// One `Listeners` object per table that exists (`tcp`, `tcp6`).
+/// The socket tables, by the name of their `Listeners` object.
+const TABLES: &[(&str, &str, Protocol)] = &[
+    ("tcp", "/proc/net/tcp", Protocol::Tcp),
+    ("tcp6", "/proc/net/tcp6", Protocol::Tcp),
+    ("udp", "/proc/net/udp", Protocol::Udp),
+    ("udp6", "/proc/net/udp6", Protocol::Udp),
+];
+
+/// One `Listeners` object per table that exists (`tcp`, `tcp6`, `udp`, `udp6`); UDP tables
+/// say `protocol: udp` (a table without it is TCP).
 pub(crate) fn listeners(fs: &mut NodeFs, found: &mut Vec<String>) -> Vec<Object> {
     let mut tables = Vec::new();
-    for (name, path) in [("tcp", "/proc/net/tcp"), ("tcp6", "/proc/net/tcp6")] {
+    for &(name, path, protocol) in TABLES {
         match fs.read_bytes(path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
-                let (listeners, bad) = proc_net::parse(&text);
+                let (listeners, bad) = proc_net::parse_table(&text, protocol);
                 for line in bad {
                     fs.warning(
                         path,
@@ -27,7 +37,7 @@ pub(crate) fn listeners(fs: &mut NodeFs, found: &mut Vec<String>) -> Vec<Object>
                         ),
                     );
                 }
-                tables.push((name, path, listeners));
+                tables.push((name, path, protocol, listeners));
             }
             Err(ReadFailure::Missing) => {}
             Err(ReadFailure::Other(reason)) => fs.error(
@@ -41,9 +51,13 @@ pub(crate) fn listeners(fs: &mut NodeFs, found: &mut Vec<String>) -> Vec<Object>
     }
     let owners = socket_owners(fs);
     let mut objects = Vec::new();
-    let mut count = 0;
-    for (name, path, listeners) in tables {
-        count += listeners.len();
+    let (mut tcp, mut udp) = (None, None);
+    for (name, path, protocol, listeners) in tables {
+        let count = match protocol {
+            Protocol::Tcp => tcp.get_or_insert(0),
+            Protocol::Udp => udp.get_or_insert(0),
+        };
+        *count += listeners.len();
         let mut spec = String::new();
         if listeners.is_empty() {
             spec.push_str("  sockets: []\n");
@@ -64,11 +78,21 @@ pub(crate) fn listeners(fs: &mut NodeFs, found: &mut Vec<String>) -> Vec<Object>
                 .unwrap_or_default();
             spec.push_str(&format!("    processes: [{}]\n", processes.join(", ")));
         }
+        if protocol == Protocol::Udp {
+            spec.push_str("  protocol: udp\n");
+        }
         objects.extend(fact(fs, path, "Listeners", name, &spec));
     }
-    found.push(format!(
-        "listening TCP sockets: {count} in /proc/net/tcp and tcp6"
-    ));
+    if let Some(count) = tcp {
+        found.push(format!(
+            "listening TCP sockets: {count} in /proc/net/tcp and tcp6"
+        ));
+    }
+    if let Some(count) = udp {
+        found.push(format!(
+            "receiving UDP sockets: {count} in /proc/net/udp and udp6"
+        ));
+    }
     objects
 }
 

@@ -6,9 +6,11 @@
 //! object, so the controls that need it are not evaluated; one that exists but cannot be
 //! read, or is malformed, is recorded with what it costs.
 
+mod crio_drop_ins;
 mod identity;
 mod kernel;
 mod listeners;
+mod rpmdb;
 mod runtimes;
 mod sshd;
 mod updates;

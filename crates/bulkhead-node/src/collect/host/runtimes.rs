@@ -1,7 +1,8 @@
 //! Container runtimes: containerd's `config.toml`, CRI-O's `crio.conf` and its drop-ins,
-//! Docker's `daemon.json` (each an object whose fields point into the real file), the API
+//! Docker's `daemon.json` (each an object whose fields point into the real file), dockerd's
+//! command line from its systemd unit (`Arguments` objects, as for the kubelet), the API
 //! sockets (stat'ed like every file with a role), and the installed versions with the
-//! package database that says so.
+//! package database that says so (dpkg here, RPM in [`super::rpmdb`]).
 //!
 //! A runtime that is installed but has no configuration file runs on its defaults: it gets
 //! an object with an empty `spec`, so the checks judge the defaults and say so.
@@ -10,8 +11,11 @@ use std::sync::Arc;
 
 use bulkhead_model::{parse_document, Limits, Object, SourceFile, Span};
 
+use super::crio_drop_ins::keep_effective;
 use super::fact;
+use crate::collect::arguments::objects_per_file;
 use crate::collect::fs::{join_node, NodeFs};
+use crate::collect::systemd::unit_command;
 use crate::collect::targets::Targets;
 use crate::host::{spanned, toml};
 use crate::render::quote;
@@ -21,6 +25,8 @@ pub(crate) const CONTAINERD_CONFIG: &str = "/etc/containerd/config.toml";
 pub(crate) const CRIO_CONFIG: &str = "/etc/crio/crio.conf";
 pub(crate) const CRIO_DROP_INS: &str = "/etc/crio/crio.conf.d";
 pub(crate) const DOCKER_CONFIG: &str = "/etc/docker/daemon.json";
+/// Docker's systemd unit, read with its drop-ins (`docker.service.d/*.conf`).
+const DOCKER_UNIT: &str = "docker.service";
 
 /// Runtime sockets, by the runtime that serves them.
 const SOCKETS: &[(&str, &str)] = &[
@@ -69,7 +75,9 @@ pub(crate) fn runtimes(
     match toml_object(fs, CONTAINERD_CONFIG, "ContainerdConfig") {
         Some(object) => {
             found.push(format!("containerd: configuration {CONTAINERD_CONFIG}"));
+            let hosts = registry_hosts(fs, &object, found);
             objects.push(object);
+            objects.extend(hosts);
         }
         None if installed(fs, "containerd") && !fs.has_error_for(CONTAINERD_CONFIG) => {
             found.push(format!(
@@ -96,6 +104,9 @@ pub(crate) fn runtimes(
     } else if !crio.is_empty() {
         let paths: Vec<&str> = crio.iter().map(|o| o.name.as_str()).collect();
         found.push(format!("cri-o: configuration {}", paths.join(", ")));
+        for replaced in keep_effective(&mut crio) {
+            found.push(format!("cri-o: {replaced}"));
+        }
         objects.extend(crio);
     }
     match docker_object(fs) {
@@ -109,6 +120,7 @@ pub(crate) fn runtimes(
         }
         None => {}
     }
+    objects.extend(docker_unit(fs, found));
     let probed = if probe {
         probed_versions(fs, found)
     } else {
@@ -117,7 +129,64 @@ pub(crate) fn runtimes(
     let skip: Vec<String> = probed.iter().map(|o| o.name.clone()).collect();
     objects.extend(probed);
     objects.extend(versions(fs, found, &skip));
+    objects.extend(super::rpmdb::versions(fs, found, &skip));
     objects
+}
+
+/// Where containerd's CRI plugin keeps its registry settings, by configuration version.
+const CRI_IMAGE_PLUGINS: &[&str] = &[
+    "io.containerd.cri.v1.images",
+    "io.containerd.grpc.v1.cri",
+    "cri",
+];
+
+/// The `hosts.toml` files of the registry `config_path` (`/etc/containerd/certs.d`): one
+/// `ContainerdHostsConfig` object per registry directory (`certs.d/docker.io/hosts.toml`),
+/// whose fields point into the file. Only a `config_path` the configuration sets is read: the
+/// default differs between containerd releases, and a directory containerd does not read
+/// would give findings about nothing.
+fn registry_hosts(fs: &mut NodeFs, config: &Object, found: &mut Vec<String>) -> Vec<Object> {
+    let config_path = CRI_IMAGE_PLUGINS.iter().find_map(|plugin| {
+        config
+            .root
+            .path(&["spec", "plugins", plugin, "registry", "config_path"])
+            .and_then(|n| n.as_str())
+            .map(str::to_string)
+    });
+    let Some(config_path) = config_path else {
+        return Vec::new();
+    };
+    let mut objects = Vec::new();
+    let mut read = Vec::new();
+    // Like `PATH`: several directories separated by `:`.
+    for dir in config_path.split(':').filter(|d| d.starts_with('/')) {
+        let dir = dir.trim_end_matches('/');
+        for host in fs.list(dir) {
+            let path = join_node(&join_node(dir, &host), "hosts.toml");
+            if !fs.exists(&path) {
+                continue;
+            }
+            if let Some(object) = toml_object(fs, &path, "ContainerdHostsConfig") {
+                read.push(path);
+                objects.push(object);
+            }
+        }
+    }
+    if !read.is_empty() {
+        found.push(format!("containerd: registry hosts {}", read.join(", ")));
+    }
+    objects
+}
+
+/// dockerd's command line rebuilt from `docker.service` and its drop-ins: `Arguments` objects
+/// named `dockerd` whose words point at the unit's `ExecStart=` (`-H tcp://…` is the Docker
+/// API on TCP that `daemon.json` does not show).
+fn docker_unit(fs: &mut NodeFs, found: &mut Vec<String>) -> Vec<Object> {
+    let Some(unit) = unit_command(fs, DOCKER_UNIT) else {
+        return Vec::new();
+    };
+    found.push(format!("docker: unit {}", unit.unit_files.join(", ")));
+    objects_per_file(&unit.files, "dockerd", unit.words)
 }
 
 /// A runtime running on its defaults: an object with an empty `spec`.
@@ -198,7 +267,7 @@ fn docker_object(fs: &mut NodeFs) -> Option<Object> {
 }
 
 /// Packages that carry a runtime, as Debian and Ubuntu name them.
-const PACKAGES: &[(&str, &str)] = &[
+pub(crate) const PACKAGES: &[(&str, &str)] = &[
     ("containerd", "containerd"),
     ("containerd.io", "containerd"),
     ("docker-ce", "docker"),
