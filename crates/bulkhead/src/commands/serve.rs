@@ -8,7 +8,9 @@ use bulkhead_cluster::Target;
 use bulkhead_engine::config::{self, serve::parse_duration, ServeConfig};
 use bulkhead_engine::{settings, ConfigChoice, Flags};
 use bulkhead_server::serve::alerts::{AlertOptions, Backoff, Format};
-use bulkhead_server::serve::{self as server, AuditOptions, ServeOptions};
+use bulkhead_history::{Store, DEFAULT_STORE};
+use bulkhead_server::serve::{self as server, AuditOptions, ServeOptions, TlsFiles};
+use bulkhead_server::tls::TlsOptions;
 use clap::Args;
 
 use super::cluster::{ClusterArgs, NamespaceArgs};
@@ -33,7 +35,7 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub namespaces: NamespaceArgs,
 
-    /// Address to listen on (plain HTTP) [default: serve.listen, then 0.0.0.0:8080].
+    /// Address to listen on (plain HTTP, or HTTPS with --tls-cert) [default: serve.listen, then 0.0.0.0:8080].
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<String>,
 
@@ -82,6 +84,30 @@ pub struct ServeArgs {
     /// Ignore .bulkhead.yaml.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
+
+    /// The history store every scan (failed ones too) is written to and the dashboard's
+    /// trend is read from: a SQLite file, or a postgres:// URL [default: serve.store, then
+    /// bulkhead.db in the working directory].
+    #[arg(long, value_name = "PATH|URL")]
+    pub store: Option<String>,
+
+    /// Keep no history: the dashboard's trend is the last scans of this process.
+    #[arg(long, conflicts_with = "store")]
+    pub no_store: bool,
+
+    /// After each good scan, write its PolicyReports (wgpolicyk8s.io) into the cluster:
+    /// server-side apply of what changed, Bulkhead's reports no longer produced deleted.
+    #[arg(long)]
+    pub write_policyreports: bool,
+
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key); the files are read
+    /// again when they change [default: serve.tls.cert].
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert [default: serve.tls.key].
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 pub fn run(args: &ServeArgs) -> u8 {
@@ -120,11 +146,16 @@ fn serve(args: &ServeArgs) -> Result<u8, String> {
     };
     let options = options(args, &file, settings)?;
     let listen = options.listen;
+    let history = match &options.store {
+        Some(store) => format!("history in {} ({})", store.location(), store.backend()),
+        None => "no history store".to_string(),
+    };
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let result = runtime.block_on(async {
         let serving = server::start(options).await?;
         eprintln!(
-            "bulkhead: serving on http://{} (scans every {}; listening from {listen})",
+            "bulkhead: serving on {}://{} (scans every {}; listening from {listen}; {history})",
+            if serving.tls { "https" } else { "http" },
             serving.addr,
             describe(args.interval.as_deref(), file.interval)
         );
@@ -247,6 +278,42 @@ fn options(
         audit,
         sinks: Vec::new(),
         trend_capacity: file.trend_scans.unwrap_or(DEFAULT_TREND_SCANS),
+        store: store(args, file)?,
+        write_policyreports: args.write_policyreports || file.write_policyreports == Some(true),
+        tls: tls(args, file),
+    })
+}
+
+/// The history store, opened (and migrated) before anything starts, so a store that cannot
+/// be opened stops `serve` with its reason.
+fn store(args: &ServeArgs, file: &ServeConfig) -> Result<Option<Store>, String> {
+    if args.no_store {
+        return Ok(None);
+    }
+    let location = args
+        .store
+        .clone()
+        .or_else(|| file.store.clone())
+        .unwrap_or_else(|| DEFAULT_STORE.to_string());
+    Store::open(&location)
+        .map(Some)
+        .map_err(|e| format!("history store: {e}"))
+}
+
+/// HTTPS when a certificate and key are named (flags over the file; clap and the file's
+/// reader already require both of a pair).
+fn tls(args: &ServeArgs, file: &ServeConfig) -> Option<TlsFiles> {
+    let (cert, key) = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => (cert.clone(), key.clone()),
+        _ => (
+            PathBuf::from(file.tls_cert.as_ref()?),
+            PathBuf::from(file.tls_key.as_ref()?),
+        ),
+    };
+    Some(TlsFiles {
+        cert,
+        key,
+        options: TlsOptions::default(),
     })
 }
 
