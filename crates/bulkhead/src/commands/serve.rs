@@ -7,8 +7,8 @@ use std::time::Duration;
 use bulkhead_cluster::Target;
 use bulkhead_engine::config::{self, serve::parse_duration, ServeConfig};
 use bulkhead_engine::{settings, ConfigChoice, Flags};
-use bulkhead_server::serve::alerts::{AlertOptions, Backoff, Format};
 use bulkhead_history::{Store, DEFAULT_STORE};
+use bulkhead_server::serve::alerts::{AlertOptions, Backoff, Format};
 use bulkhead_server::serve::{self as server, AuditOptions, ServeOptions, TlsFiles};
 use bulkhead_server::tls::TlsOptions;
 use clap::Args;
@@ -138,9 +138,11 @@ fn serve(args: &ServeArgs) -> Result<u8, String> {
     let settings = settings::resolve(&flags, &choice, &[])?;
     let file = match &settings.config_path {
         Some(path) => {
-            config::load(std::path::Path::new(path))
+            let mut file = config::load(std::path::Path::new(path))
                 .map_err(|errors| format!("invalid configuration:\n  {}", errors.join("\n  ")))?
-                .serve
+                .serve;
+            relative_to(std::path::Path::new(path), &mut file);
+            file
         }
         None => ServeConfig::default(),
     };
@@ -183,6 +185,31 @@ fn serve(args: &ServeArgs) -> Result<u8, String> {
     // the process does not wait long for it.
     runtime.shutdown_timeout(SHUTDOWN_GRACE);
     result
+}
+
+/// Paths in the file (the store, the certificate and key) are relative to the file, as its
+/// baseline is; a `postgres://` URL is left as it is.
+fn relative_to(config: &std::path::Path, file: &mut ServeConfig) {
+    let Some(dir) = config.parent() else {
+        return;
+    };
+    let resolve = |value: &mut Option<String>| {
+        if let Some(v) = value.as_mut() {
+            if v.starts_with("postgres://") || v.starts_with("postgresql://") {
+                return;
+            }
+            let (prefix, path) = match v.strip_prefix("sqlite://") {
+                Some(rest) => ("sqlite://", rest),
+                None => ("", v.as_str()),
+            };
+            if std::path::Path::new(path).is_relative() {
+                *v = format!("{prefix}{}", dir.join(path).display());
+            }
+        }
+    };
+    resolve(&mut file.store);
+    resolve(&mut file.tls_cert);
+    resolve(&mut file.tls_key);
 }
 
 fn describe(flag: Option<&str>, file: Option<Duration>) -> String {
