@@ -15,6 +15,7 @@
 //!     queue: 100            # messages held while the endpoint is down
 //!   store: bulkhead.db      # or postgres://…: the history store
 //!   write-policyreports: true
+//!   admission: true         # the admission webhook at /admission/validate (needs tls)
 //!   tls:
 //!     cert: /tls/tls.crt    # PEM chain; with key, the endpoints are HTTPS
 //!     key: /tls/tls.key
@@ -44,6 +45,7 @@ pub struct ServeConfig {
     pub write_policyreports: Option<bool>,
     pub tls_cert: Option<String>,
     pub tls_key: Option<String>,
+    pub admission: Option<bool>,
 }
 
 /// `30s`, `15m`, `1h`, `2d`, or parts of them together (`1h30m`); at least one second.
@@ -106,6 +108,10 @@ impl Reader<'_> {
                     _ => self.error(value, "serve.write-policyreports: expected true or false"),
                 },
                 "tls" => self.tls(value, config),
+                "admission" => match value.value {
+                    Value::Bool(b) => config.admission = Some(b),
+                    _ => self.error(value, "serve.admission: expected true or false"),
+                },
                 other => self.key_error(
                     e,
                     &format!("serve.{other}"),
@@ -119,6 +125,7 @@ impl Reader<'_> {
                         "store",
                         "write-policyreports",
                         "tls",
+                        "admission",
                     ],
                 ),
             }

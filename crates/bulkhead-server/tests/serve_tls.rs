@@ -1,12 +1,15 @@
 //! `serve` over HTTPS: with certificate files its endpoints answer a real TLS client
 //! (rustls, HTTP/1.1) and nothing in plain HTTP, and a renewed certificate written over the
-//! files is served to new connections without a restart.
+//! files is served to new connections without a restart; the admission webhook mounted
+//! under `/admission` answers reviews with the modes the cluster's namespace labels choose.
 
 mod common;
 mod serve_support;
 
 use std::time::Duration;
 
+use bulkhead_server::admission::Defaults;
+use bulkhead_server::serve::admission_mount::AdmissionOptions;
 use bulkhead_server::serve::{start, TlsFiles};
 use bulkhead_server::tls::TlsOptions;
 use bulkhead_test_apiserver::{Auth, Authority};
@@ -117,4 +120,103 @@ async fn unreadable_certificate_files_stop_the_start_with_their_path() {
     });
     let err = start(serve).await.err().expect("no certificate, no start");
     assert!(err.contains(&missing.display().to_string()), "{err}");
+}
+
+/// A CREATE review of a Deployment whose container runs privileged, in `namespace`.
+fn privileged_deployment_review(namespace: &str) -> serde_json::Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/admission/deployment-create.json");
+    let mut review: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    review["request"]["namespace"] = serde_json::json!(namespace);
+    review["request"]["object"]["metadata"]["namespace"] = serde_json::json!(namespace);
+    review
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admission_webhook_answers_under_admission_with_the_cluster_namespace_labels() {
+    // `prod` enforces from high by its label, read from the cluster serve scans.
+    let prod = serde_json::json!({
+        "apiVersion": "v1", "kind": "Namespace",
+        "metadata": {"name": "prod", "labels": {"bulkhead.dev/enforce": "high"}}
+    });
+    let server = api(vec![prod, privileged_pod("web")]);
+    let kubeconfig = Kubeconfig::of(&server, Auth::Certificate);
+    let authority = Authority::new("serve-admission-ca").unwrap();
+    let issued = authority.server().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("tls.crt"), dir.path().join("tls.key"));
+    std::fs::write(&cert, &issued.cert).unwrap();
+    std::fs::write(&key, &issued.key).unwrap();
+    let settings = || {
+        bulkhead_engine::settings::resolve(
+            &bulkhead_engine::Flags::default(),
+            &bulkhead_engine::ConfigChoice::Ignore,
+            &[],
+        )
+        .unwrap()
+    };
+
+    // Without TLS the API server could not call it: refused at start.
+    let mut plain = options(&kubeconfig.path);
+    plain.admission = Some(AdmissionOptions {
+        defaults: Defaults::default(),
+        settings: settings(),
+    });
+    let err = start(plain).await.err().expect("admission needs TLS");
+    assert!(err.contains("HTTPS"), "{err}");
+
+    let mut serve = options(&kubeconfig.path);
+    serve.tls = Some(TlsFiles {
+        cert,
+        key,
+        options: TlsOptions::default(),
+    });
+    serve.admission = Some(AdmissionOptions {
+        defaults: Defaults::default(),
+        settings: settings(),
+    });
+    let serving = start(serve).await.unwrap();
+    let tls = connector(authority.ca.cert.as_bytes());
+    let review = |namespace: &str| {
+        let body = privileged_deployment_review(namespace)
+            .to_string()
+            .into_bytes();
+        let tls = tls.clone();
+        let addr = serving.addr;
+        async move {
+            let (status, body) = request(&tls, addr, "POST", "/admission/validate", body)
+                .await
+                .unwrap();
+            assert_eq!(status, 200, "{body}");
+            let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+            answer["response"].clone()
+        }
+    };
+    let denied = review("prod").await;
+    assert_eq!(denied["allowed"], false, "{denied}");
+    assert_eq!(denied["status"]["code"], 403);
+    let warned = review("shop").await;
+    assert_eq!(warned["allowed"], true, "{warned}");
+    assert!(
+        warned["warnings"]
+            .as_array()
+            .is_some_and(|w| w.iter().any(|m| m.as_str().unwrap().contains("BHW001"))),
+        "{warned}"
+    );
+    // The webhook's own metrics beside serve's, which are unchanged.
+    let (status, metrics) = request(&tls, serving.addr, "GET", "/admission/metrics", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains("bulkhead_admission_reviews_total"),
+        "{metrics}"
+    );
+    let (status, metrics) = request(&tls, serving.addr, "GET", "/metrics", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(metrics.contains("bulkhead_scans_total"), "{metrics}");
+    serving.shutdown().await.unwrap();
 }

@@ -10,6 +10,7 @@
 //! process. The router is served over plain HTTP by [`http::serve_plain`], or over HTTPS with
 //! certificate reload by [`crate::tls::serve_tls`] when certificate files are given.
 
+pub mod admission_mount;
 pub mod alerts;
 pub mod audit;
 pub mod dashboard;
@@ -79,6 +80,8 @@ pub struct ServeOptions {
     /// Serve HTTPS with this certificate and key (reloaded when they change) instead of
     /// plain HTTP.
     pub tls: Option<TlsFiles>,
+    /// Mount the admission webhook under `/admission` (needs `tls`).
+    pub admission: Option<admission_mount::AdmissionOptions>,
 }
 
 /// The certificate chain and key files of `serve`'s HTTPS endpoints.
@@ -124,6 +127,8 @@ pub struct Serving {
     alerts: Option<(Arc<Queue>, watch::Sender<bool>, JoinHandle<()>)>,
     audit: Option<Mounted>,
     history: Option<Arc<history::HistorySink>>,
+    /// The admission webhook, when mounted.
+    pub admission: Option<admission_mount::MountedAdmission>,
 }
 
 /// What shutdown left behind.
@@ -181,6 +186,15 @@ pub async fn start(options: ServeOptions) -> Result<Serving, String> {
         )));
     }
     sinks.extend(options.sinks);
+    let admission = match options.admission {
+        Some(_) if options.tls.is_none() => {
+            return Err("the admission webhook needs HTTPS: add the TLS certificate and key".into())
+        }
+        Some(admission_options) => {
+            Some(admission_mount::mount(admission_options, &options.target).await?)
+        }
+        None => None,
+    };
     let (requests, requested) = mpsc::channel(PENDING_REQUESTS);
     let scheduler = Scheduler {
         scanner: ClusterScanner {
@@ -222,6 +236,13 @@ pub async fn start(options: ServeOptions) -> Result<Serving, String> {
     if let Some(audit_router) = audit_router {
         router = router.merge(audit_router);
     }
+    let admission = match admission {
+        Some((admission_router, mounted)) => {
+            router = router.merge(admission_router);
+            Some(mounted)
+        }
+        None => None,
+    };
 
     let mut server_stop = stopped.clone();
     let shutdown = async move {
@@ -264,6 +285,7 @@ pub async fn start(options: ServeOptions) -> Result<Serving, String> {
         alerts,
         audit,
         history,
+        admission,
     })
 }
 
@@ -273,6 +295,9 @@ impl Serving {
     /// receiver's queue.
     pub async fn shutdown(self) -> Result<Stopped, String> {
         let _ = self.stop.send(true);
+        if let Some(admission) = &self.admission {
+            admission.stop();
+        }
         let _ = self.scheduler.await;
         self.server.finish().await?;
         let mut alerts_undelivered = 0;

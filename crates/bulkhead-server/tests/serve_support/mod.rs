@@ -71,6 +71,7 @@ pub fn options(kubeconfig: &Path) -> ServeOptions {
         store: None,
         write_policyreports: false,
         tls: None,
+        admission: None,
     }
 }
 

@@ -10,6 +10,8 @@ use bulkhead_engine::{settings, ConfigChoice, Flags};
 use bulkhead_history::{Store, DEFAULT_STORE};
 use bulkhead_server::serve::alerts::{AlertOptions, Backoff, Format};
 use bulkhead_server::serve::{self as server, AuditOptions, ServeOptions, TlsFiles};
+use bulkhead_server::admission::Defaults;
+use bulkhead_server::serve::admission_mount::AdmissionOptions;
 use bulkhead_server::tls::TlsOptions;
 use clap::Args;
 
@@ -108,6 +110,12 @@ pub struct ServeArgs {
     /// The private key of --tls-cert [default: serve.tls.key].
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+
+    /// Also serve the validating admission webhook at POST /admission/validate (HTTPS only:
+    /// needs the TLS certificate and key). Namespaces choose its mode with their
+    /// bulkhead.dev/enforce, /warn or /audit labels; the others get warnings.
+    #[arg(long)]
+    pub admission: bool,
 }
 
 pub fn run(args: &ServeArgs) -> u8 {
@@ -146,7 +154,13 @@ fn serve(args: &ServeArgs) -> Result<u8, String> {
         }
         None => ServeConfig::default(),
     };
-    let options = options(args, &file, settings)?;
+    let mut options = options(args, &file, settings)?;
+    if args.admission || file.admission == Some(true) {
+        options.admission = Some(AdmissionOptions {
+            defaults: Defaults::default(),
+            settings: settings::resolve(&flags, &choice, &[])?,
+        });
+    }
     let listen = options.listen;
     let history = match &options.store {
         Some(store) => format!("history in {} ({})", store.location(), store.backend()),
@@ -308,6 +322,7 @@ fn options(
         store: store(args, file)?,
         write_policyreports: args.write_policyreports || file.write_policyreports == Some(true),
         tls: tls(args, file),
+        admission: None,
     })
 }
 
