@@ -224,6 +224,38 @@ async fn a_failed_scan_is_recorded_and_never_replaces_the_last_good_one() {
     serving.shutdown().await.unwrap();
 }
 
+/// Calls of the memory release hook (only the test below installs it).
+static RELEASES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn count_release() {
+    RELEASES.fetch_add(1, Ordering::SeqCst);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_is_released_on_every_pool_thread_once_a_result_is_replaced() {
+    let server = api(vec![privileged_pod("web")]);
+    let kubeconfig = Kubeconfig::of(&server, Auth::Certificate);
+    let mut serve = options(&kubeconfig.path);
+    serve.release_memory = Some(count_release);
+    let serving = start(serve).await.unwrap();
+    ready(serving.addr).await;
+    // The first result replaced nothing.
+    assert_eq!(RELEASES.load(Ordering::SeqCst), 0);
+    kubeconfig.point_at(&server, Auth::BadToken);
+    assert_eq!(post_scan(serving.addr).await.0, 502);
+    // A failed scan replaces nothing either.
+    assert_eq!(RELEASES.load(Ordering::SeqCst), 0);
+    kubeconfig.point_at(&server, Auth::Certificate);
+    assert_eq!(post_scan(serving.addr).await.0, 200);
+    // Each thread of the check pool, and the thread that dropped the result.
+    let expected = rayon::current_num_threads() + 1;
+    eventually("released on every pool thread", || {
+        RELEASES.load(Ordering::SeqCst) == expected
+    })
+    .await;
+    serving.shutdown().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resources_the_api_refuses_are_counted_as_api_errors() {
     let mut denied = ApiOptions::new(vec![privileged_pod("web")]);

@@ -82,6 +82,10 @@ pub struct ServeOptions {
     pub tls: Option<TlsFiles>,
     /// Mount the admission webhook under `/admission` (needs `tls`).
     pub admission: Option<admission_mount::AdmissionOptions>,
+    /// Gives the memory the calling thread's allocator holds free back to the system (the
+    /// binary knows its allocator; `serve` calls it on the check pool's threads after a
+    /// replaced result is freed).
+    pub release_memory: Option<fn()>,
 }
 
 /// The certificate chain and key files of `serve`'s HTTPS endpoints.
@@ -207,6 +211,7 @@ pub async fn start(options: ServeOptions) -> Result<Serving, String> {
         metrics: Arc::clone(&metrics),
         sinks,
         alerter,
+        release_memory: options.release_memory,
     };
 
     let (audit_router, audit) = match options.audit {

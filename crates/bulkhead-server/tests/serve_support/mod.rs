@@ -72,6 +72,7 @@ pub fn options(kubeconfig: &Path) -> ServeOptions {
         write_policyreports: false,
         tls: None,
         admission: None,
+        release_memory: None,
     }
 }
 

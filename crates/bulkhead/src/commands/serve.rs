@@ -8,10 +8,10 @@ use bulkhead_cluster::Target;
 use bulkhead_engine::config::{self, serve::parse_duration, ServeConfig};
 use bulkhead_engine::{settings, ConfigChoice, Flags};
 use bulkhead_history::{Store, DEFAULT_STORE};
-use bulkhead_server::serve::alerts::{AlertOptions, Backoff, Format};
-use bulkhead_server::serve::{self as server, AuditOptions, ServeOptions, TlsFiles};
 use bulkhead_server::admission::Defaults;
 use bulkhead_server::serve::admission_mount::AdmissionOptions;
+use bulkhead_server::serve::alerts::{AlertOptions, Backoff, Format};
+use bulkhead_server::serve::{self as server, AuditOptions, ServeOptions, TlsFiles};
 use bulkhead_server::tls::TlsOptions;
 use clap::Args;
 
@@ -323,6 +323,7 @@ fn options(
         write_policyreports: args.write_policyreports || file.write_policyreports == Some(true),
         tls: tls(args, file),
         admission: None,
+        release_memory: Some(release_memory),
     })
 }
 
@@ -357,6 +358,18 @@ fn tls(args: &ServeArgs, file: &ServeConfig) -> Option<TlsFiles> {
         key,
         options: TlsOptions::default(),
     })
+}
+
+/// Returns the free memory the calling thread's mimalloc heap holds (its empty pages, and
+/// purges pending anywhere) to the system: mimalloc is the binary's global allocator (see
+/// `main.rs`), and its collect call is not wrapped by the `mimalloc` crate.
+fn release_memory() {
+    extern "C" {
+        fn mi_collect(force: bool);
+    }
+    // SAFETY: mi_collect takes no pointers and may be called from any thread at any time;
+    // the symbol is in the mimalloc library the global allocator links.
+    unsafe { mi_collect(true) }
 }
 
 /// `250ms`: the tests' short retry waits.
