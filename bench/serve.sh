@@ -15,6 +15,8 @@
 #   BIN_DIR=DIR         where the two binaries are (default: target/release)
 #   SCANS=N             scans in all, the first included (default 4)
 #   STORE=none          run without a history store (default: a new SQLite file in BENCH_WORK)
+#   KEEP_FREED=1        serve --keep-freed-memory: do not ask the allocator to release what a
+#                       replaced result freed (the comparison of docs/benchmarks.md)
 #
 # RSS is read from /proc/PID/status: VmRSS (now) and VmHWM (the peak so far). CPU time is
 # user+sys of the serve process from /proc/PID/stat, so the API server's own work is not
@@ -89,6 +91,8 @@ kill "$idle_pid"
 
 scans="${SCANS:-4}"
 store_args=(--no-store)
+extra_args=()
+[ "${KEEP_FREED:-0}" = 1 ] && extra_args=(--keep-freed-memory)
 if [ "${STORE:-sqlite}" != none ]; then
   rm -f "$BENCH_WORK/serve-bench.db" "$BENCH_WORK/serve-bench.db-wal" "$BENCH_WORK/serve-bench.db-shm"
   store_args=(--store "$BENCH_WORK/serve-bench.db")
@@ -96,7 +100,7 @@ fi
 port="$(free_port)"
 start="$(date +%s.%N)"
 "$bulkhead" serve --kubeconfig "$kubeconfig" --no-config --listen "127.0.0.1:$port" --interval 24h \
-  "${store_args[@]}" 2>"$BENCH_WORK/serve.log" &
+  "${store_args[@]}" "${extra_args[@]}" 2>"$BENCH_WORK/serve.log" &
 pid=$!
 pids+=("$pid")
 wait_ready "$port"
@@ -121,5 +125,5 @@ curl -sf "http://127.0.0.1:$port/metrics" >"$BENCH_WORK/metrics.txt"
 echo
 grep -E '^bulkhead_(objects_read|findings\{severity="(critical|high)"\})' "$BENCH_WORK/metrics.txt" | sed 's/^/    /'
 echo
-echo "Store: ${store_args[*]}; MIMALLOC_PURGE_DELAY=${MIMALLOC_PURGE_DELAY:-default}."
+echo "Store: ${store_args[*]}; ${extra_args[*]:-memory released after each replaced result}; MIMALLOC_PURGE_DELAY=${MIMALLOC_PURGE_DELAY:-default}."
 echo "Machine: $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other builds running)."

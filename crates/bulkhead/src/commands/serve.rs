@@ -116,6 +116,11 @@ pub struct ServeArgs {
     /// bulkhead.dev/enforce, /warn or /audit labels; the others get warnings.
     #[arg(long)]
     pub admission: bool,
+
+    /// Leave freed memory to the allocator after a result is replaced (for
+    /// bench/serve.sh's comparison).
+    #[arg(long, hide = true)]
+    pub keep_freed_memory: bool,
 }
 
 pub fn run(args: &ServeArgs) -> u8 {
@@ -323,7 +328,7 @@ fn options(
         write_policyreports: args.write_policyreports || file.write_policyreports == Some(true),
         tls: tls(args, file),
         admission: None,
-        release_memory: Some(release_memory),
+        release_memory: (!args.keep_freed_memory).then_some(release_memory as fn()),
     })
 }
 
