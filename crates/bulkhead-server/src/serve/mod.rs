@@ -150,6 +150,10 @@ pub async fn start(options: ServeOptions) -> Result<Serving, String> {
     let history = options
         .store
         .map(|store| Arc::new(history::HistorySink::new(store)));
+    // The API server calls admission webhooks over HTTPS only.
+    if options.admission.is_some() && options.tls.is_none() {
+        return Err("the admission webhook needs HTTPS: add the TLS certificate and key".into());
+    }
     let metrics = Arc::new(Metrics::new(options.audit.is_some()));
     let state = Arc::new(State::default());
     let (stop, stopped) = watch::channel(false);
@@ -191,9 +195,6 @@ pub async fn start(options: ServeOptions) -> Result<Serving, String> {
     }
     sinks.extend(options.sinks);
     let admission = match options.admission {
-        Some(_) if options.tls.is_none() => {
-            return Err("the admission webhook needs HTTPS: add the TLS certificate and key".into())
-        }
         Some(admission_options) => {
             Some(admission_mount::mount(admission_options, &options.target).await?)
         }
