@@ -360,6 +360,25 @@ fn serve_needs_a_cluster_and_a_valid_serve_section() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("add --cluster"));
 
+    // A store that cannot be opened stops serve before it listens, with the reason.
+    let output = Command::new(cargo_bin("bulkhead"))
+        .args([
+            "serve",
+            "--no-config",
+            "--cluster",
+            "--store",
+            "missing-dir/history.db",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("history store: cannot open the store missing-dir/history.db"),
+        "{stderr}"
+    );
+
     std::fs::write(
         dir.path().join(".bulkhead.yaml"),
         "serve:\n  interval: soon\n  alerts:\n    url: http://127.0.0.1:9/hook\n    colour: red\n  tls:\n    cert: tls.crt\n",
