@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Memory of `bulkhead serve`: idle, during a scan of a synthetic cluster of N objects
-# (default 50,000) served by the test API server on loopback, holding the result, during a
-# second scan (the first result is still held until the second replaces it), and while the
-# dashboard is rendered.
+# (default 50,000) served by the test API server on loopback, holding the result, during
+# later scans (the previous result is still held until the next replaces it: the peak), idle
+# after each of them (a plateau, not a climb, is what a long-running process needs), and
+# while the dashboard is rendered.
 #
 # Usage:
 #   bench/serve.sh [OBJECTS]
@@ -12,6 +13,10 @@
 #                       shared with bench/cluster.sh so the corpus is generated once)
 #   SKIP_BUILD=1        do not run `cargo build --release`
 #   BIN_DIR=DIR         where the two binaries are (default: target/release)
+#   SCANS=N             scans in all, the first included (default 4)
+#   STORE=none          run without a history store (default: a new SQLite file in BENCH_WORK)
+#   KEEP_FREED=1        serve --keep-freed-memory: do not ask the allocator to release what a
+#                       replaced result freed (the comparison of docs/benchmarks.md)
 #
 # RSS is read from /proc/PID/status: VmRSS (now) and VmHWM (the peak so far). CPU time is
 # user+sys of the serve process from /proc/PID/stat, so the API server's own work is not
@@ -76,7 +81,7 @@ echo "|---|---|---|---|---|"
 bad="$BENCH_WORK/kubeconfig-unreachable"
 sed 's#server: https://127.0.0.1:[0-9]*#server: https://127.0.0.1:9#' "$kubeconfig" >"$bad"
 port="$(free_port)"
-"$bulkhead" serve --kubeconfig "$bad" --no-config --listen "127.0.0.1:$port" --interval 24h \
+"$bulkhead" serve --kubeconfig "$bad" --no-config --no-store --listen "127.0.0.1:$port" --interval 24h \
   2>"$BENCH_WORK/serve-idle.log" &
 idle_pid=$!
 pids+=("$idle_pid")
@@ -84,10 +89,18 @@ sleep 3
 echo "| idle, no result yet (first scan failed: API unreachable) | $(rss "$idle_pid") | $(hwm "$idle_pid") | $(cpu "$idle_pid") | - |"
 kill "$idle_pid"
 
+scans="${SCANS:-4}"
+store_args=(--no-store)
+extra_args=()
+[ "${KEEP_FREED:-0}" = 1 ] && extra_args=(--keep-freed-memory)
+if [ "${STORE:-sqlite}" != none ]; then
+  rm -f "$BENCH_WORK/serve-bench.db" "$BENCH_WORK/serve-bench.db-wal" "$BENCH_WORK/serve-bench.db-shm"
+  store_args=(--store "$BENCH_WORK/serve-bench.db")
+fi
 port="$(free_port)"
 start="$(date +%s.%N)"
 "$bulkhead" serve --kubeconfig "$kubeconfig" --no-config --listen "127.0.0.1:$port" --interval 24h \
-  2>"$BENCH_WORK/serve.log" &
+  "${store_args[@]}" "${extra_args[@]}" 2>"$BENCH_WORK/serve.log" &
 pid=$!
 pids+=("$pid")
 wait_ready "$port"
@@ -95,13 +108,15 @@ end="$(date +%s.%N)"
 echo "| first scan done ($objects objects; peak = during the scan) | $(rss "$pid") | $(hwm "$pid") | $(cpu "$pid") | $(python3 -c "print(round($end - $start, 2))") |"
 sleep 5
 echo "| idle, holding the result (5 s later) | $(rss "$pid") | $(hwm "$pid") | $(cpu "$pid") | - |"
-before="$(cpu "$pid")"
-answer="$(curl -sf -X POST "http://127.0.0.1:$port/scan")"
-wall="$(python3 -c 'import json,sys; print(round(json.loads(sys.argv[1])["durationSeconds"], 2))' "$answer")"
-after="$(cpu "$pid")"
-echo "| second scan (POST /scan) done; peak = both results held at once | $(rss "$pid") | $(hwm "$pid") | $(python3 -c "print(round($after - $before, 2))") (this scan) | $wall |"
-sleep 5
-echo "| idle after the second scan | $(rss "$pid") | $(hwm "$pid") | $(cpu "$pid") | - |"
+for n in $(seq 2 "$scans"); do
+  before="$(cpu "$pid")"
+  answer="$(curl -sf -X POST "http://127.0.0.1:$port/scan")"
+  wall="$(python3 -c 'import json,sys; print(round(json.loads(sys.argv[1])["durationSeconds"], 2))' "$answer")"
+  after="$(cpu "$pid")"
+  echo "| scan $n (POST /scan) done; peak = two results held at once | $(rss "$pid") | $(hwm "$pid") | $(python3 -c "print(round($after - $before, 2))") (this scan) | $wall |"
+  sleep 5
+  echo "| idle after scan $n (5 s later) | $(rss "$pid") | $(hwm "$pid") | $(cpu "$pid") | - |"
+done
 start="$(date +%s.%N)"
 size="$(curl -sf "http://127.0.0.1:$port/" | wc -c)"
 end="$(date +%s.%N)"
@@ -110,4 +125,5 @@ curl -sf "http://127.0.0.1:$port/metrics" >"$BENCH_WORK/metrics.txt"
 echo
 grep -E '^bulkhead_(objects_read|findings\{severity="(critical|high)"\})' "$BENCH_WORK/metrics.txt" | sed 's/^/    /'
 echo
+echo "Store: ${store_args[*]}; ${extra_args[*]:-memory released after each replaced result}; MIMALLOC_PURGE_DELAY=${MIMALLOC_PURGE_DELAY:-default}."
 echo "Machine: $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other builds running)."

@@ -13,6 +13,12 @@
 //!     format: slack         # or json
 //!     min-severity: high
 //!     queue: 100            # messages held while the endpoint is down
+//!   store: bulkhead.db      # or postgres://…: the history store
+//!   write-policyreports: true
+//!   admission: true         # the admission webhook at /admission/validate (needs tls)
+//!   tls:
+//!     cert: /tls/tls.crt    # PEM chain; with key, the endpoints are HTTPS
+//!     key: /tls/tls.key
 //! ```
 
 use std::time::Duration;
@@ -34,6 +40,12 @@ pub struct ServeConfig {
     pub alert_format: Option<String>,
     pub alert_min_severity: Option<Severity>,
     pub alert_queue: Option<usize>,
+    /// The history store: a SQLite path or a `postgres://` URL.
+    pub store: Option<String>,
+    pub write_policyreports: Option<bool>,
+    pub tls_cert: Option<String>,
+    pub tls_key: Option<String>,
+    pub admission: Option<bool>,
 }
 
 /// `30s`, `15m`, `1h`, `2d`, or parts of them together (`1h30m`); at least one second.
@@ -90,6 +102,16 @@ impl Reader<'_> {
                 },
                 "trend-scans" => config.trend_scans = self.count(value, "serve.trend-scans"),
                 "alerts" => self.alerts(value, config),
+                "store" => config.store = self.string(value, "serve.store"),
+                "write-policyreports" => match value.value {
+                    Value::Bool(b) => config.write_policyreports = Some(b),
+                    _ => self.error(value, "serve.write-policyreports: expected true or false"),
+                },
+                "tls" => self.tls(value, config),
+                "admission" => match value.value {
+                    Value::Bool(b) => config.admission = Some(b),
+                    _ => self.error(value, "serve.admission: expected true or false"),
+                },
                 other => self.key_error(
                     e,
                     &format!("serve.{other}"),
@@ -100,6 +122,10 @@ impl Reader<'_> {
                         "audit",
                         "trend-scans",
                         "alerts",
+                        "store",
+                        "write-policyreports",
+                        "tls",
+                        "admission",
                     ],
                 ),
             }
@@ -139,6 +165,23 @@ impl Reader<'_> {
                     &["url", "format", "min-severity", "queue"],
                 ),
             }
+        }
+    }
+
+    fn tls(&mut self, node: &Node, config: &mut ServeConfig) {
+        if !node.is_map() {
+            return self.error(node, "serve.tls: expected a mapping (cert, key)");
+        }
+        for e in node.as_map() {
+            let value = &e.value;
+            match &*e.key {
+                "cert" => config.tls_cert = self.string(value, "serve.tls.cert"),
+                "key" => config.tls_key = self.string(value, "serve.tls.key"),
+                other => self.key_error(e, &format!("serve.tls.{other}"), &["cert", "key"]),
+            }
+        }
+        if config.tls_cert.is_some() != config.tls_key.is_some() {
+            self.error(node, "serve.tls: give both cert and key");
         }
     }
 

@@ -10,7 +10,7 @@ use postgres::{Client, NoTls, Row};
 use crate::error::Result;
 use crate::migrate::{self, Migration};
 use crate::query::{sql, Changes, ScanSummary, ScorePoint, TrackedFinding};
-use crate::record::{FindingRecord, ScanRecord, SeverityCounts};
+use crate::record::{FindingRecord, FrameworkScore, ScanRecord, SeverityCounts};
 
 /// The advisory lock that serialises migrations when several processes open one database.
 const MIGRATION_LOCK: i64 = 0x6275_6c6b_6864; // "bulkhd"
@@ -149,6 +149,20 @@ impl Postgres {
             resolved: of(a, b, false)?,
             still_open: of(b, a, true)?,
         })
+    }
+
+    pub fn scores(&mut self, scan_id: i64) -> Result<Vec<FrameworkScore>> {
+        let rows = self.client.query(sql::SCORES_OF_SCAN, &[&scan_id])?;
+        Ok(rows
+            .iter()
+            .map(|r| FrameworkScore {
+                framework: r.get(0),
+                score: r.get(1),
+                passed: r.get(2),
+                failed: r.get(3),
+                not_evaluated: r.get(4),
+            })
+            .collect())
     }
 
     pub fn score_trend(

@@ -89,6 +89,10 @@ pub mod sql {
         )
     }
 
+    /// Every framework's score in scan `$1`, by framework id.
+    pub const SCORES_OF_SCAN: &str = "SELECT framework, score, passed, failed, not_evaluated \
+        FROM scan_scores WHERE scan_id = $1 ORDER BY framework";
+
     pub const SCORE_TREND: &str = "SELECT s.id, s.cluster, s.started_ms, c.score, c.passed, \
         c.failed, c.not_evaluated FROM scan_scores c JOIN scans s ON s.id = c.scan_id \
         WHERE c.framework = $1 AND (CAST($2 AS TEXT) IS NULL OR s.cluster = $2) ORDER BY s.id";

@@ -12,7 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use crate::error::Result;
 use crate::migrate::{self, Migration};
 use crate::query::{for_sqlite, sql, Changes, ScanSummary, ScorePoint, TrackedFinding};
-use crate::record::{FindingRecord, ScanRecord, SeverityCounts};
+use crate::record::{FindingRecord, FrameworkScore, ScanRecord, SeverityCounts};
 
 pub struct Sqlite {
     conn: Connection,
@@ -154,6 +154,20 @@ impl Sqlite {
                 passed: r.get(4)?,
                 failed: r.get(5)?,
                 not_evaluated: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn scores(&self, scan_id: i64) -> Result<Vec<FrameworkScore>> {
+        let mut stmt = self.conn.prepare(&for_sqlite(sql::SCORES_OF_SCAN))?;
+        let rows = stmt.query_map(params![scan_id], |r| {
+            Ok(FrameworkScore {
+                framework: r.get(0)?,
+                score: r.get(1)?,
+                passed: r.get(2)?,
+                failed: r.get(3)?,
+                not_evaluated: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::postgres::{redact, Postgres};
 use crate::query::{Changes, ScanSummary, ScorePoint};
-use crate::record::ScanRecord;
+use crate::record::{FrameworkScore, ScanRecord};
 use crate::sqlite::Sqlite;
 
 /// The store a front end writes every scan to and `bulkhead history` reads.
@@ -91,6 +91,15 @@ impl Store {
         match &mut self.backend {
             Backend::Sqlite(s) => s.scan(id),
             Backend::Postgres(p) => p.scan(id),
+        }
+    }
+
+    /// Every framework's score recorded with scan `scan_id`, by framework id (none for a
+    /// failed scan or an unknown id).
+    pub fn scores(&mut self, scan_id: i64) -> Result<Vec<FrameworkScore>> {
+        match &mut self.backend {
+            Backend::Sqlite(s) => s.scores(scan_id),
+            Backend::Postgres(p) => p.scores(scan_id),
         }
     }
 

@@ -5,7 +5,7 @@
 //! and the audit receiver on the same listener.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,137 +15,20 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Router;
-use http_body_util::{BodyExt, Full};
-use hyper::Request;
-use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
-use tokio::net::TcpStream;
 
 use bulkhead_audit::detect::DetectorOptions;
 use bulkhead_audit::{Alert, Detector, RuleOptions, RuleSet, Sink};
 use bulkhead_checks::Severity;
-use bulkhead_cluster::Target;
-use bulkhead_engine::{settings, ConfigChoice, Flags};
 use bulkhead_server::serve::alerts::{AlertOptions, Backoff, Format};
-use bulkhead_server::serve::{start, AuditOptions, ServeOptions, Serving};
+use bulkhead_server::serve::{start, AuditOptions, Serving};
 use bulkhead_test_apiserver::{Auth, Denial, Options as ApiOptions, Server};
 
-fn privileged_pod(name: &str) -> Value {
-    json!({
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": name, "namespace": "shop"},
-        "spec": {"containers": [{
-            "name": "app", "image": "registry.example/app:1.0",
-            "securityContext": {"privileged": true}
-        }]}
-    })
-}
+mod serve_support;
 
-fn api(objects: Vec<Value>) -> Server {
-    Server::start(ApiOptions::new(objects)).unwrap()
-}
-
-/// A kubeconfig file the scanner reads again before every scan.
-struct Kubeconfig {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-}
-
-impl Kubeconfig {
-    fn of(server: &Server, auth: Auth) -> Kubeconfig {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("kubeconfig");
-        std::fs::write(&path, server.kubeconfig(auth)).unwrap();
-        Kubeconfig { _dir: dir, path }
-    }
-
-    fn point_at(&self, server: &Server, auth: Auth) {
-        std::fs::write(&self.path, server.kubeconfig(auth)).unwrap();
-    }
-}
-
-fn options(kubeconfig: &Path) -> ServeOptions {
-    ServeOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        target: Target {
-            kubeconfig: Some(kubeconfig.to_path_buf()),
-            context: None,
-        },
-        namespaces: Vec::new(),
-        settings: settings::resolve(&Flags::default(), &ConfigChoice::Ignore, &[]).unwrap(),
-        // Only the first scan and those asked for run during a test.
-        interval: Duration::from_secs(3600),
-        alerts: None,
-        audit: None,
-        sinks: Vec::new(),
-        trend_capacity: 10,
-    }
-}
-
-/// One HTTP/1.1 request on a new connection: (status, content type, body).
-async fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    accept: &str,
-    body: Vec<u8>,
-) -> (u16, String, String) {
-    let stream = TcpStream::connect(addr).await.unwrap();
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", addr.to_string())
-        .header("accept", accept)
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from(body)))
-        .unwrap();
-    let answer = sender.send_request(request).await.unwrap();
-    let status = answer.status().as_u16();
-    let content_type = answer
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let body = answer.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        content_type,
-        String::from_utf8_lossy(&body).into_owned(),
-    )
-}
-
-async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
-    let (status, _, body) = http(addr, "GET", path, "*/*", Vec::new()).await;
-    (status, body)
-}
-
-async fn post_scan(addr: SocketAddr) -> (u16, Value) {
-    let (status, _, body) = http(addr, "POST", "/scan", "*/*", Vec::new()).await;
-    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
-}
-
-/// Waits (a debug build on a loaded machine is slow) until `/readyz` answers 200.
-async fn ready(addr: SocketAddr) {
-    for _ in 0..600 {
-        if get(addr, "/readyz").await.0 == 200 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("not ready after 60s: {}", get(addr, "/readyz").await.1);
-}
-
-/// The value of one sample of the classic text exposition (`name{labels}` as printed).
-fn sample(metrics: &str, series: &str) -> Option<f64> {
-    metrics.lines().find_map(|line| {
-        let rest = line.strip_prefix(series)?;
-        rest.strip_prefix(' ')?.trim().parse().ok()
-    })
-}
+use serve_support::{
+    api, get, http, options, post_scan, privileged_pod, ready, sample, Kubeconfig,
+};
 
 /// `promtool check metrics` on the exposition: nothing to say, exit 0. Without promtool
 /// the check is skipped with a message, or fails when `CI` is set (`.ci/run` installs it).
@@ -338,6 +221,38 @@ async fn a_failed_scan_is_recorded_and_never_replaces_the_last_good_one() {
     kubeconfig.point_at(&server, Auth::Certificate);
     let (status, scan) = post_scan(addr).await;
     assert_eq!((status, scan["sequence"].as_u64()), (200, Some(5)));
+    serving.shutdown().await.unwrap();
+}
+
+/// Calls of the memory release hook (only the test below installs it).
+static RELEASES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn count_release() {
+    RELEASES.fetch_add(1, Ordering::SeqCst);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_is_released_on_every_pool_thread_once_a_result_is_replaced() {
+    let server = api(vec![privileged_pod("web")]);
+    let kubeconfig = Kubeconfig::of(&server, Auth::Certificate);
+    let mut serve = options(&kubeconfig.path);
+    serve.release_memory = Some(count_release);
+    let serving = start(serve).await.unwrap();
+    ready(serving.addr).await;
+    // The first result replaced nothing.
+    assert_eq!(RELEASES.load(Ordering::SeqCst), 0);
+    kubeconfig.point_at(&server, Auth::BadToken);
+    assert_eq!(post_scan(serving.addr).await.0, 502);
+    // A failed scan replaces nothing either.
+    assert_eq!(RELEASES.load(Ordering::SeqCst), 0);
+    kubeconfig.point_at(&server, Auth::Certificate);
+    assert_eq!(post_scan(serving.addr).await.0, 200);
+    // Each thread of the check pool, and the thread that dropped the result.
+    let expected = rayon::current_num_threads() + 1;
+    eventually("released on every pool thread", || {
+        RELEASES.load(Ordering::SeqCst) == expected
+    })
+    .await;
     serving.shutdown().await.unwrap();
 }
 

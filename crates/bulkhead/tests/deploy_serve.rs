@@ -58,7 +58,12 @@ fn the_serve_deployment_renders_and_scans_clean() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    for kustomization in ["base", "overlays/full-coverage", "overlays/alerts"] {
+    for kustomization in [
+        "base",
+        "overlays/full-coverage",
+        "overlays/alerts",
+        "overlays/policyreports",
+    ] {
         let source = repository().join("deploy/serve").join(kustomization);
         let rendered = Command::new(&kubectl)
             .arg("kustomize")
@@ -112,6 +117,7 @@ fn the_serve_deployment_renders_and_scans_clean() {
             "ServiceMonitor",
             "NetworkPolicy",
             "PodDisruptionBudget",
+            "PersistentVolumeClaim",
         ] {
             assert!(kinds.contains(&kind), "{kustomization}: no {kind}");
         }
@@ -149,5 +155,10 @@ fn the_serve_deployment_renders_and_scans_clean() {
     assert_eq!(
         config.serve.interval,
         Some(std::time::Duration::from_secs(3600))
+    );
+    // The store is on the claim's volume, where the Pod (read-only root) can write.
+    assert_eq!(
+        config.serve.store.as_deref(),
+        Some("/var/lib/bulkhead/bulkhead.db")
     );
 }

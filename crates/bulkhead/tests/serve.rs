@@ -65,9 +65,9 @@ impl Serve {
             lines,
             seen: Vec::new(),
         };
-        let line = serve.wait_for("serving on http://");
+        let line = serve.wait_for("serving on http");
         let addr = line
-            .split("serving on http://")
+            .split("://")
             .nth(1)
             .and_then(|rest| rest.split_whitespace().next())
             .unwrap();
@@ -263,12 +263,90 @@ fn serve_scans_on_demand_shows_its_dashboard_and_stops_on_sigterm() {
         }
     }
 
+    stop(&mut serve);
+    // Every scan went to the default store, in the working directory.
+    let mut store =
+        bulkhead_history::Store::open(dir.path().join("bulkhead.db").to_str().unwrap()).unwrap();
+    assert_eq!(store.scans(None, 10).unwrap().len(), 3);
+}
+
+/// SIGTERM, then the graceful stop and exit 0.
+fn stop(serve: &mut Serve) {
     let pid = serve.child.id() as libc::pid_t;
     // SAFETY: signalling the child this test started.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
     serve.wait_for("bulkhead: stopped");
     let status = serve.child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
+}
+
+/// `curl` over HTTPS trusting `ca`: (status, body).
+fn curl(ca: &Path, method: &str, url: &str) -> (u16, String) {
+    let output = Command::new("curl")
+        .args(["-sS", "--max-time", "120", "-X", method, "--cacert"])
+        .arg(ca)
+        .args(["-w", "\n%{http_code}", url])
+        .output()
+        .expect("curl");
+    assert!(
+        output.status.success(),
+        "curl {url}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').unwrap();
+    (code.trim().parse().unwrap(), body.to_string())
+}
+
+#[test]
+fn serve_from_the_file_over_https_with_a_store_and_policyreports() {
+    let mut options = Options::new(vec![pod("web")]);
+    options.policy_reports = true;
+    let server = Server::start(options).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("conf");
+    std::fs::create_dir(&conf).unwrap();
+    std::fs::write(conf.join("kubeconfig"), server.kubeconfig(Auth::Token)).unwrap();
+    let authority = bulkhead_test_apiserver::Authority::new("serve-ca").unwrap();
+    let issued = authority.server().unwrap();
+    std::fs::write(conf.join("tls.crt"), &issued.cert).unwrap();
+    std::fs::write(conf.join("tls.key"), &issued.key).unwrap();
+    std::fs::write(conf.join("ca.crt"), &authority.ca.cert).unwrap();
+    // Paths in the file are relative to the file.
+    std::fs::write(
+        conf.join("bulkhead.yaml"),
+        "serve:\n  listen: 127.0.0.1:0\n  store: history.db\n  write-policyreports: true\n  tls:\n    cert: tls.crt\n    key: tls.key\n",
+    )
+    .unwrap();
+    let mut serve = Serve::start(
+        dir.path(),
+        &[
+            "--config",
+            "conf/bulkhead.yaml",
+            "--kubeconfig",
+            "conf/kubeconfig",
+        ],
+    );
+    let line = serve.seen.last().unwrap().clone();
+    assert!(line.contains("serving on https://"), "{line}");
+    assert!(
+        line.contains("history in conf/history.db (sqlite)"),
+        "{line}"
+    );
+    serve.wait_for("scan 1: PolicyReports");
+    let base = format!("https://localhost:{}", serve.addr.port());
+    let ca = conf.join("ca.crt");
+    assert_eq!(curl(&ca, "GET", &format!("{base}/readyz")).0, 200);
+    let (status, body) = curl(&ca, "POST", &format!("{base}/scan"));
+    assert_eq!(status, 200, "{body}");
+    assert!(!server.objects("wgpolicyk8s.io", "policyreports").is_empty());
+    stop(&mut serve);
+    let mut store =
+        bulkhead_history::Store::open(conf.join("history.db").to_str().unwrap()).unwrap();
+    let scans = store.scans(None, 10).unwrap();
+    assert_eq!(scans.len(), 2);
+    assert!(scans.iter().all(|s| s.is_ok() && s.counts.high >= 1));
+    assert!(!dir.path().join("bulkhead.db").exists());
 }
 
 #[test]
@@ -282,9 +360,28 @@ fn serve_needs_a_cluster_and_a_valid_serve_section() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("add --cluster"));
 
+    // A store that cannot be opened stops serve before it listens, with the reason.
+    let output = Command::new(cargo_bin("bulkhead"))
+        .args([
+            "serve",
+            "--no-config",
+            "--cluster",
+            "--store",
+            "missing-dir/history.db",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("history store: cannot open the store missing-dir/history.db"),
+        "{stderr}"
+    );
+
     std::fs::write(
         dir.path().join(".bulkhead.yaml"),
-        "serve:\n  interval: soon\n  alerts:\n    url: http://127.0.0.1:9/hook\n    colour: red\n",
+        "serve:\n  interval: soon\n  alerts:\n    url: http://127.0.0.1:9/hook\n    colour: red\n  tls:\n    cert: tls.crt\n",
     )
     .unwrap();
     let output = Command::new(cargo_bin("bulkhead"))
@@ -300,6 +397,10 @@ fn serve_needs_a_cluster_and_a_valid_serve_section() {
     );
     assert!(
         stderr.contains(".bulkhead.yaml:5:5: unknown key \"serve.alerts.colour\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(".bulkhead.yaml:7:5: serve.tls: give both cert and key"),
         "{stderr}"
     );
 }

@@ -249,6 +249,24 @@ pub fn score_over_time_per_framework_and_cluster(store: &mut Store) {
         .score_trend("pss-restricted", None)
         .unwrap()
         .is_empty());
+
+    // One scan's scores, by framework id; none for a failed or unknown scan.
+    let of_s1: Vec<(String, Option<f64>)> = store
+        .scores(s1)
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.framework, s.score))
+        .collect();
+    assert_eq!(
+        of_s1,
+        [
+            ("cis-1.12".to_string(), Some(50.0)),
+            ("nsa-cisa".to_string(), Some(80.0))
+        ]
+    );
+    assert_eq!(store.scores(s2).unwrap()[0].score, None);
+    assert_eq!(store.scores(s3).unwrap()[0].passed, 7);
+    assert!(store.scores(9_999).unwrap().is_empty());
 }
 
 pub fn a_large_scan_round_trips(store: &mut Store) {

@@ -4,7 +4,7 @@
 //! else) is also sent as a header, and the trend charts are plain SVG markup, so they need
 //! no new allowance. Before the first good scan the page says why there is nothing yet.
 
-use bulkhead_report::{html, ScanResult};
+use bulkhead_report::html;
 
 use super::report::ScanReport;
 use super::state::Attempt;
@@ -25,22 +25,7 @@ pub fn render(report: &ScanReport, points: &[TrendPoint], last: Option<&Attempt>
     let Some(scanned) = report.succeeded() else {
         return waiting(last);
     };
-    let settings = &scanned.settings;
-    let outcome = &scanned.outcome;
-    let result = ScanResult {
-        findings: &outcome.findings,
-        errors: &outcome.errors,
-        stats: &outcome.stats,
-        objects: outcome.inventory.len(),
-        checks: &settings.checks,
-        elapsed: report.duration,
-        fail_on: settings.fail_on,
-        show_suppressed: false,
-        config: settings.config_path.as_deref(),
-        framework: outcome.framework.as_ref(),
-        node: None,
-        hidden: None,
-    };
+    let result = scanned.scan_result(report.duration);
     let mut bytes = Vec::new();
     if html::render(&result, &mut bytes).is_err() {
         return waiting(last);

@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime};
 use bulkhead_checks::frameworks::FrameworkReport;
 use bulkhead_checks::{Finding, Severity};
 use bulkhead_engine::{Outcome, Settings};
+use bulkhead_report::ScanResult;
 
 /// One scheduled or requested scan of the cluster.
 pub struct ScanReport {
@@ -61,6 +62,26 @@ impl Scanned {
             .findings
             .iter()
             .filter(|f| f.suppression.is_none())
+    }
+
+    /// The scan as the report renderers take it (the dashboard's HTML, the PolicyReports).
+    pub fn scan_result(&self, elapsed: Duration) -> ScanResult<'_> {
+        let settings = &self.settings;
+        let outcome = &self.outcome;
+        ScanResult {
+            findings: &outcome.findings,
+            errors: &outcome.errors,
+            stats: &outcome.stats,
+            objects: outcome.inventory.len(),
+            checks: &settings.checks,
+            elapsed,
+            fail_on: settings.fail_on,
+            show_suppressed: false,
+            config: settings.config_path.as_deref(),
+            framework: outcome.framework.as_ref(),
+            node: None,
+            hidden: None,
+        }
     }
 
     /// Open findings per severity, most severe first (critical, high, medium, low, info).

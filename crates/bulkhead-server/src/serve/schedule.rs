@@ -25,6 +25,9 @@ pub struct Scheduler {
     pub metrics: Arc<Metrics>,
     pub sinks: Vec<Arc<dyn ScanSink>>,
     pub alerter: Option<Alerter>,
+    /// Returns the memory the calling thread's allocator holds free to the system; run on
+    /// every thread of the check pool once a replaced result is dropped.
+    pub release_memory: Option<fn()>,
 }
 
 impl Scheduler {
@@ -62,7 +65,7 @@ impl Scheduler {
     async fn take(&self, report: ScanReport) -> Attempt {
         log(&report, self.state.latest_good().as_deref());
         let report = Arc::new(report);
-        let attempt = self.state.record(Arc::clone(&report));
+        let (attempt, replaced) = self.state.record(Arc::clone(&report));
         self.metrics.record(&report);
         for sink in &self.sinks {
             let sink = Arc::clone(sink);
@@ -96,7 +99,26 @@ impl Scheduler {
                 );
             }
         }
+        if let Some(replaced) = replaced {
+            let release = self.release_memory;
+            // Off the async threads, and not awaited: the scan's answer does not wait for it.
+            drop(tokio::task::spawn_blocking(move || free(replaced, release)));
+        }
         attempt
+    }
+}
+
+/// Drops the result a newer scan replaced, then asks the allocator to give back what it
+/// freed. The result was built by the check pool's threads (findings, the inventory) and is
+/// freed here, on another thread: an allocator that keeps per-thread pages (mimalloc)
+/// returns those pages only when their owning thread collects them, and the pool's threads
+/// sit idle until the next scan, so without this the freed result stays resident until
+/// then (docs/benchmarks.md, "Serve memory").
+fn free(replaced: Arc<ScanReport>, release: Option<fn()>) {
+    drop(replaced);
+    if let Some(release) = release {
+        rayon::broadcast(|_| release());
+        release();
     }
 }
 

@@ -66,18 +66,22 @@ pub struct State {
 }
 
 impl State {
-    /// Takes in a finished scan. A failed one is recorded as the last attempt only.
-    pub fn record(&self, report: Arc<ScanReport>) -> Attempt {
+    /// Takes in a finished scan. A failed one is recorded as the last attempt only; a good
+    /// one replaces the latest good scan, which is handed back so that the caller frees it
+    /// where it chooses (a large result takes a while to drop: not under the lock, not on an
+    /// async thread).
+    pub fn record(&self, report: Arc<ScanReport>) -> (Attempt, Option<Arc<ScanReport>>) {
         let attempt = Attempt::of(&report);
         if let Ok(mut last) = self.last_attempt.write() {
             *last = Some(attempt.clone());
         }
+        let mut replaced = None;
         if report.succeeded().is_some() {
             if let Ok(mut good) = self.latest_good.write() {
-                *good = Some(report);
+                replaced = good.replace(report);
             }
         }
-        attempt
+        (attempt, replaced)
     }
 
     pub fn latest_good(&self) -> Option<Arc<ScanReport>> {

@@ -7,8 +7,12 @@ use std::time::Duration;
 use bulkhead_cluster::Target;
 use bulkhead_engine::config::{self, serve::parse_duration, ServeConfig};
 use bulkhead_engine::{settings, ConfigChoice, Flags};
+use bulkhead_history::{Store, DEFAULT_STORE};
+use bulkhead_server::admission::Defaults;
+use bulkhead_server::serve::admission_mount::AdmissionOptions;
 use bulkhead_server::serve::alerts::{AlertOptions, Backoff, Format};
-use bulkhead_server::serve::{self as server, AuditOptions, ServeOptions};
+use bulkhead_server::serve::{self as server, AuditOptions, ServeOptions, TlsFiles};
+use bulkhead_server::tls::TlsOptions;
 use clap::Args;
 
 use super::cluster::{ClusterArgs, NamespaceArgs};
@@ -33,7 +37,7 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub namespaces: NamespaceArgs,
 
-    /// Address to listen on (plain HTTP) [default: serve.listen, then 0.0.0.0:8080].
+    /// Address to listen on (plain HTTP, or HTTPS with --tls-cert) [default: serve.listen, then 0.0.0.0:8080].
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<String>,
 
@@ -82,6 +86,41 @@ pub struct ServeArgs {
     /// Ignore .bulkhead.yaml.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
+
+    /// The history store every scan (failed ones too) is written to and the dashboard's
+    /// trend is read from: a SQLite file, or a postgres:// URL [default: serve.store, then
+    /// bulkhead.db in the working directory].
+    #[arg(long, value_name = "PATH|URL")]
+    pub store: Option<String>,
+
+    /// Keep no history: the dashboard's trend is the last scans of this process.
+    #[arg(long, conflicts_with = "store")]
+    pub no_store: bool,
+
+    /// After each good scan, write its PolicyReports (wgpolicyk8s.io) into the cluster:
+    /// server-side apply of what changed, Bulkhead's reports no longer produced deleted.
+    #[arg(long)]
+    pub write_policyreports: bool,
+
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key); the files are read
+    /// again when they change [default: serve.tls.cert].
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert [default: serve.tls.key].
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Also serve the validating admission webhook at POST /admission/validate (HTTPS only:
+    /// needs the TLS certificate and key). Namespaces choose its mode with their
+    /// bulkhead.dev/enforce, /warn or /audit labels; the others get warnings.
+    #[arg(long)]
+    pub admission: bool,
+
+    /// Leave freed memory to the allocator after a result is replaced (for
+    /// bench/serve.sh's comparison).
+    #[arg(long, hide = true)]
+    pub keep_freed_memory: bool,
 }
 
 pub fn run(args: &ServeArgs) -> u8 {
@@ -112,19 +151,32 @@ fn serve(args: &ServeArgs) -> Result<u8, String> {
     let settings = settings::resolve(&flags, &choice, &[])?;
     let file = match &settings.config_path {
         Some(path) => {
-            config::load(std::path::Path::new(path))
+            let mut file = config::load(std::path::Path::new(path))
                 .map_err(|errors| format!("invalid configuration:\n  {}", errors.join("\n  ")))?
-                .serve
+                .serve;
+            relative_to(std::path::Path::new(path), &mut file);
+            file
         }
         None => ServeConfig::default(),
     };
-    let options = options(args, &file, settings)?;
+    let mut options = options(args, &file, settings)?;
+    if args.admission || file.admission == Some(true) {
+        options.admission = Some(AdmissionOptions {
+            defaults: Defaults::default(),
+            settings: settings::resolve(&flags, &choice, &[])?,
+        });
+    }
     let listen = options.listen;
+    let history = match &options.store {
+        Some(store) => format!("history in {} ({})", store.location(), store.backend()),
+        None => "no history store".to_string(),
+    };
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let result = runtime.block_on(async {
         let serving = server::start(options).await?;
         eprintln!(
-            "bulkhead: serving on http://{} (scans every {}; listening from {listen})",
+            "bulkhead: serving on {}://{} (scans every {}; listening from {listen}; {history})",
+            if serving.tls { "https" } else { "http" },
             serving.addr,
             describe(args.interval.as_deref(), file.interval)
         );
@@ -152,6 +204,31 @@ fn serve(args: &ServeArgs) -> Result<u8, String> {
     // the process does not wait long for it.
     runtime.shutdown_timeout(SHUTDOWN_GRACE);
     result
+}
+
+/// Paths in the file (the store, the certificate and key) are relative to the file, as its
+/// baseline is; a `postgres://` URL is left as it is.
+fn relative_to(config: &std::path::Path, file: &mut ServeConfig) {
+    let Some(dir) = config.parent() else {
+        return;
+    };
+    let resolve = |value: &mut Option<String>| {
+        if let Some(v) = value.as_mut() {
+            if v.starts_with("postgres://") || v.starts_with("postgresql://") {
+                return;
+            }
+            let (prefix, path) = match v.strip_prefix("sqlite://") {
+                Some(rest) => ("sqlite://", rest),
+                None => ("", v.as_str()),
+            };
+            if std::path::Path::new(path).is_relative() {
+                *v = format!("{prefix}{}", dir.join(path).display());
+            }
+        }
+    };
+    resolve(&mut file.store);
+    resolve(&mut file.tls_cert);
+    resolve(&mut file.tls_key);
 }
 
 fn describe(flag: Option<&str>, file: Option<Duration>) -> String {
@@ -247,7 +324,57 @@ fn options(
         audit,
         sinks: Vec::new(),
         trend_capacity: file.trend_scans.unwrap_or(DEFAULT_TREND_SCANS),
+        store: store(args, file)?,
+        write_policyreports: args.write_policyreports || file.write_policyreports == Some(true),
+        tls: tls(args, file),
+        admission: None,
+        release_memory: (!args.keep_freed_memory).then_some(release_memory as fn()),
     })
+}
+
+/// The history store, opened (and migrated) before anything starts, so a store that cannot
+/// be opened stops `serve` with its reason.
+fn store(args: &ServeArgs, file: &ServeConfig) -> Result<Option<Store>, String> {
+    if args.no_store {
+        return Ok(None);
+    }
+    let location = args
+        .store
+        .clone()
+        .or_else(|| file.store.clone())
+        .unwrap_or_else(|| DEFAULT_STORE.to_string());
+    Store::open(&location)
+        .map(Some)
+        .map_err(|e| format!("history store: {e}"))
+}
+
+/// HTTPS when a certificate and key are named (flags over the file; clap and the file's
+/// reader already require both of a pair).
+fn tls(args: &ServeArgs, file: &ServeConfig) -> Option<TlsFiles> {
+    let (cert, key) = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => (cert.clone(), key.clone()),
+        _ => (
+            PathBuf::from(file.tls_cert.as_ref()?),
+            PathBuf::from(file.tls_key.as_ref()?),
+        ),
+    };
+    Some(TlsFiles {
+        cert,
+        key,
+        options: TlsOptions::default(),
+    })
+}
+
+/// Returns the free memory the calling thread's mimalloc heap holds (its empty pages, and
+/// purges pending anywhere) to the system: mimalloc is the binary's global allocator (see
+/// `main.rs`), and its collect call is not wrapped by the `mimalloc` crate.
+fn release_memory() {
+    extern "C" {
+        fn mi_collect(force: bool);
+    }
+    // SAFETY: mi_collect takes no pointers and may be called from any thread at any time;
+    // the symbol is in the mimalloc library the global allocator links.
+    unsafe { mi_collect(true) }
 }
 
 /// `250ms`: the tests' short retry waits.
