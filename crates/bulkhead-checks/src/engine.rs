@@ -33,11 +33,13 @@ pub fn run_checks_observed(
             Run::Inventory(_) => None,
         })
         .collect();
-    let mut findings: Vec<Finding> = inventory
+    // The findings of a run of objects per parallel task (not one list per object, whose
+    // spare capacity adds up), then each inventory check's, moved once into a vector of exactly
+    // the right size: growing one vector as they arrived copied every finding again.
+    let per_task: Vec<Vec<Finding>> = inventory
         .objects()
         .par_iter()
-        .flat_map_iter(|object| {
-            let mut out = Vec::new();
+        .fold(Vec::new, |mut out, object| {
             for (check, f) in &object_checks {
                 f(&cx, object, &mut Sink::new(check, &mut out));
             }
@@ -45,9 +47,9 @@ pub fn run_checks_observed(
             out
         })
         .collect();
-    let inventory_findings: Vec<Finding> = checks
+    let per_inventory_check: Vec<Vec<Finding>> = checks
         .par_iter()
-        .flat_map_iter(|check| {
+        .map(|check| {
             let mut out = Vec::new();
             if let Run::Inventory(f) = check.run {
                 f(&cx, &mut Sink::new(check, &mut out));
@@ -55,7 +57,15 @@ pub fn run_checks_observed(
             out
         })
         .collect();
-    findings.extend(inventory_findings);
+    let total = per_task
+        .iter()
+        .chain(&per_inventory_check)
+        .map(Vec::len)
+        .sum();
+    let mut findings = Vec::with_capacity(total);
+    for list in per_task.into_iter().chain(per_inventory_check) {
+        findings.extend(list);
+    }
     findings.sort_unstable_by(|a, b| {
         (
             &a.location.path,

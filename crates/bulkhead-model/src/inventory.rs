@@ -12,7 +12,11 @@ pub struct Inventory {
     objects: Vec<Object>,
     by_kind: HashMap<String, Vec<usize>>,
     by_namespace: HashMap<String, Vec<usize>>,
-    by_kind_namespace: HashMap<(String, Option<String>), Vec<usize>>,
+    /// Kind → namespace → objects, for objects written with a namespace. Nested rather than
+    /// keyed by a tuple so that a lookup borrows its `&str`s instead of allocating a key.
+    by_kind_namespace: HashMap<String, HashMap<String, Vec<usize>>>,
+    /// Kind → objects written without a namespace.
+    by_kind_no_namespace: HashMap<String, Vec<usize>>,
     by_name: HashMap<(String, Option<String>, String), usize>,
     /// For each object, the later definition of the same identity in the same root that
     /// replaces it, if any (see [`crate::identity`]).
@@ -27,11 +31,20 @@ impl Inventory {
         };
         for (i, o) in inventory.objects.iter().enumerate() {
             inventory.by_kind.entry(o.kind.clone()).or_default().push(i);
-            inventory
-                .by_kind_namespace
-                .entry((o.kind.clone(), o.namespace.clone()))
-                .or_default()
-                .push(i);
+            match &o.namespace {
+                Some(ns) => inventory
+                    .by_kind_namespace
+                    .entry(o.kind.clone())
+                    .or_default()
+                    .entry(ns.clone())
+                    .or_default()
+                    .push(i),
+                None => inventory
+                    .by_kind_no_namespace
+                    .entry(o.kind.clone())
+                    .or_default()
+                    .push(i),
+            }
             if let Some(ns) = &o.namespace {
                 inventory
                     .by_namespace
@@ -136,8 +149,11 @@ impl Inventory {
         kind: &str,
         namespace: Option<&str>,
     ) -> impl Iterator<Item = &'a Object> + 'a {
-        let key = (kind.to_string(), namespace.map(str::to_string));
-        self.indexed(self.by_kind_namespace.get(&key))
+        let ids = match namespace {
+            Some(ns) => self.by_kind_namespace.get(kind).and_then(|m| m.get(ns)),
+            None => self.by_kind_no_namespace.get(kind),
+        };
+        self.indexed(ids)
     }
 
     pub fn in_namespace<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a Object> + 'a {

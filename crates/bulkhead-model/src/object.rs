@@ -58,20 +58,37 @@ impl fmt::Display for ObjectRef {
 }
 
 /// A resolved location: the file, the byte span and its line/column form, and the pointer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// Serialized as one flat map: `path`, the [`Position`] fields, `pointer`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
     pub path: String,
-    #[serde(flatten)]
     pub position: Position,
     /// JSON pointer from the document root to the field the finding is about. When the field
     /// is missing, the position is that of its nearest existing parent.
     pub pointer: String,
-    #[serde(skip)]
     pub span: Span,
     /// Whether the pointed-at field exists (false: the position is its nearest parent's).
-    #[serde(skip)]
     pub exact: bool,
+}
+
+/// Written by hand, not derived with `#[serde(flatten)]`: the same map, without serde's
+/// flattening machinery, which was a measurable share of writing a large JSON report (one
+/// location per finding).
+impl Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let p = &self.position;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("path", &self.path)?;
+        map.serialize_entry("line", &p.line)?;
+        map.serialize_entry("column", &p.column)?;
+        map.serialize_entry("endLine", &p.end_line)?;
+        map.serialize_entry("endColumn", &p.end_column)?;
+        map.serialize_entry("offset", &p.offset)?;
+        map.serialize_entry("length", &p.length)?;
+        map.serialize_entry("pointer", &self.pointer)?;
+        map.end()
+    }
 }
 
 impl Object {
@@ -157,4 +174,32 @@ where
         out.push_str(&escape_token(&token.to_string()));
     }
     out
+}
+
+#[cfg(test)]
+mod location_tests {
+    use super::*;
+
+    #[test]
+    fn a_location_is_written_as_one_flat_map_in_field_order() {
+        let location = Location {
+            path: "dir/app.yaml".to_string(),
+            position: Position {
+                line: 3,
+                column: 5,
+                end_line: 4,
+                end_column: 9,
+                offset: 40,
+                length: 17,
+            },
+            pointer: "/spec/replicas".to_string(),
+            span: Span::default(),
+            exact: true,
+        };
+        let json = serde_json::to_string(&location).expect("serializes");
+        assert_eq!(
+            json,
+            r#"{"path":"dir/app.yaml","line":3,"column":5,"endLine":4,"endColumn":9,"offset":40,"length":17,"pointer":"/spec/replicas"}"#
+        );
+    }
 }

@@ -198,6 +198,10 @@ pub fn render(result: &ScanResult<'_>, out: &mut dyn Write) -> io::Result<()> {
         framework: result.framework.map(|f| JsonFramework::of(f, result)),
         node: result.node,
     };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
+    // serde_json writes a report in many small pieces: through a buffer of a known type they
+    // are plain copies, not one dynamic call each into the caller's writer.
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, &report)?;
+    writeln!(buffered)?;
+    buffered.flush()
 }

@@ -31,19 +31,19 @@ pub fn network(inventory: &Inventory) -> Network<'_> {
 }
 
 /// Where to report something about a namespace: its `Namespace` object, or else the first
-/// workload of the scan in it (at `metadata.namespace`).
+/// workload of the scan in it (at `metadata.namespace`); `workloads` are the namespace's
+/// workloads (indexes into `network.workloads`, in order).
 pub fn namespace_anchor<'a>(
     network: &Network<'a>,
     namespace: &str,
+    workloads: &[usize],
 ) -> Option<(&'a Object, &'static str)> {
     if let Some(o) = network.namespace(namespace).and_then(|n| n.object) {
         return Some((o, "/metadata/name"));
     }
-    network
-        .workloads
-        .iter()
-        .find(|w| w.namespace == namespace)
-        .map(|w| (w.object, "/metadata/namespace"))
+    workloads
+        .first()
+        .map(|&w| (network.workloads[w].object, "/metadata/namespace"))
 }
 
 /// Whether the namespace holds custom resources (an API group outside Kubernetes' own), which

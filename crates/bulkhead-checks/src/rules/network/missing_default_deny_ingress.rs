@@ -1,4 +1,4 @@
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, HashMap};
 
 use bulkhead_netpol::Direction;
 
@@ -81,34 +81,39 @@ pub(crate) fn report_missing_default_deny(
     // Only namespaces that have adopted NetworkPolicy in this scan (at least one policy)
     // are judged: a directory of unrelated manifests or test fixtures must not report every
     // namespace it mentions, and policies of other namespaces may live elsewhere.
-    let with_policies: BTreeSet<&str> = network
-        .policies
-        .iter()
-        .map(|p| p.namespace.as_str())
-        .collect();
-    let namespaces: BTreeSet<&str> = network
-        .workloads
-        .iter()
-        .map(|w| w.namespace.as_str())
-        .filter(|ns| with_policies.contains(ns))
-        .collect();
-    for ns in namespaces {
-        let covered = network.policies.iter().any(|p| {
-            p.namespace == ns
-                && p.isolates(direction)
-                && p.pod_selector.as_ref().is_some_and(|s| s.is_empty())
+    // Policies and workloads grouped by namespace once: asking per namespace walked every
+    // policy and every workload for each namespace.
+    let mut policies: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (p, policy) in network.policies.iter().enumerate() {
+        policies
+            .entry(policy.namespace.as_str())
+            .or_default()
+            .push(p);
+    }
+    let mut workloads: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (w, workload) in network.workloads.iter().enumerate() {
+        let ns = workload.namespace.as_str();
+        if policies.contains_key(ns) {
+            workloads.entry(ns).or_default().push(w);
+        }
+    }
+    for (ns, in_namespace) in workloads {
+        let covered = policies.get(ns).is_some_and(|ps| {
+            ps.iter().any(|&p| {
+                let p = &network.policies[p];
+                p.isolates(direction) && p.pod_selector.as_ref().is_some_and(|s| s.is_empty())
+            })
         });
         if covered {
             continue;
         }
-        let Some((object, pointer)) = namespace_anchor(network, ns) else {
+        let anchor = namespace_anchor(network, ns, &in_namespace);
+        let Some((object, pointer)) = anchor else {
             continue;
         };
-        let open = network
-            .workloads
+        let open = in_namespace
             .iter()
-            .enumerate()
-            .filter(|(i, w)| w.namespace == ns && network.isolated_by(*i, direction).is_empty())
+            .filter(|&&i| network.isolated_by(i, direction).is_empty())
             .count();
         // A namespace whose workloads are all isolated by their own policies is only missing
         // the safety net for workloads added later: worth knowing, not a hole today.

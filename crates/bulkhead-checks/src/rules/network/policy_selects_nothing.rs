@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use crate::rules::network::common::{has_operator_resources, NETWORK_POLICY_COMPLIANCE};
 use crate::{declare_check, Context, Family, Run, Severity, Sink};
 
@@ -36,17 +38,27 @@ declare_check! {
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     let network = cx.network();
+    // The workloads of each namespace and whether it holds operator resources, found once:
+    // asking per policy walked every workload (and the namespace) for every policy.
+    let mut by_namespace: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (w, workload) in network.workloads.iter().enumerate() {
+        by_namespace
+            .entry(workload.namespace.as_str())
+            .or_default()
+            .push(w);
+    }
+    let mut operated: HashMap<&str, bool> = HashMap::new();
     for policy in &network.policies {
-        let in_namespace: Vec<usize> = (0..network.workloads.len())
-            .filter(|&w| network.workloads[w].namespace == policy.namespace)
-            .collect();
-        if in_namespace.is_empty() {
+        let Some(in_namespace) = by_namespace.get(policy.namespace.as_str()) else {
             continue;
-        }
+        };
         let Some(selector) = &policy.pod_selector else {
             continue;
         };
-        if has_operator_resources(cx.inventory, &policy.namespace) {
+        if *operated
+            .entry(policy.namespace.as_str())
+            .or_insert_with(|| has_operator_resources(cx.inventory, &policy.namespace))
+        {
             continue;
         }
         let selects = in_namespace.iter().any(|&w| {
