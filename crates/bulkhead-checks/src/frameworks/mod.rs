@@ -97,8 +97,9 @@ const HOST_FACT_KINDS: &[&str] = &[
 
 const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
 
-/// `sysctl:<name>` for each kernel setting a `Kernel` fact holds a value of: a setting the
-/// kernel lacks or that could not be read is not a subject, so its controls are not evaluated.
+/// `sysctl:<name>` for each kernel setting a `Kernel` fact holds a number for: a setting the
+/// kernel lacks, that could not be read or that is not a number is not a subject, so its
+/// controls are not evaluated.
 fn sysctls_read(kernel: &Object) -> Vec<String> {
     let Some(values) = kernel.root.path(&["spec", "sysctls"]) else {
         return Vec::new();
@@ -106,8 +107,27 @@ fn sysctls_read(kernel: &Object) -> Vec<String> {
     values
         .as_map()
         .iter()
+        .filter(|entry| {
+            entry
+                .value
+                .scalar_text()
+                .is_some_and(|text| text.trim().parse::<i64>().is_ok())
+        })
         .map(|entry| format!("sysctl:{}", entry.key))
         .collect()
+}
+
+/// Whether a finding says only that a kernel setting could not be judged (unreadable, or not
+/// a number): it keeps a control from passing, but as not evaluated, not as failed.
+fn about_unread_sysctl(finding: &Finding, coverage: &Coverage) -> bool {
+    if finding.object.api_version != NODE_API_VERSION || finding.object.kind != "Kernel" {
+        return false;
+    }
+    let pointer = finding.location.pointer.as_str();
+    pointer.starts_with("/spec/unreadable/")
+        || pointer
+            .strip_prefix("/spec/sysctls/")
+            .is_some_and(|name| !coverage.subjects.contains(&format!("sysctl:{name}")))
 }
 
 impl Coverage {
@@ -392,6 +412,7 @@ impl Framework {
                 .enumerate()
                 .filter(|(_, f)| f.suppression.is_none() && checks.contains(&f.check.id))
                 .filter(|(_, f)| self.finding_matches(f, &control.id))
+                .filter(|(_, f)| !about_unread_sysctl(f, &coverage))
                 .map(|(i, _)| i)
                 .collect();
             let all_ran = checks.iter().all(|id| ran.iter().any(|c| c.id == *id));

@@ -652,6 +652,39 @@ fn cis_linux_judges_what_the_host_facts_hold() {
     assert_eq!(status(&report, "1.5.3"), Status::NotEvaluated);
 }
 
+/// A kernel setting that exists but could not be read, or is not a number, is not evaluated:
+/// its check still says it cannot be judged, but that is not a failure of the recommendation,
+/// and a real failure beside it still fails its own control.
+#[test]
+fn cis_linux_leaves_unreadable_settings_not_evaluated() {
+    let linux = framework("cis-linux-2.0");
+    let unreadable = host_facts(None).replace(
+        "absent: [kernel.randomize_va_space]\n  unreadable: []",
+        "absent: []\n  unreadable: [kernel.randomize_va_space]",
+    );
+    assert!(unreadable.contains("unreadable: [kernel.randomize_va_space]"));
+    for facts in [
+        unreadable,
+        host_facts(Some("lots")),
+        host_facts(Some("0")).replace("rp_filter: \"1\"", "rp_filter: \"0\""),
+    ] {
+        let (inventory, findings) = scan(&facts);
+        assert!(
+            findings.iter().any(|f| f.check.id == "BHN044"),
+            "BHN044 says what it could not judge"
+        );
+        let report = linux.evaluate(&findings, Coverage::of(&inventory));
+        let expected = if facts.contains("rp_filter: \"0\"") {
+            // A broken setting beside it: both fail.
+            assert_eq!(status(&report, "3.2.7"), Status::Fail);
+            Status::Fail
+        } else {
+            Status::NotEvaluated
+        };
+        assert_eq!(status(&report, "1.5.3"), expected);
+    }
+}
+
 /// Every id the Linux catalogue cites, and which the benchmark does not score.
 #[test]
 fn cis_linux_lists_the_host_recommendations_of_v2_0_0() {
