@@ -616,6 +616,49 @@ impl<'a> Network<'a> {
         !self.isolating[0][class].is_empty() || !self.isolating[1][class].is_empty()
     }
 
+    /// The classes whose ingress rules may admit class `src` at all, as a superset of those
+    /// with non-empty [`Network::class_connections`] from it, read off the rules' peer sets
+    /// without computing ports: `None` when the ingress of `dst` is not isolated by
+    /// NetworkPolicies or admin policies apply to it (then any class may connect).
+    /// A search over thousands of classes asks this once per destination instead of
+    /// computing every pair.
+    pub fn ingress_sources(&self, dst: usize) -> Option<Vec<usize>> {
+        let d = Direction::Ingress as usize;
+        if !self.admin_rules[d][dst].is_empty() {
+            return None;
+        }
+        let rules = self.rules[d][dst].as_ref()?;
+        let mut words = vec![0u64; self.classes.len().div_ceil(64)];
+        for &r in rules {
+            for (w, bits) in words.iter_mut().zip(&self.compiled[r].peers.0) {
+                *w |= bits;
+            }
+        }
+        let mut out = Vec::new();
+        for (i, &w) in words.iter().enumerate() {
+            let mut w = w;
+            while w != 0 {
+                out.push(i * 64 + w.trailing_zeros() as usize);
+                w &= w - 1;
+            }
+        }
+        Some(out)
+    }
+
+    /// Whether the egress rules of class `src` may let it reach class `dst` at all: false
+    /// only when NetworkPolicies isolate its egress (and no admin policy applies) and no
+    /// rule's peers include `dst`. A necessary condition for a non-empty
+    /// [`Network::class_connections`], without computing ports.
+    pub fn egress_may_reach(&self, src: usize, dst: usize) -> bool {
+        let e = Direction::Egress as usize;
+        if !self.admin_rules[e][src].is_empty() {
+            return true;
+        }
+        match &self.rules[e][src] {
+            None => true,
+            Some(rules) => rules.iter().any(|&r| self.compiled[r].peers.get(dst)),
+        }
+    }
     /// What a class's rules of one direction allow toward/from a peer class; `dst` is the
     /// class whose ports named ports resolve on.
     /// With `possible`, rules count that may match depending on unknown namespace labels.

@@ -113,6 +113,8 @@ pub struct AttackGraph<'a> {
     pub(crate) served: Vec<bulkhead_netpol::ConnSet>,
     /// Why a vertex lacks an edge one would expect (a token not mounted).
     pub notes: HashMap<usize, String>,
+    /// The Node objects of the inputs (none: pods may run anywhere).
+    pub(crate) known_nodes: Vec<crate::placement::KnownNode>,
 }
 
 impl<'a> AttackGraph<'a> {
@@ -128,6 +130,7 @@ impl<'a> AttackGraph<'a> {
             vertex_workload: HashMap::new(),
             served: Vec::new(),
             notes: HashMap::new(),
+            known_nodes: Vec::new(),
         }
     }
 

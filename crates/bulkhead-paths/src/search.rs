@@ -149,9 +149,16 @@ impl AttackGraph<'_> {
     pub fn start_vertex(&self, start: &Start) -> Result<usize, String> {
         match start {
             Start::Internet => Ok(0),
-            Start::Node => self
-                .find(ANY_NODE)
-                .ok_or_else(|| "the graph has no node".to_string()),
+            Start::Node => self.find(ANY_NODE).ok_or_else(|| {
+                if self.known_nodes.is_empty() {
+                    "the graph has no node".to_string()
+                } else {
+                    "the inputs describe their nodes: start from one with node:NAME".to_string()
+                }
+            }),
+            Start::NamedNode(name) => self
+                .find(&format!("node:{name}"))
+                .ok_or_else(|| format!("node:{name}: no such node in the inputs")),
             Start::Workload { namespace, name } => {
                 self.find_workload(namespace, name).ok_or_else(|| {
                     format!("pod:{namespace}/{name}: no such workload in the inputs")
@@ -173,6 +180,7 @@ impl AttackGraph<'_> {
             queue.push_back(t);
         }
         let mut pending: Vec<usize> = (0..net.classes.len()).collect();
+        let mut is_pending = vec![true; net.classes.len()];
         let mut scanned: HashSet<(usize, ConnSet)> = HashSet::new();
         while let Some(v) = queue.pop_front() {
             for &e in &self.incoming[v] {
@@ -195,19 +203,22 @@ impl AttackGraph<'_> {
             if !scanned.insert((dc, served.clone())) {
                 continue;
             }
-            pending.retain(|&s| {
+            // Only the classes the rules' peer sets let through can connect: the others
+            // would be kept pending unchanged, so skipping them finds the same hops.
+            let mut admit = |s: usize, hop: &mut Vec<Option<Hop>>| -> bool {
                 let members = &net.classes[s].workloads;
-                let open = |hop: &Vec<Option<Hop>>| {
-                    members
-                        .iter()
-                        .any(|&x| hop[self.workload_vertex[x]].is_none())
-                };
-                if !open(&hop) {
+                if !members
+                    .iter()
+                    .any(|&x| hop[self.workload_vertex[x]].is_none())
+                {
+                    return true;
+                }
+                if !net.egress_may_reach(s, dc) {
                     return false;
                 }
                 let conns = memo.conns(net, s, dc);
                 if !meets(conns, served) {
-                    return true;
+                    return false;
                 }
                 let allowed = conns.intersect(served);
                 for &x in members {
@@ -218,8 +229,23 @@ impl AttackGraph<'_> {
                     hop[xv] = Some(Hop::Lateral(d, allowed.clone()));
                     queue.push_back(xv);
                 }
-                false
-            });
+                true
+            };
+            match net.ingress_sources(dc) {
+                Some(sources) => {
+                    for s in sources {
+                        if is_pending[s] && admit(s, &mut hop) {
+                            is_pending[s] = false;
+                        }
+                    }
+                }
+                None => pending.retain(|&s| {
+                    if is_pending[s] && admit(s, &mut hop) {
+                        is_pending[s] = false;
+                    }
+                    is_pending[s]
+                }),
+            }
         }
         hop
     }
@@ -578,12 +604,11 @@ impl<'g, 'a> Probe<'g, 'a> {
             if !removed_here && !expanded_classes.insert(sc) {
                 continue;
             }
-            for (dc, class) in net.classes.iter().enumerate() {
-                let conns = memo.conns(net, sc, dc);
-                if conns.is_empty() {
-                    continue;
-                }
-                for &w in &class.workloads {
+            memo.row(net, sc);
+            let (row, table) = memo.row_view(sc);
+            for &(dc, id) in row {
+                let conns = &table[id as usize];
+                for &w in &net.classes[dc as usize].workloads {
                     let wv = g.workload_vertex[w];
                     if w == x
                         || self.removed == StepKey::Lateral(x, w)
