@@ -616,13 +616,13 @@ impl<'a> Network<'a> {
         !self.isolating[0][class].is_empty() || !self.isolating[1][class].is_empty()
     }
 
-    /// The classes whose ingress rules may admit class `src` at all, as a superset of those
-    /// with non-empty [`Network::class_connections`] from it, read off the rules' peer sets
-    /// without computing ports: `None` when the ingress of `dst` is not isolated by
-    /// NetworkPolicies or admin policies apply to it (then any class may connect).
-    /// A search over thousands of classes asks this once per destination instead of
-    /// computing every pair.
-    pub fn ingress_sources(&self, dst: usize) -> Option<Vec<usize>> {
+    /// The classes the ingress rules of class `dst` may admit at all, as bits (class `i` is
+    /// bit `i % 64` of word `i / 64`): a superset of the classes with non-empty
+    /// [`Network::class_connections`] to it, read off the rules' peer sets without
+    /// computing ports. `None` when NetworkPolicies do not isolate its ingress or admin
+    /// policies apply to it (then any class may connect). A search over thousands of
+    /// classes asks this once per destination instead of computing every pair.
+    pub fn ingress_sources(&self, dst: usize) -> Option<Vec<u64>> {
         let d = Direction::Ingress as usize;
         if !self.admin_rules[d][dst].is_empty() {
             return None;
@@ -634,15 +634,15 @@ impl<'a> Network<'a> {
                 *w |= bits;
             }
         }
-        let mut out = Vec::new();
-        for (i, &w) in words.iter().enumerate() {
-            let mut w = w;
-            while w != 0 {
-                out.push(i * 64 + w.trailing_zeros() as usize);
-                w &= w - 1;
-            }
-        }
-        Some(out)
+        Some(words)
+    }
+
+    /// Whether class `src` can connect to no other class: NetworkPolicies isolate its egress
+    /// with no rule (a default-deny), and no admin policy applies to it.
+    pub fn egress_shut(&self, src: usize) -> bool {
+        let e = Direction::Egress as usize;
+        self.admin_rules[e][src].is_empty()
+            && self.rules[e][src].as_ref().is_some_and(Vec::is_empty)
     }
 
     /// Whether the egress rules of class `src` may let it reach class `dst` at all: false

@@ -179,8 +179,13 @@ impl AttackGraph<'_> {
             hop[t] = Some(Hop::Target);
             queue.push_back(t);
         }
-        let mut pending: Vec<usize> = (0..net.classes.len()).collect();
-        let mut is_pending = vec![true; net.classes.len()];
+        // The classes not reached yet, as bits; those whose egress is shut never will be.
+        let mut pending = vec![0u64; net.classes.len().div_ceil(64)];
+        for s in 0..net.classes.len() {
+            if !net.egress_shut(s) {
+                pending[s / 64] |= 1 << (s % 64);
+            }
+        }
         let mut scanned: HashSet<(usize, ConnSet)> = HashSet::new();
         while let Some(v) = queue.pop_front() {
             for &e in &self.incoming[v] {
@@ -231,20 +236,23 @@ impl AttackGraph<'_> {
                 }
                 true
             };
-            match net.ingress_sources(dc) {
-                Some(sources) => {
-                    for s in sources {
-                        if is_pending[s] && admit(s, &mut hop) {
-                            is_pending[s] = false;
-                        }
+            let mut candidates = match net.ingress_sources(dc) {
+                Some(mut sources) => {
+                    for (c, p) in sources.iter_mut().zip(&pending) {
+                        *c &= p;
+                    }
+                    sources
+                }
+                None => pending.clone(),
+            };
+            for (i, word) in candidates.iter_mut().enumerate() {
+                while *word != 0 {
+                    let s = i * 64 + word.trailing_zeros() as usize;
+                    *word &= *word - 1;
+                    if admit(s, &mut hop) {
+                        pending[i] &= !(1 << (s % 64));
                     }
                 }
-                None => pending.retain(|&s| {
-                    if is_pending[s] && admit(s, &mut hop) {
-                        is_pending[s] = false;
-                    }
-                    is_pending[s]
-                }),
             }
         }
         hop
