@@ -650,9 +650,16 @@ fn served_ports(network: &Network<'_>, inventory: &Inventory) -> Vec<ConnSet> {
             c
         })
         .collect();
-    let mut by_namespace: HashMap<&str, Vec<usize>> = HashMap::new();
+    // The workloads carrying each label, per namespace: a Service's selector only needs to
+    // be tried on those carrying its first label.
+    let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
     for (i, w) in network.workloads.iter().enumerate() {
-        by_namespace.entry(&w.namespace).or_default().push(i);
+        for (k, v) in &w.labels {
+            by_label
+                .entry((w.namespace.as_str(), k.as_str(), v.as_str()))
+                .or_default()
+                .push(i);
+        }
     }
     for service in inventory.objects() {
         if service.kind != "Service" || !service.group().is_empty() {
@@ -688,7 +695,20 @@ fn served_ports(network: &Network<'_>, inventory: &Inventory) -> Vec<ConnSet> {
                 ports.union_with(&ConnSet::port(protocol, port));
             }
         }
-        for &w in by_namespace.get(ns).map(Vec::as_slice).unwrap_or(&[]) {
+        let first = service
+            .root
+            .path(&["spec", "selector"])
+            .map(Node::as_map)
+            .and_then(|m| m.first())
+            .and_then(|e| Some((e.key.to_string(), e.value.scalar_text()?)));
+        let Some((key, value)) = first else {
+            continue;
+        };
+        let candidates = by_label
+            .get(&(ns, key.as_str(), value.as_str()))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for &w in candidates {
             let labels = &network.workloads[w].labels;
             if selector.matches(|k| labels.get(k).map(String::as_str)) {
                 served[w].union_with(&ports);
