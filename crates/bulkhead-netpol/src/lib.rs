@@ -637,12 +637,22 @@ impl<'a> Network<'a> {
         Some(words)
     }
 
-    /// Whether class `src` can connect to no other class: NetworkPolicies isolate its egress
-    /// with no rule (a default-deny), and no admin policy applies to it.
-    pub fn egress_shut(&self, src: usize) -> bool {
+    /// The classes the egress rules of class `src` may reach at all, as bits (as
+    /// [`Network::ingress_sources`]): `None` when NetworkPolicies do not isolate its egress
+    /// or admin policies apply to it; no bit set for a default-deny.
+    pub fn egress_reach(&self, src: usize) -> Option<Vec<u64>> {
         let e = Direction::Egress as usize;
-        self.admin_rules[e][src].is_empty()
-            && self.rules[e][src].as_ref().is_some_and(Vec::is_empty)
+        if !self.admin_rules[e][src].is_empty() {
+            return None;
+        }
+        let rules = self.rules[e][src].as_ref()?;
+        let mut words = vec![0u64; self.classes.len().div_ceil(64)];
+        for &r in rules {
+            for (w, bits) in words.iter_mut().zip(&self.compiled[r].peers.0) {
+                *w |= bits;
+            }
+        }
+        Some(words)
     }
 
     /// Whether the egress rules of class `src` may let it reach class `dst` at all: false

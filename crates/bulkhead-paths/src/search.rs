@@ -179,11 +179,38 @@ impl AttackGraph<'_> {
             hop[t] = Some(Hop::Target);
             queue.push_back(t);
         }
-        // The classes not reached yet, as bits; those whose egress is shut never will be.
-        let mut pending = vec![0u64; net.classes.len().div_ceil(64)];
-        for s in 0..net.classes.len() {
-            if !net.egress_shut(s) {
-                pending[s / 64] |= 1 << (s % 64);
+        // The classes not reached yet, as bits. Those whose egress policies name few
+        // classes wait on those classes only; the others (egress open, or naming many) are
+        // tried against every destination; those whose egress is shut never connect.
+        let classes = net.classes.len();
+        let mut pending = vec![0u64; classes.div_ceil(64)];
+        let mut open = vec![0u64; classes.div_ceil(64)];
+        let mut waiting: Vec<Vec<u32>> = vec![Vec::new(); classes];
+        for s in 0..classes {
+            let bit = (s / 64, 1u64 << (s % 64));
+            match net.egress_reach(s) {
+                None => {
+                    pending[bit.0] |= bit.1;
+                    open[bit.0] |= bit.1;
+                }
+                Some(reach) => {
+                    let count: usize = reach.iter().map(|w| w.count_ones() as usize).sum();
+                    if count == 0 {
+                        continue;
+                    }
+                    pending[bit.0] |= bit.1;
+                    if count * 8 > classes {
+                        open[bit.0] |= bit.1;
+                        continue;
+                    }
+                    for (i, &word) in reach.iter().enumerate() {
+                        let mut word = word;
+                        while word != 0 {
+                            waiting[i * 64 + word.trailing_zeros() as usize].push(s as u32);
+                            word &= word - 1;
+                        }
+                    }
+                }
             }
         }
         let mut scanned: HashSet<(usize, ConnSet)> = HashSet::new();
@@ -208,8 +235,8 @@ impl AttackGraph<'_> {
             if !scanned.insert((dc, served.clone())) {
                 continue;
             }
-            // Only the classes the rules' peer sets let through can connect: the others
-            // would be kept pending unchanged, so skipping them finds the same hops.
+            // Only the classes the rules' peer sets let through (both ways) can connect: the
+            // others would be kept pending unchanged, so skipping them finds the same hops.
             let mut admit = |s: usize, hop: &mut Vec<Option<Hop>>| -> bool {
                 let members = &net.classes[s].workloads;
                 if !members
@@ -236,15 +263,16 @@ impl AttackGraph<'_> {
                 }
                 true
             };
-            let mut candidates = match net.ingress_sources(dc) {
-                Some(mut sources) => {
-                    for (c, p) in sources.iter_mut().zip(&pending) {
-                        *c &= p;
-                    }
-                    sources
+            let mut candidates: Vec<u64> = open.iter().zip(&pending).map(|(o, p)| o & p).collect();
+            for &s in &waiting[dc] {
+                let (i, b) = (s as usize / 64, 1u64 << (s % 64));
+                candidates[i] |= pending[i] & b;
+            }
+            if let Some(sources) = net.ingress_sources(dc) {
+                for (c, s) in candidates.iter_mut().zip(&sources) {
+                    *c &= s;
                 }
-                None => pending.clone(),
-            };
+            }
             for (i, word) in candidates.iter_mut().enumerate() {
                 while *word != 0 {
                     let s = i * 64 + word.trailing_zeros() as usize;
