@@ -108,7 +108,7 @@ pub struct AttackGraph<'a> {
     /// Per network workload, its vertex.
     pub(crate) workload_vertex: Vec<usize>,
     /// Per vertex, the network workload it is (if any).
-    pub(crate) vertex_workload: HashMap<usize, usize>,
+    pub(crate) vertex_workload: crate::lateral::IndexMap<usize>,
     /// Per network workload, the ports it serves (container ports, Service target ports).
     pub(crate) served: Vec<bulkhead_netpol::ConnSet>,
     /// Why a vertex lacks an edge one would expect (a token not mounted).
@@ -127,7 +127,7 @@ impl<'a> AttackGraph<'a> {
             index: HashMap::new(),
             network,
             workload_vertex: Vec::new(),
-            vertex_workload: HashMap::new(),
+            vertex_workload: Default::default(),
             served: Vec::new(),
             notes: HashMap::new(),
             known_nodes: Vec::new(),

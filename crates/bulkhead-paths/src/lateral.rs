@@ -27,10 +27,18 @@ impl Hasher for PairHasher {
     fn write_u32(&mut self, n: u32) {
         self.write_u64(u64::from(n));
     }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
     fn write_u64(&mut self, n: u64) {
         self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
+
+/// A set of vertex or class indexes, hashed with [`PairHasher`].
+pub(crate) type IndexSet = std::collections::HashSet<usize, BuildHasherDefault<PairHasher>>;
+/// A map from vertex indexes, hashed with [`PairHasher`].
+pub(crate) type IndexMap<V> = HashMap<usize, V, BuildHasherDefault<PairHasher>>;
 
 /// Whether two connection sets share a port, without building their intersection.
 pub(crate) fn meets(a: &ConnSet, b: &ConnSet) -> bool {

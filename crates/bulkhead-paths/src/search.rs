@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::build::ANY_NODE;
 use crate::graph::{AttackGraph, EdgeKind, Evidence, VertexKind};
-use crate::lateral::{meets, Memo};
+use crate::lateral::{meets, IndexMap, IndexSet, Memo};
 use crate::spec::{Start, Target};
 
 /// A step of the graph, as a search can remove it.
@@ -553,8 +553,8 @@ struct Probe<'g, 'a> {
     hop: &'g [Option<Hop>],
     removed: StepKey,
     /// Per vertex: whether its shortest route uses the removed step.
-    affected: HashMap<usize, bool>,
-    dead: HashSet<usize>,
+    affected: IndexMap<bool>,
+    dead: IndexSet,
 }
 
 impl<'g, 'a> Probe<'g, 'a> {
@@ -563,8 +563,8 @@ impl<'g, 'a> Probe<'g, 'a> {
             graph,
             hop,
             removed,
-            affected: HashMap::new(),
-            dead: HashSet::new(),
+            affected: IndexMap::default(),
+            dead: IndexSet::default(),
         }
     }
 
@@ -611,8 +611,9 @@ impl<'g, 'a> Probe<'g, 'a> {
         if self.settles(start) {
             return true;
         }
-        let mut seen: HashSet<usize> = HashSet::from([start]);
-        let mut expanded_classes: HashSet<usize> = HashSet::new();
+        let mut seen = IndexSet::default();
+        seen.insert(start);
+        let mut expanded_classes = IndexSet::default();
         let mut queue = VecDeque::from([start]);
         // Each vertex is judged when first found, so a probe that has a way around the
         // removed step ends at the first such neighbour instead of after a whole level.
