@@ -156,7 +156,10 @@ fn the_live_cluster_gives_the_paths_of_the_same_objects_as_files() {
     use bulkhead_test_apiserver::{objects_from_paths, Auth, Options, Server};
 
     let file = fixture("insecure.yaml");
-    let server = Server::start(Options::new(objects_from_paths(&[file.clone()]))).unwrap();
+    let server = Server::start(Options::new(objects_from_paths(std::slice::from_ref(
+        &file,
+    ))))
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config");
     std::fs::write(&config, server.kubeconfig(Auth::Certificate)).unwrap();
