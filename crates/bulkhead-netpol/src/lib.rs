@@ -655,6 +655,21 @@ impl<'a> Network<'a> {
         Some(words)
     }
 
+    /// Every port the egress rules of class `src` may allow, toward any class: a superset
+    /// of the ports of its [`Network::class_connections`]. `None` when NetworkPolicies do
+    /// not isolate its egress, admin policies apply to it, or a rule names ports by name.
+    pub fn egress_ports(&self, src: usize) -> Option<ConnSet> {
+        let e = Direction::Egress as usize;
+        if !self.admin_rules[e][src].is_empty() {
+            return None;
+        }
+        let mut out = ConnSet::none();
+        for &r in self.rules[e][src].as_ref()? {
+            out.union_with(self.compiled[r].fixed_ports.as_ref()?);
+        }
+        Some(out)
+    }
+
     /// Whether the egress rules of class `src` may let it reach class `dst` at all: false
     /// only when NetworkPolicies isolate its egress (and no admin policy applies) and no
     /// rule's peers include `dst`. A necessary condition for a non-empty

@@ -182,16 +182,30 @@ impl AttackGraph<'_> {
         // The classes not reached yet, as bits. Those whose egress policies name few
         // classes wait on those classes only; the others (egress open, or naming many) are
         // tried against every destination; those whose egress is shut never connect.
+        // The classes tried against every destination are grouped by the ports their
+        // egress may use at most (`None`: any), so a destination serving none of a group's
+        // ports skips the whole group (egress only to DNS, for instance).
         let classes = net.classes.len();
-        let mut pending = vec![0u64; classes.div_ceil(64)];
-        let mut open = vec![0u64; classes.div_ceil(64)];
+        let words = classes.div_ceil(64);
+        let mut pending = vec![0u64; words];
+        let mut open: Vec<(Option<ConnSet>, Vec<u64>)> = Vec::new();
         let mut waiting: Vec<Vec<u32>> = vec![Vec::new(); classes];
+        let mut add_open = |s: usize, ports: Option<ConnSet>| {
+            let slot = match open.iter().position(|(p, _)| *p == ports) {
+                Some(i) => i,
+                None => {
+                    open.push((ports, vec![0u64; words]));
+                    open.len() - 1
+                }
+            };
+            open[slot].1[s / 64] |= 1u64 << (s % 64);
+        };
         for s in 0..classes {
             let bit = (s / 64, 1u64 << (s % 64));
             match net.egress_reach(s) {
                 None => {
                     pending[bit.0] |= bit.1;
-                    open[bit.0] |= bit.1;
+                    add_open(s, net.egress_ports(s));
                 }
                 Some(reach) => {
                     let count: usize = reach.iter().map(|w| w.count_ones() as usize).sum();
@@ -200,7 +214,7 @@ impl AttackGraph<'_> {
                     }
                     pending[bit.0] |= bit.1;
                     if count * 8 > classes {
-                        open[bit.0] |= bit.1;
+                        add_open(s, net.egress_ports(s));
                         continue;
                     }
                     for (i, &word) in reach.iter().enumerate() {
@@ -213,6 +227,7 @@ impl AttackGraph<'_> {
                 }
             }
         }
+        let mut candidates = vec![0u64; words];
         let mut scanned: HashSet<(usize, ConnSet)> = HashSet::new();
         while let Some(v) = queue.pop_front() {
             for &e in &self.incoming[v] {
@@ -263,7 +278,15 @@ impl AttackGraph<'_> {
                 }
                 true
             };
-            let mut candidates: Vec<u64> = open.iter().zip(&pending).map(|(o, p)| o & p).collect();
+            candidates.iter_mut().for_each(|c| *c = 0);
+            for (ports, members) in &open {
+                if ports.as_ref().is_some_and(|p| !meets(p, served)) {
+                    continue;
+                }
+                for ((c, m), p) in candidates.iter_mut().zip(members).zip(&pending) {
+                    *c |= m & p;
+                }
+            }
             for &s in &waiting[dc] {
                 let (i, b) = (s as usize / 64, 1u64 << (s % 64));
                 candidates[i] |= pending[i] & b;
