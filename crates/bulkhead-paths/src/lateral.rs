@@ -69,9 +69,21 @@ pub(crate) struct Memo {
     /// Per source class, every destination class it may connect to and the interned
     /// connections: what a forward search expands, computed once per class.
     rows: HashMap<u32, Vec<(u32, u32)>, BuildHasherDefault<PairHasher>>,
+    /// Remember nothing: a single search asks each pair about once, so remembering costs
+    /// memory for nothing ([`Memo::conns`] then answers from `scratch`).
+    forget: bool,
+    scratch: ConnSet,
 }
 
 impl Memo {
+    /// A memo that remembers nothing: for one search without cuts.
+    pub(crate) fn forgetful() -> Memo {
+        Memo {
+            forget: true,
+            ..Memo::default()
+        }
+    }
+
     fn intern(&mut self, c: ConnSet) -> u32 {
         match self.index.get(&c) {
             Some(&id) => id,
@@ -121,6 +133,10 @@ impl Memo {
     }
 
     pub(crate) fn conns(&mut self, network: &Network<'_>, src: usize, dst: usize) -> &ConnSet {
+        if self.forget {
+            self.scratch = network.class_connections(src, dst);
+            return &self.scratch;
+        }
         let key = (src as u32, dst as u32);
         let id = match self.cells.get(&key) {
             Some(&id) => id,

@@ -369,7 +369,11 @@ impl AttackGraph<'_> {
         cuts: bool,
     ) -> Result<Found, String> {
         let from = self.start_vertex(start)?;
-        let mut memo = Memo::default();
+        let mut memo = if cuts || targets.len() > 1 {
+            Memo::default()
+        } else {
+            Memo::forgetful()
+        };
         let mut paths: Vec<PathReport> = Vec::new();
         let mut groups: Vec<(Vec<usize>, usize, usize)> = Vec::new();
         let mut hops: Vec<Vec<Option<Hop>>> = Vec::new();
