@@ -655,7 +655,7 @@ impl<'a> Network<'a> {
         Some(words)
     }
 
-    /// Every port the egress rules of class `src` may allow, toward any class: a superset
+    /// Every port the egress rules of class `src` may allow toward some class: a superset
     /// of the ports of its [`Network::class_connections`]. `None` when NetworkPolicies do
     /// not isolate its egress, admin policies apply to it, or a rule names ports by name.
     pub fn egress_ports(&self, src: usize) -> Option<ConnSet> {
@@ -665,7 +665,12 @@ impl<'a> Network<'a> {
         }
         let mut out = ConnSet::none();
         for &r in self.rules[e][src].as_ref()? {
-            out.union_with(self.compiled[r].fixed_ports.as_ref()?);
+            let rule = &self.compiled[r];
+            // A rule naming no class (an ipBlock only) allows no class connection.
+            if !rule.peers.any() {
+                continue;
+            }
+            out.union_with(rule.fixed_ports.as_ref()?);
         }
         Some(out)
     }

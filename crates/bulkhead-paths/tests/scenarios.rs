@@ -492,3 +492,57 @@ fn a_daemonset_follows_its_node_selector_and_the_taints() {
     ];
     insta::assert_snapshot!(table("daemonset-placement", &[Target::ClusterAdmin], &rows));
 }
+
+#[test]
+fn egress_policies_narrow_the_lateral_step() {
+    // `api` serves 8443 with a cluster-admin token; what web's egress allows decides whether
+    // web can take the lateral step (the search skips classes by their egress peers and
+    // ports before computing any connection: each row checks one of those shortcuts).
+    let api = workload(
+        "Deployment",
+        "shop",
+        "api",
+        Some(8443),
+        "      serviceAccountName: api\n",
+        "",
+    ) + &admin_binding("shop", "api");
+    let egress = |rules: &str| {
+        format!("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web-egress\n  namespace: shop\nspec:\n  podSelector:\n    matchLabels: {{app: web}}\n  policyTypes: [Egress]\n  egress:\n{rules}---\n")
+    };
+    let dns = "    - ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]\n";
+    let ip_block = "    - to: [{ipBlock: {cidr: 10.0.0.0/8}}]\n";
+    let to_api =
+        "    - to: [{podSelector: {matchLabels: {app: api}}}]\n      ports: [{port: 8443}]\n";
+    let to_api_other_port =
+        "    - to: [{podSelector: {matchLabels: {app: api}}}]\n      ports: [{port: 9000}]\n";
+    let base = web("", "") + &api;
+    let rows = [
+        (
+            "egress open",
+            base.clone(),
+            "internet → deployment:shop/web → deployment:shop/api → sa:shop:api → cluster-admin",
+        ),
+        (
+            "egress shut (no rule)",
+            base.clone() + &egress("    []\n"),
+            "none",
+        ),
+        ("egress only to DNS", base.clone() + &egress(dns), "none"),
+        (
+            "DNS and an ipBlock (which names no pod)",
+            base.clone() + &egress(&format!("{ip_block}{dns}")),
+            "none",
+        ),
+        (
+            "to api on the port it serves",
+            base.clone() + &egress(&format!("{dns}{to_api}")),
+            "internet → deployment:shop/web → deployment:shop/api → sa:shop:api → cluster-admin",
+        ),
+        (
+            "to api on another port",
+            base.clone() + &egress(&format!("{dns}{to_api_other_port}")),
+            "none",
+        ),
+    ];
+    insta::assert_snapshot!(table("egress", &[Target::ClusterAdmin], &rows));
+}
