@@ -5,7 +5,8 @@
 # `bulkhead attack-paths CORPUS -f json` (every path from the internet to cluster-admin, the
 # nodes and the cloud metadata endpoint, with their cuts) 3 times, then the cost of loading
 # alone (`scan --select BHW001`). Prints a Markdown table; CPU time (user+sys) is the figure
-# to compare on a shared machine.
+# to compare on a shared machine. Last, the check BHT001 alone (`scan --select BHT001`: the
+# same graph and search toward cluster-admin, without the cuts).
 #
 #     bench/attack-paths.sh [CORPUS_DIR]
 set -euo pipefail
@@ -48,3 +49,5 @@ print(f"{len(paths)} paths {by}, {len(found['fixes'])} fixes; longest {max((p['l
 PY
 read -r wall user sys rss < <(run "$bin" scan "$corpus" --select BHW001 -f json -o /dev/null --exit-zero)
 echo "| \`scan --select BHW001\` (loading alone) | 1 | $wall | $(echo "$user + $sys" | bc) | $((rss / 1024)) MiB | $(cut -d' ' -f1 /proc/loadavg) |"
+read -r wall user sys rss < <(run "$bin" scan "$corpus" --select BHT001 -f json -o /dev/null --exit-zero)
+echo "| \`scan --select BHT001\` (loading + the check: no cuts) | 1 | $wall | $(echo "$user + $sys" | bc) | $((rss / 1024)) MiB | $(cut -d' ' -f1 /proc/loadavg) |"

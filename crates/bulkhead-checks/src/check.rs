@@ -58,6 +58,8 @@ pub struct Context<'a> {
     admission: OnceLock<Vec<bulkhead_cel::vap::Outcome>>,
     /// Every custom rule's verdict on every object it selects, evaluated once.
     custom: OnceLock<Vec<crate::custom::Judged>>,
+    /// The RBAC escalation graph (default options), built once for the checks that search it.
+    rbac_graph: OnceLock<bulkhead_rbac::Graph>,
 }
 
 impl<'a> Context<'a> {
@@ -71,6 +73,7 @@ impl<'a> Context<'a> {
             network: OnceLock::new(),
             admission: OnceLock::new(),
             custom: OnceLock::new(),
+            rbac_graph: OnceLock::new(),
         }
     }
 
@@ -117,6 +120,13 @@ impl<'a> Context<'a> {
 
     pub fn rbac(&self) -> &Rbac<'a> {
         self.rbac.get_or_init(|| Rbac::load(self.inventory))
+    }
+
+    /// The escalation graph of [`Context::rbac`] with default options, built on first use
+    /// and shared (the RBAC path check and the attack-path check both search it).
+    pub fn rbac_graph(&self) -> &bulkhead_rbac::Graph {
+        self.rbac_graph
+            .get_or_init(|| self.rbac().graph(bulkhead_rbac::QueryOptions::default()))
     }
 }
 

@@ -1,6 +1,8 @@
 //! Exposure: what is reachable from outside the cluster, through what, and what the
 //! workloads' ingress policies still let in.
 
+use std::collections::HashMap;
+
 use bulkhead_model::{LabelSelector, Node, Object};
 use serde::Serialize;
 
@@ -23,6 +25,9 @@ pub struct Exposure {
     pub allowed: String,
     /// Whether anything gets through.
     pub reachable: bool,
+    /// The index of the workload in the network's workloads.
+    #[serde(skip)]
+    pub index: usize,
 }
 
 fn target_ports(network: &Network<'_>, workload: usize, port: &Node) -> ConnSet {
@@ -55,7 +60,11 @@ fn target_ports(network: &Network<'_>, workload: usize, port: &Node) -> ConnSet 
     }
 }
 
-fn service_workloads(network: &Network<'_>, service: &Object) -> Vec<usize> {
+fn service_workloads(
+    network: &Network<'_>,
+    by_namespace: &HashMap<&str, Vec<usize>>,
+    service: &Object,
+) -> Vec<usize> {
     let Some(sel) = service.root.path(&["spec", "selector"]) else {
         return Vec::new();
     };
@@ -66,14 +75,16 @@ fn service_workloads(network: &Network<'_>, service: &Object) -> Vec<usize> {
         return Vec::new();
     }
     let ns = namespace_of(service);
-    network
-        .workloads
+    by_namespace
+        .get(ns.as_str())
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
         .iter()
-        .enumerate()
-        .filter(|(_, w)| {
-            w.namespace == ns && selector.matches(|k| w.labels.get(k).map(String::as_str))
+        .copied()
+        .filter(|&i| {
+            let labels = &network.workloads[i].labels;
+            selector.matches(|k| labels.get(k).map(String::as_str))
         })
-        .map(|(i, _)| i)
         .collect()
 }
 
@@ -92,12 +103,14 @@ fn push(
         ports: ports.to_string(),
         reachable: !allowed.is_empty(),
         allowed: allowed.to_string(),
+        index: workload,
     });
 }
 
 /// Services of the service ports selected by `filter`, mapped to the workloads behind them.
 fn service_exposures(
     network: &Network<'_>,
+    by_namespace: &HashMap<&str, Vec<usize>>,
     service: &Object,
     through: &str,
     only_port: Option<&Node>,
@@ -108,7 +121,7 @@ fn service_exposures(
         .path(&["spec", "ports"])
         .map(Node::as_seq)
         .unwrap_or(&[]);
-    for w in service_workloads(network, service) {
+    for w in service_workloads(network, by_namespace, service) {
         let mut conns = ConnSet::none();
         for p in ports {
             let matches = match only_port {
@@ -129,6 +142,22 @@ fn service_exposures(
 /// Every way in from outside the cluster that the objects describe.
 pub fn exposures(network: &Network<'_>, objects: &[Object]) -> Vec<Exposure> {
     let mut out = Vec::new();
+    // Indexes, so that thousands of Services and routes do not each scan everything.
+    let mut by_namespace: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, w) in network.workloads.iter().enumerate() {
+        by_namespace
+            .entry(w.namespace.as_str())
+            .or_default()
+            .push(i);
+    }
+    let mut services: HashMap<(String, &str), &Object> = HashMap::new();
+    for s in objects {
+        if s.kind == "Service" && s.group().is_empty() {
+            services
+                .entry((namespace_of(s), s.name.as_str()))
+                .or_insert(s);
+        }
+    }
     for o in objects {
         match (o.kind.as_str(), o.group()) {
             ("Service", "") => {
@@ -154,18 +183,21 @@ pub fn exposures(network: &Network<'_>, objects: &[Object]) -> Vec<Exposure> {
                         o.name,
                         ways.join(", ")
                     );
-                    service_exposures(network, o, &through, None, &mut out);
+                    service_exposures(network, &by_namespace, o, &through, None, &mut out);
                 }
             }
             _ if is_route(o) => {
                 for backend in route_backends(o) {
-                    if let Some(svc) = objects.iter().find(|s| {
-                        s.kind == "Service"
-                            && s.group().is_empty()
-                            && namespace_of(s) == backend.namespace
-                            && s.name == backend.service
-                    }) {
-                        service_exposures(network, svc, &backend.through, backend.port, &mut out);
+                    let key = (backend.namespace.clone(), backend.service.as_str());
+                    if let Some(svc) = services.get(&key) {
+                        service_exposures(
+                            network,
+                            &by_namespace,
+                            svc,
+                            &backend.through,
+                            backend.port,
+                            &mut out,
+                        );
                     }
                 }
             }
@@ -184,6 +216,7 @@ pub fn exposures(network: &Network<'_>, objects: &[Object]) -> Vec<Exposure> {
                 allowed: ports.to_string(),
                 reachable: !ports.is_empty(),
                 ports: ports.to_string(),
+                index: i,
             });
             continue;
         }

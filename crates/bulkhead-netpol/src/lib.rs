@@ -616,6 +616,79 @@ impl<'a> Network<'a> {
         !self.isolating[0][class].is_empty() || !self.isolating[1][class].is_empty()
     }
 
+    /// The classes the ingress rules of class `dst` may admit at all, as bits (class `i` is
+    /// bit `i % 64` of word `i / 64`): a superset of the classes with non-empty
+    /// [`Network::class_connections`] to it, read off the rules' peer sets without
+    /// computing ports. `None` when NetworkPolicies do not isolate its ingress or admin
+    /// policies apply to it (then any class may connect). A search over thousands of
+    /// classes asks this once per destination instead of computing every pair.
+    pub fn ingress_sources(&self, dst: usize) -> Option<Vec<u64>> {
+        let d = Direction::Ingress as usize;
+        if !self.admin_rules[d][dst].is_empty() {
+            return None;
+        }
+        let rules = self.rules[d][dst].as_ref()?;
+        let mut words = vec![0u64; self.classes.len().div_ceil(64)];
+        for &r in rules {
+            for (w, bits) in words.iter_mut().zip(&self.compiled[r].peers.0) {
+                *w |= bits;
+            }
+        }
+        Some(words)
+    }
+
+    /// The classes the egress rules of class `src` may reach at all, as bits (as
+    /// [`Network::ingress_sources`]): `None` when NetworkPolicies do not isolate its egress
+    /// or admin policies apply to it; no bit set for a default-deny.
+    pub fn egress_reach(&self, src: usize) -> Option<Vec<u64>> {
+        let e = Direction::Egress as usize;
+        if !self.admin_rules[e][src].is_empty() {
+            return None;
+        }
+        let rules = self.rules[e][src].as_ref()?;
+        let mut words = vec![0u64; self.classes.len().div_ceil(64)];
+        for &r in rules {
+            for (w, bits) in words.iter_mut().zip(&self.compiled[r].peers.0) {
+                *w |= bits;
+            }
+        }
+        Some(words)
+    }
+
+    /// Every port the egress rules of class `src` may allow toward some class: a superset
+    /// of the ports of its [`Network::class_connections`]. `None` when NetworkPolicies do
+    /// not isolate its egress, admin policies apply to it, or a rule names ports by name.
+    pub fn egress_ports(&self, src: usize) -> Option<ConnSet> {
+        let e = Direction::Egress as usize;
+        if !self.admin_rules[e][src].is_empty() {
+            return None;
+        }
+        let mut out = ConnSet::none();
+        for &r in self.rules[e][src].as_ref()? {
+            let rule = &self.compiled[r];
+            // A rule naming no class (an ipBlock only) allows no class connection.
+            if !rule.peers.any() {
+                continue;
+            }
+            out.union_with(rule.fixed_ports.as_ref()?);
+        }
+        Some(out)
+    }
+
+    /// Whether the egress rules of class `src` may let it reach class `dst` at all: false
+    /// only when NetworkPolicies isolate its egress (and no admin policy applies) and no
+    /// rule's peers include `dst`. A necessary condition for a non-empty
+    /// [`Network::class_connections`], without computing ports.
+    pub fn egress_may_reach(&self, src: usize, dst: usize) -> bool {
+        let e = Direction::Egress as usize;
+        if !self.admin_rules[e][src].is_empty() {
+            return true;
+        }
+        match &self.rules[e][src] {
+            None => true,
+            Some(rules) => rules.iter().any(|&r| self.compiled[r].peers.get(dst)),
+        }
+    }
     /// What a class's rules of one direction allow toward/from a peer class; `dst` is the
     /// class whose ports named ports resolve on.
     /// With `possible`, rules count that may match depending on unknown namespace labels.

@@ -7,11 +7,11 @@ use std::net::{IpAddr, Ipv4Addr};
 use bulkhead_model::{Inventory, LabelSelector, Node, Object, ObjectRef};
 use bulkhead_netpol::exposure::exposures;
 use bulkhead_netpol::{ConnSet, Direction, Network, Protocol};
-use bulkhead_rbac::{NodeKind, QueryOptions, Rbac, Request, Subject};
+use bulkhead_rbac::{Graph, NodeKind, QueryOptions, Rbac, Request, Subject};
 
 use crate::facts::{FactKind, Facts};
 use crate::graph::{AttackGraph, Edge, EdgeKind, Evidence, VertexKind};
-use crate::placement::Placement;
+use crate::placement::{KnownNode, Placement};
 
 /// The link-local address where clouds serve instance metadata and credentials.
 const METADATA: IpAddr = IpAddr::V4(Ipv4Addr::new(169, 254, 169, 254));
@@ -30,6 +30,16 @@ fn object_key(o: &Object) -> Key {
     (o.kind.clone(), o.namespace.clone(), o.name.clone())
 }
 
+/// Which searches a graph is built for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Any start, any target.
+    Everything,
+    /// From the internet to cluster-admin only (the check): nothing is built when nothing
+    /// is exposed, and the cloud metadata endpoint (a dead end) is left out.
+    InternetToClusterAdmin,
+}
+
 impl<'a> AttackGraph<'a> {
     /// The graph of an inventory. `rbac` and `network` are the inventory's RBAC and network
     /// models with default options (shared with the checks that already built them, so a
@@ -39,6 +49,27 @@ impl<'a> AttackGraph<'a> {
         rbac: &Rbac<'a>,
         network: &'a Network<'a>,
         facts: &Facts,
+    ) -> AttackGraph<'a> {
+        let escalation = rbac.graph(QueryOptions::default());
+        AttackGraph::build_from(
+            inventory,
+            rbac,
+            &escalation,
+            network,
+            facts,
+            Scope::Everything,
+        )
+    }
+
+    /// [`AttackGraph::build`] with the escalation graph already built (`rbac.graph` with
+    /// default options, shared with the RBAC checks), for the searches of `scope`.
+    pub fn build_from(
+        inventory: &'a Inventory,
+        rbac: &Rbac<'a>,
+        escalation: &Graph,
+        network: &'a Network<'a>,
+        facts: &Facts,
+        scope: Scope,
     ) -> AttackGraph<'a> {
         let mut g = AttackGraph::empty(network);
         g.vertex("internet".into(), VertexKind::Internet, None);
@@ -54,13 +85,20 @@ impl<'a> AttackGraph<'a> {
             g.workload_vertex.push(v);
             g.vertex_workload.insert(v, i);
         }
-        g.served = served_ports(g.network, inventory);
-        g.identity_edges(rbac, &by_object);
+        // Entry edges first: with no way in, a search from the internet needs nothing else.
         g.entry_edges(inventory);
+        if scope == Scope::InternetToClusterAdmin && g.edges.is_empty() {
+            return g;
+        }
+        g.served = served_ports(g.network, inventory);
+        g.identity_edges(rbac, escalation, &by_object);
+        g.known_nodes = KnownNode::all(inventory);
         g.escape_edges(facts, &by_object);
         g.node_edges(rbac);
         g.kubelet_edges(facts);
-        g.cloud_edges();
+        if scope == Scope::Everything {
+            g.cloud_edges();
+        }
         g.admin_edges();
         g
     }
@@ -99,8 +137,7 @@ impl<'a> AttackGraph<'a> {
     }
 
     /// The RBAC escalation graph, edge for edge; its workload vertices are the network's.
-    fn identity_edges(&mut self, rbac: &Rbac<'a>, by_object: &HashMap<Key, usize>) {
-        let rg = rbac.graph(QueryOptions::default());
+    fn identity_edges(&mut self, rbac: &Rbac<'a>, rg: &Graph, by_object: &HashMap<Key, usize>) {
         let mut workload_of: HashMap<Key, usize> = HashMap::new();
         for w in &rbac.workloads {
             if let Some(&i) = by_object.get(&object_key(w.object)) {
@@ -204,9 +241,7 @@ impl<'a> AttackGraph<'a> {
             if !e.reachable {
                 continue;
             }
-            let Some(w) = self.network.find_workload(&e.workload) else {
-                continue;
-            };
+            let w = e.index;
             let location = exposing_object(inventory, &e.through)
                 .map(|o| o.locate(""))
                 .or_else(|| Some(self.network.workloads[w].object.locate("")));
@@ -241,32 +276,66 @@ impl<'a> AttackGraph<'a> {
         }
     }
 
-    /// Workload → its node, one edge per escape finding.
+    /// The node vertices a workload's pods may land on: the described nodes its
+    /// constraints admit, or (no Node in the inputs) its `nodeName` or any node.
+    fn landing(&mut self, object: &Object, kind: &str) -> Vec<usize> {
+        let placement = Placement::of(object, kind);
+        let pinned = match &placement {
+            Placement::Pinned(n) => Some(n.clone()),
+            _ => None,
+        };
+        if self.known_nodes.is_empty() || pinned.as_ref().is_some_and(|n| !self.knows(n)) {
+            let id = pinned.map_or_else(|| ANY_NODE.to_string(), |n| format!("node:{n}"));
+            return vec![self.vertex(id, VertexKind::Node, None)];
+        }
+        self.known_nodes
+            .iter()
+            .filter(|n| placement.on_known(object, n).is_some())
+            .filter_map(|n| self.index_of_node(&n.name))
+            .collect()
+    }
+
+    fn knows(&self, node: &str) -> bool {
+        self.known_nodes.iter().any(|n| n.name == node)
+    }
+
+    fn index_of_node(&self, node: &str) -> Option<usize> {
+        self.find(&format!("node:{node}"))
+    }
+
+    /// Workload → its node, one edge per escape finding (and per node it may land on, when
+    /// the inputs describe the nodes).
     fn escape_edges(&mut self, facts: &Facts, by_object: &HashMap<Key, usize>) {
-        self.vertex(ANY_NODE.into(), VertexKind::Node, None);
+        if self.known_nodes.is_empty() {
+            self.vertex(ANY_NODE.into(), VertexKind::Node, None);
+        }
+        for i in 0..self.known_nodes.len() {
+            let (id, location) = (
+                format!("node:{}", self.known_nodes[i].name),
+                Some(self.known_nodes[i].location.clone()),
+            );
+            self.vertex(id, VertexKind::Node, location);
+        }
         for fact in facts.facts.iter().filter(|f| f.kind == FactKind::Escape) {
             let Some(&w) = by_object.get(&key(&fact.object)) else {
                 continue;
             };
             let workload = &self.network.workloads[w];
             let name = workload.id();
-            let node = match Placement::of(workload.object, &workload.kind) {
-                Placement::Pinned(n) => format!("node:{n}"),
-                _ => ANY_NODE.to_string(),
-            };
-            let to = self.vertex(node, VertexKind::Node, None);
-            self.edge(Edge {
-                from: self.workload_vertex[w],
-                to,
-                kind: EdgeKind::Escape,
-                action: format!("escapes to its node: {}", fact.message),
-                evidence: vec![Evidence {
-                    text: fact.message.clone(),
-                    check: Some(fact.check.clone()),
-                    location: Some(fact.location.clone()),
-                }],
-                fix: format!("in {name}: {} ({})", fact.remediation, fact.check),
-            });
+            for to in self.landing(workload.object, &workload.kind) {
+                self.edge(Edge {
+                    from: self.workload_vertex[w],
+                    to,
+                    kind: EdgeKind::Escape,
+                    action: format!("escapes to its node: {}", fact.message),
+                    evidence: vec![Evidence {
+                        text: fact.message.clone(),
+                        check: Some(fact.check.clone()),
+                        location: Some(fact.location.clone()),
+                    }],
+                    fix: format!("in {name}: {} ({})", fact.remediation, fact.check),
+                });
+            }
         }
     }
 
@@ -292,9 +361,26 @@ impl<'a> AttackGraph<'a> {
             let Some(to) = self.find(&sa) else { continue };
             let placement = Placement::of(w.object, &w.object.kind);
             for (v, name) in &nodes {
-                let Some(why) = placement.on(name.as_deref()) else {
+                let known = name
+                    .as_deref()
+                    .and_then(|n| self.known_nodes.iter().find(|k| k.name == n));
+                let why = match known {
+                    Some(node) => placement.on_known(w.object, node),
+                    None => placement.on(name.as_deref()),
+                };
+                let Some(why) = why else {
                     continue;
                 };
+                let mut evidence = vec![Evidence::at(
+                    format!("{}; {}", w.token.reason(), why),
+                    Some(w.object.locate(&w.pointer)),
+                )];
+                if let Some(node) = known {
+                    evidence.push(Evidence::at(
+                        format!("Node {} (its labels and taints)", node.name),
+                        Some(node.location.clone()),
+                    ));
+                }
                 self.edge(Edge {
                     from: *v,
                     to,
@@ -303,10 +389,7 @@ impl<'a> AttackGraph<'a> {
                         "reads the token of {sa} mounted into {} {}/{} ({why})",
                         w.object.kind, ns, w.object.name
                     ),
-                    evidence: vec![Evidence::at(
-                        format!("{}; {}", w.token.reason(), why),
-                        Some(w.object.locate(&w.pointer)),
-                    )],
+                    evidence,
                     fix: format!(
                         "set automountServiceAccountToken: false on {} {} (or keep its pods off nodes that run exposed workloads)",
                         w.object.kind, w.object.name
@@ -343,9 +426,6 @@ impl<'a> AttackGraph<'a> {
             .filter(|f| f.kind == FactKind::OpenKubelet)
             .collect();
         let Some(fact) = open.first() else { return };
-        let Some(node) = self.find(ANY_NODE) else {
-            return;
-        };
         let externals = self.network.externals.len();
         for w in 0..self.network.workloads.len() {
             let reaches = self.network.workloads[w].host_network
@@ -357,24 +437,32 @@ impl<'a> AttackGraph<'a> {
             if !reaches {
                 continue;
             }
-            self.edge(Edge {
-                from: self.workload_vertex[w],
-                to: node,
-                kind: EdgeKind::Node,
-                action: format!(
-                    "calls the kubelet API (tcp/{KUBELET_PORT}) of its node, which {}",
-                    fact.message
-                ),
-                evidence: open
-                    .iter()
-                    .map(|f| Evidence {
-                        text: f.message.clone(),
-                        check: Some(f.check.clone()),
-                        location: Some(f.location.clone()),
-                    })
-                    .collect(),
-                fix: format!("{} ({})", fact.remediation, fact.check),
-            });
+            let workload = &self.network.workloads[w];
+            let nodes = if self.known_nodes.is_empty() {
+                self.find(ANY_NODE).into_iter().collect()
+            } else {
+                self.landing(workload.object, &workload.kind)
+            };
+            for node in nodes {
+                self.edge(Edge {
+                    from: self.workload_vertex[w],
+                    to: node,
+                    kind: EdgeKind::Node,
+                    action: format!(
+                        "calls the kubelet API (tcp/{KUBELET_PORT}) of its node, which {}",
+                        fact.message
+                    ),
+                    evidence: open
+                        .iter()
+                        .map(|f| Evidence {
+                            text: f.message.clone(),
+                            check: Some(f.check.clone()),
+                            location: Some(f.location.clone()),
+                        })
+                        .collect(),
+                    fix: format!("{} ({})", fact.remediation, fact.check),
+                });
+            }
         }
     }
 
@@ -562,9 +650,16 @@ fn served_ports(network: &Network<'_>, inventory: &Inventory) -> Vec<ConnSet> {
             c
         })
         .collect();
-    let mut by_namespace: HashMap<&str, Vec<usize>> = HashMap::new();
+    // The workloads carrying each label, per namespace: a Service's selector only needs to
+    // be tried on those carrying its first label.
+    let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
     for (i, w) in network.workloads.iter().enumerate() {
-        by_namespace.entry(&w.namespace).or_default().push(i);
+        for (k, v) in &w.labels {
+            by_label
+                .entry((w.namespace.as_str(), k.as_str(), v.as_str()))
+                .or_default()
+                .push(i);
+        }
     }
     for service in inventory.objects() {
         if service.kind != "Service" || !service.group().is_empty() {
@@ -600,7 +695,20 @@ fn served_ports(network: &Network<'_>, inventory: &Inventory) -> Vec<ConnSet> {
                 ports.union_with(&ConnSet::port(protocol, port));
             }
         }
-        for &w in by_namespace.get(ns).map(Vec::as_slice).unwrap_or(&[]) {
+        let first = service
+            .root
+            .path(&["spec", "selector"])
+            .map(Node::as_map)
+            .and_then(|m| m.first())
+            .and_then(|e| Some((e.key.to_string(), e.value.scalar_text()?)));
+        let Some((key, value)) = first else {
+            continue;
+        };
+        let candidates = by_label
+            .get(&(ns, key.as_str(), value.as_str()))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for &w in candidates {
             let labels = &network.workloads[w].labels;
             if selector.matches(|k| labels.get(k).map(String::as_str)) {
                 served[w].union_with(&ports);

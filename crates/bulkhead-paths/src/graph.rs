@@ -108,11 +108,13 @@ pub struct AttackGraph<'a> {
     /// Per network workload, its vertex.
     pub(crate) workload_vertex: Vec<usize>,
     /// Per vertex, the network workload it is (if any).
-    pub(crate) vertex_workload: HashMap<usize, usize>,
+    pub(crate) vertex_workload: crate::lateral::IndexMap<usize>,
     /// Per network workload, the ports it serves (container ports, Service target ports).
     pub(crate) served: Vec<bulkhead_netpol::ConnSet>,
     /// Why a vertex lacks an edge one would expect (a token not mounted).
     pub notes: HashMap<usize, String>,
+    /// The Node objects of the inputs (none: pods may run anywhere).
+    pub(crate) known_nodes: Vec<crate::placement::KnownNode>,
 }
 
 impl<'a> AttackGraph<'a> {
@@ -125,9 +127,10 @@ impl<'a> AttackGraph<'a> {
             index: HashMap::new(),
             network,
             workload_vertex: Vec::new(),
-            vertex_workload: HashMap::new(),
+            vertex_workload: Default::default(),
             served: Vec::new(),
             notes: HashMap::new(),
+            known_nodes: Vec::new(),
         }
     }
 

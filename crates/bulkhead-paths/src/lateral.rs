@@ -27,10 +27,18 @@ impl Hasher for PairHasher {
     fn write_u32(&mut self, n: u32) {
         self.write_u64(u64::from(n));
     }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
     fn write_u64(&mut self, n: u64) {
         self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
+
+/// A set of vertex or class indexes, hashed with [`PairHasher`].
+pub(crate) type IndexSet = std::collections::HashSet<usize, BuildHasherDefault<PairHasher>>;
+/// A map from vertex indexes, hashed with [`PairHasher`].
+pub(crate) type IndexMap<V> = HashMap<usize, V, BuildHasherDefault<PairHasher>>;
 
 /// Whether two connection sets share a port, without building their intersection.
 pub(crate) fn meets(a: &ConnSet, b: &ConnSet) -> bool {
@@ -58,24 +66,83 @@ pub(crate) struct Memo {
     cells: HashMap<(u32, u32), u32, BuildHasherDefault<PairHasher>>,
     table: Vec<ConnSet>,
     index: HashMap<ConnSet, u32>,
+    /// Per source class, every destination class it may connect to and the interned
+    /// connections: what a forward search expands, computed once per class.
+    rows: HashMap<u32, Vec<(u32, u32)>, BuildHasherDefault<PairHasher>>,
+    /// Remember nothing: a single search asks each pair about once, so remembering costs
+    /// memory for nothing ([`Memo::conns`] then answers from `scratch`).
+    forget: bool,
+    scratch: ConnSet,
 }
 
 impl Memo {
+    /// A memo that remembers nothing: for one search without cuts.
+    pub(crate) fn forgetful() -> Memo {
+        Memo {
+            forget: true,
+            ..Memo::default()
+        }
+    }
+
+    fn intern(&mut self, c: ConnSet) -> u32 {
+        match self.index.get(&c) {
+            Some(&id) => id,
+            None => {
+                self.table.push(c.clone());
+                let id = (self.table.len() - 1) as u32;
+                self.index.insert(c, id);
+                id
+            }
+        }
+    }
+
+    /// A row [`Memo::row`] computed, with the table its ids index.
+    pub(crate) fn row_view(&self, src: usize) -> (&[(u32, u32)], &[ConnSet]) {
+        (
+            self.rows.get(&(src as u32)).map_or(&[], Vec::as_slice),
+            &self.table,
+        )
+    }
+
+    /// The destination classes `src` has a non-empty connection to, in class order, each
+    /// with its interned connections.
+    pub(crate) fn row(&mut self, network: &Network<'_>, src: usize) {
+        let key = src as u32;
+        if !self.rows.contains_key(&key) {
+            let mut row = Vec::new();
+            for dst in 0..network.classes.len() {
+                if !network.egress_may_reach(src, dst) {
+                    continue;
+                }
+                let c = match self.cells.get(&(key, dst as u32)) {
+                    Some(&id) => id,
+                    None => {
+                        let c = network.class_connections(src, dst);
+                        if c.is_empty() {
+                            continue;
+                        }
+                        self.intern(c)
+                    }
+                };
+                if !self.table[c as usize].is_empty() {
+                    row.push((dst as u32, c));
+                }
+            }
+            self.rows.insert(key, row);
+        }
+    }
+
     pub(crate) fn conns(&mut self, network: &Network<'_>, src: usize, dst: usize) -> &ConnSet {
+        if self.forget {
+            self.scratch = network.class_connections(src, dst);
+            return &self.scratch;
+        }
         let key = (src as u32, dst as u32);
         let id = match self.cells.get(&key) {
             Some(&id) => id,
             None => {
                 let c = network.class_connections(src, dst);
-                let id = match self.index.get(&c) {
-                    Some(&id) => id,
-                    None => {
-                        self.table.push(c.clone());
-                        let id = (self.table.len() - 1) as u32;
-                        self.index.insert(c, id);
-                        id
-                    }
-                };
+                let id = self.intern(c);
                 self.cells.insert(key, id);
                 id
             }

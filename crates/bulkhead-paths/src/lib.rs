@@ -31,6 +31,7 @@ pub mod render;
 pub mod search;
 pub mod spec;
 
+pub use build::Scope;
 pub use facts::{Fact, FactKind, Facts};
 pub use graph::{AttackGraph, EdgeKind, Evidence, Vertex, VertexKind};
 pub use search::{Cut, Found, PathReport, Step};

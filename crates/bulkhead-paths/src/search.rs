@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::build::ANY_NODE;
 use crate::graph::{AttackGraph, EdgeKind, Evidence, VertexKind};
-use crate::lateral::{meets, Memo};
+use crate::lateral::{meets, IndexMap, IndexSet, Memo};
 use crate::spec::{Start, Target};
 
 /// A step of the graph, as a search can remove it.
@@ -149,9 +149,16 @@ impl AttackGraph<'_> {
     pub fn start_vertex(&self, start: &Start) -> Result<usize, String> {
         match start {
             Start::Internet => Ok(0),
-            Start::Node => self
-                .find(ANY_NODE)
-                .ok_or_else(|| "the graph has no node".to_string()),
+            Start::Node => self.find(ANY_NODE).ok_or_else(|| {
+                if self.known_nodes.is_empty() {
+                    "the graph has no node".to_string()
+                } else {
+                    "the inputs describe their nodes: start from one with node:NAME".to_string()
+                }
+            }),
+            Start::NamedNode(name) => self
+                .find(&format!("node:{name}"))
+                .ok_or_else(|| format!("node:{name}: no such node in the inputs")),
             Start::Workload { namespace, name } => {
                 self.find_workload(namespace, name).ok_or_else(|| {
                     format!("pod:{namespace}/{name}: no such workload in the inputs")
@@ -172,7 +179,55 @@ impl AttackGraph<'_> {
             hop[t] = Some(Hop::Target);
             queue.push_back(t);
         }
-        let mut pending: Vec<usize> = (0..net.classes.len()).collect();
+        // The classes not reached yet, as bits. Those whose egress policies name few
+        // classes wait on those classes only; the others (egress open, or naming many) are
+        // tried against every destination; those whose egress is shut never connect.
+        // The classes tried against every destination are grouped by the ports their
+        // egress may use at most (`None`: any), so a destination serving none of a group's
+        // ports skips the whole group (egress only to DNS, for instance).
+        let classes = net.classes.len();
+        let words = classes.div_ceil(64);
+        let mut pending = vec![0u64; words];
+        let mut open: Vec<(Option<ConnSet>, Vec<u64>)> = Vec::new();
+        let mut waiting: Vec<Vec<u32>> = vec![Vec::new(); classes];
+        let mut add_open = |s: usize, ports: Option<ConnSet>| {
+            let slot = match open.iter().position(|(p, _)| *p == ports) {
+                Some(i) => i,
+                None => {
+                    open.push((ports, vec![0u64; words]));
+                    open.len() - 1
+                }
+            };
+            open[slot].1[s / 64] |= 1u64 << (s % 64);
+        };
+        for s in 0..classes {
+            let bit = (s / 64, 1u64 << (s % 64));
+            match net.egress_reach(s) {
+                None => {
+                    pending[bit.0] |= bit.1;
+                    add_open(s, net.egress_ports(s));
+                }
+                Some(reach) => {
+                    let count: usize = reach.iter().map(|w| w.count_ones() as usize).sum();
+                    if count == 0 {
+                        continue;
+                    }
+                    pending[bit.0] |= bit.1;
+                    if count * 8 > classes {
+                        add_open(s, net.egress_ports(s));
+                        continue;
+                    }
+                    for (i, &word) in reach.iter().enumerate() {
+                        let mut word = word;
+                        while word != 0 {
+                            waiting[i * 64 + word.trailing_zeros() as usize].push(s as u32);
+                            word &= word - 1;
+                        }
+                    }
+                }
+            }
+        }
+        let mut candidates = vec![0u64; words];
         let mut scanned: HashSet<(usize, ConnSet)> = HashSet::new();
         while let Some(v) = queue.pop_front() {
             for &e in &self.incoming[v] {
@@ -195,19 +250,22 @@ impl AttackGraph<'_> {
             if !scanned.insert((dc, served.clone())) {
                 continue;
             }
-            pending.retain(|&s| {
+            // Only the classes the rules' peer sets let through (both ways) can connect: the
+            // others would be kept pending unchanged, so skipping them finds the same hops.
+            let mut admit = |s: usize, hop: &mut Vec<Option<Hop>>| -> bool {
                 let members = &net.classes[s].workloads;
-                let open = |hop: &Vec<Option<Hop>>| {
-                    members
-                        .iter()
-                        .any(|&x| hop[self.workload_vertex[x]].is_none())
-                };
-                if !open(&hop) {
+                if !members
+                    .iter()
+                    .any(|&x| hop[self.workload_vertex[x]].is_none())
+                {
+                    return true;
+                }
+                if !net.egress_may_reach(s, dc) {
                     return false;
                 }
                 let conns = memo.conns(net, s, dc);
                 if !meets(conns, served) {
-                    return true;
+                    return false;
                 }
                 let allowed = conns.intersect(served);
                 for &x in members {
@@ -218,8 +276,35 @@ impl AttackGraph<'_> {
                     hop[xv] = Some(Hop::Lateral(d, allowed.clone()));
                     queue.push_back(xv);
                 }
-                false
-            });
+                true
+            };
+            candidates.iter_mut().for_each(|c| *c = 0);
+            for (ports, members) in &open {
+                if ports.as_ref().is_some_and(|p| !meets(p, served)) {
+                    continue;
+                }
+                for ((c, m), p) in candidates.iter_mut().zip(members).zip(&pending) {
+                    *c |= m & p;
+                }
+            }
+            for &s in &waiting[dc] {
+                let (i, b) = (s as usize / 64, 1u64 << (s % 64));
+                candidates[i] |= pending[i] & b;
+            }
+            if let Some(sources) = net.ingress_sources(dc) {
+                for (c, s) in candidates.iter_mut().zip(&sources) {
+                    *c &= s;
+                }
+            }
+            for (i, word) in candidates.iter_mut().enumerate() {
+                while *word != 0 {
+                    let s = i * 64 + word.trailing_zeros() as usize;
+                    *word &= *word - 1;
+                    if admit(s, &mut hop) {
+                        pending[i] &= !(1 << (s % 64));
+                    }
+                }
+            }
         }
         hop
     }
@@ -284,7 +369,11 @@ impl AttackGraph<'_> {
         cuts: bool,
     ) -> Result<Found, String> {
         let from = self.start_vertex(start)?;
-        let mut memo = Memo::default();
+        let mut memo = if cuts || targets.len() > 1 {
+            Memo::default()
+        } else {
+            Memo::forgetful()
+        };
         let mut paths: Vec<PathReport> = Vec::new();
         let mut groups: Vec<(Vec<usize>, usize, usize)> = Vec::new();
         let mut hops: Vec<Vec<Option<Hop>>> = Vec::new();
@@ -491,8 +580,8 @@ struct Probe<'g, 'a> {
     hop: &'g [Option<Hop>],
     removed: StepKey,
     /// Per vertex: whether its shortest route uses the removed step.
-    affected: HashMap<usize, bool>,
-    dead: HashSet<usize>,
+    affected: IndexMap<bool>,
+    dead: IndexSet,
 }
 
 impl<'g, 'a> Probe<'g, 'a> {
@@ -501,8 +590,8 @@ impl<'g, 'a> Probe<'g, 'a> {
             graph,
             hop,
             removed,
-            affected: HashMap::new(),
-            dead: HashSet::new(),
+            affected: IndexMap::default(),
+            dead: IndexSet::default(),
         }
     }
 
@@ -549,8 +638,9 @@ impl<'g, 'a> Probe<'g, 'a> {
         if self.settles(start) {
             return true;
         }
-        let mut seen: HashSet<usize> = HashSet::from([start]);
-        let mut expanded_classes: HashSet<usize> = HashSet::new();
+        let mut seen = IndexSet::default();
+        seen.insert(start);
+        let mut expanded_classes = IndexSet::default();
         let mut queue = VecDeque::from([start]);
         // Each vertex is judged when first found, so a probe that has a way around the
         // removed step ends at the first such neighbour instead of after a whole level.
@@ -578,12 +668,11 @@ impl<'g, 'a> Probe<'g, 'a> {
             if !removed_here && !expanded_classes.insert(sc) {
                 continue;
             }
-            for (dc, class) in net.classes.iter().enumerate() {
-                let conns = memo.conns(net, sc, dc);
-                if conns.is_empty() {
-                    continue;
-                }
-                for &w in &class.workloads {
+            memo.row(net, sc);
+            let (row, table) = memo.row_view(sc);
+            for &(dc, id) in row {
+                let conns = &table[id as usize];
+                for &w in &net.classes[dc as usize].workloads {
                     let wv = g.workload_vertex[w];
                     if w == x
                         || self.removed == StepKey::Lateral(x, w)

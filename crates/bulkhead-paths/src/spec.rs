@@ -11,8 +11,10 @@ pub enum Start {
     Workload { namespace: String, name: String },
     /// An identity: `sa:NS:NAME`, `user:NAME`, `group:NAME`.
     Identity(String),
-    /// Root on a node (any node).
+    /// Root on a node (any node, when the inputs describe none).
     Node,
+    /// Root on the node the inputs name: `node:NAME`.
+    NamedNode(String),
 }
 
 /// What an attacker wants.
@@ -32,13 +34,17 @@ pub enum Target {
 }
 
 impl Start {
-    /// `internet`, `pod:NS/NAME`, `sa:NS:NAME`, `user:NAME`, `group:NAME`, `node`.
+    /// `internet`, `pod:NS/NAME`, `sa:NS:NAME`, `user:NAME`, `group:NAME`, `node`,
+    /// `node:NAME`.
     pub fn parse(text: &str) -> Result<Start, String> {
         if text == "internet" {
             return Ok(Start::Internet);
         }
         if text == "node" {
             return Ok(Start::Node);
+        }
+        if let Some(name) = text.strip_prefix("node:").filter(|n| !n.is_empty()) {
+            return Ok(Start::NamedNode(name.into()));
         }
         if let Some(rest) = text.strip_prefix("pod:") {
             let (namespace, name) = rest
@@ -57,7 +63,7 @@ impl Start {
             return Ok(Start::Identity(text.into()));
         }
         Err(format!(
-            "{text}: expected internet, pod:NS/NAME, sa:NS:NAME, user:NAME, group:NAME or node"
+            "{text}: expected internet, pod:NS/NAME, sa:NS:NAME, user:NAME, group:NAME, node or node:NAME"
         ))
     }
 }
@@ -102,6 +108,7 @@ impl fmt::Display for Start {
             Start::Workload { namespace, name } => write!(f, "pod:{namespace}/{name}"),
             Start::Identity(id) => f.write_str(id),
             Start::Node => f.write_str("node"),
+            Start::NamedNode(name) => write!(f, "node:{name}"),
         }
     }
 }
@@ -135,6 +142,10 @@ mod tests {
         assert_eq!(
             Start::parse("sa:ops:backup"),
             Ok(Start::Identity("sa:ops:backup".into()))
+        );
+        assert_eq!(
+            Start::parse("node:worker-1"),
+            Ok(Start::NamedNode("worker-1".into()))
         );
         assert!(Start::parse("pod:web").is_err());
         assert!(Start::parse("user:").is_err());

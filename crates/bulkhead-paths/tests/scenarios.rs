@@ -328,3 +328,221 @@ fn the_fix_that_cuts_most_paths_comes_first() {
         assert_eq!(p.cuts.last().map(|c| c.cuts), Some(1));
     }
 }
+
+/// A Node object with labels and taints (YAML flow mappings/sequences, or empty).
+fn node(name: &str, labels: &str, taints: &str) -> String {
+    let taints = if taints.is_empty() {
+        String::new()
+    } else {
+        format!("spec:\n  taints: {taints}\n")
+    };
+    format!(
+        "apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\n  labels: {{kubernetes.io/hostname: {name}{labels}}}\n{taints}---\n"
+    )
+}
+
+#[test]
+fn the_scheduler_constraints_decide_which_tokens_share_a_node() {
+    // The exposed web runs privileged (its node is the attacker's) and `deployer` holds a
+    // cluster-admin token. With Node objects in the inputs, the token is only on the nodes
+    // deployer's nodeSelector, required affinity and tolerations admit; without them, any
+    // unpinned pod may share web's node.
+    let deployer = |spec: &str| {
+        workload(
+            "Deployment",
+            "ops",
+            "deployer",
+            None,
+            &format!("      serviceAccountName: deployer\n{spec}"),
+            "",
+        ) + &admin_binding("ops", "deployer")
+    };
+    let edge_only = "      nodeSelector: {pool: edge}\n";
+    let core_only = "      nodeSelector: {pool: core}\n";
+    let core_affinity = "      affinity:\n        nodeAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            nodeSelectorTerms:\n              - matchExpressions:\n                  - {key: pool, operator: In, values: [core]}\n";
+    let not_edge_affinity = "      affinity:\n        nodeAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            nodeSelectorTerms:\n              - matchExpressions:\n                  - {key: pool, operator: NotIn, values: [edge]}\n";
+    let tolerates_ops = "      tolerations:\n        - {key: dedicated, operator: Equal, value: ops, effect: NoSchedule}\n";
+    let tolerates_all = "      tolerations:\n        - {operator: Exists}\n";
+    let nodes = node("edge-1", ", pool: edge", "") + &node("core-1", ", pool: core", "");
+    let tainted = node("edge-1", ", pool: edge", "")
+        + &node(
+            "ops-1",
+            ", pool: ops",
+            "[{key: dedicated, value: ops, effect: NoSchedule}]",
+        );
+    let prefer = node("edge-1", ", pool: edge", "")
+        + &node(
+            "ops-1",
+            ", pool: ops",
+            "[{key: dedicated, value: ops, effect: PreferNoSchedule}]",
+        );
+    let web_edge = || web(edge_only, PRIVILEGED);
+    let rows = [
+        (
+            "nodes unknown: deployer may land anywhere",
+            web(edge_only, PRIVILEGED) + &deployer(core_only),
+            "internet → deployment:shop/web → node:* → sa:ops:deployer → cluster-admin",
+        ),
+        (
+            "web on edge, deployer on core (nodeSelector)",
+            web_edge() + &deployer(core_only) + &nodes,
+            "none",
+        ),
+        (
+            "both on edge",
+            web_edge() + &deployer(edge_only) + &nodes,
+            "internet → deployment:shop/web → node:edge-1 → sa:ops:deployer → cluster-admin",
+        ),
+        (
+            "deployer unconstrained shares edge-1",
+            web_edge() + &deployer("") + &nodes,
+            "internet → deployment:shop/web → node:edge-1 → sa:ops:deployer → cluster-admin",
+        ),
+        (
+            "deployer's required affinity keeps it on core",
+            web_edge() + &deployer(core_affinity) + &nodes,
+            "none",
+        ),
+        (
+            "deployer's affinity only excludes edge",
+            web_edge() + &deployer(not_edge_affinity) + &nodes,
+            "none",
+        ),
+        (
+            "web unconstrained may land on core-1 beside deployer",
+            web("", PRIVILEGED) + &deployer(core_affinity) + &nodes,
+            "internet → deployment:shop/web → node:core-1 → sa:ops:deployer → cluster-admin",
+        ),
+        (
+            "web tainted off ops-1, deployer only there",
+            web("", PRIVILEGED)
+                + &deployer(&format!(
+                    "      nodeSelector: {{pool: ops}}\n{tolerates_ops}"
+                ))
+                + &tainted,
+            "none",
+        ),
+        (
+            "web tolerates every taint",
+            web(tolerates_all, PRIVILEGED)
+                + &deployer(&format!(
+                    "      nodeSelector: {{pool: ops}}\n{tolerates_ops}"
+                ))
+                + &tainted,
+            "internet → deployment:shop/web → node:ops-1 → sa:ops:deployer → cluster-admin",
+        ),
+        (
+            "PreferNoSchedule does not keep web off",
+            web("", PRIVILEGED) + &deployer("      nodeSelector: {pool: ops}\n") + &prefer,
+            "internet → deployment:shop/web → node:ops-1 → sa:ops:deployer → cluster-admin",
+        ),
+    ];
+    insta::assert_snapshot!(table("node-placement", &[Target::ClusterAdmin], &rows));
+}
+
+#[test]
+fn a_daemonset_follows_its_node_selector_and_the_taints() {
+    // A cluster-admin DaemonSet token is on every node it may run on: its nodeSelector and
+    // tolerations count, the node-condition taints it tolerates by default do not.
+    let cni = |spec: &str| {
+        workload(
+            "DaemonSet",
+            "kube-system",
+            "cni",
+            None,
+            &format!("      serviceAccountName: cni\n{spec}"),
+            "",
+        ) + &admin_binding("kube-system", "cni")
+    };
+    let edge = "      nodeSelector: {pool: edge}\n";
+    let nodes = node("edge-1", ", pool: edge", "")
+        + &node(
+            "gpu-1",
+            ", pool: gpu",
+            "[{key: nvidia.com/gpu, effect: NoSchedule}]",
+        );
+    let not_ready = node(
+        "edge-1",
+        ", pool: edge",
+        "[{key: node.kubernetes.io/not-ready, effect: NoExecute}]",
+    );
+    let rows = [
+        (
+            "the agent everywhere, web on edge",
+            web(edge, PRIVILEGED) + &cni("") + &nodes,
+            "internet → deployment:shop/web → node:edge-1 → sa:kube-system:cni → cluster-admin",
+        ),
+        (
+            "the agent only on gpu nodes (it tolerates their taint)",
+            web(edge, PRIVILEGED)
+                + &cni("      nodeSelector: {pool: gpu}\n      tolerations: [{key: nvidia.com/gpu, operator: Exists}]\n")
+                + &nodes,
+            "none",
+        ),
+        (
+            "a not-ready node still runs the agent (web tolerates everything)",
+            web("      tolerations: [{operator: Exists}]\n", PRIVILEGED) + &cni("") + &not_ready,
+            "internet → deployment:shop/web → node:edge-1 → sa:kube-system:cni → cluster-admin",
+        ),
+        (
+            "a deployment that does not tolerate the not-ready taint stays off",
+            web("", PRIVILEGED) + &cni("") + &not_ready,
+            "none",
+        ),
+    ];
+    insta::assert_snapshot!(table("daemonset-placement", &[Target::ClusterAdmin], &rows));
+}
+
+#[test]
+fn egress_policies_narrow_the_lateral_step() {
+    // `api` serves 8443 with a cluster-admin token; what web's egress allows decides whether
+    // web can take the lateral step (the search skips classes by their egress peers and
+    // ports before computing any connection: each row checks one of those shortcuts).
+    let api = workload(
+        "Deployment",
+        "shop",
+        "api",
+        Some(8443),
+        "      serviceAccountName: api\n",
+        "",
+    ) + &admin_binding("shop", "api");
+    let egress = |rules: &str| {
+        format!("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web-egress\n  namespace: shop\nspec:\n  podSelector:\n    matchLabels: {{app: web}}\n  policyTypes: [Egress]\n  egress:\n{rules}---\n")
+    };
+    let dns = "    - ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]\n";
+    let ip_block = "    - to: [{ipBlock: {cidr: 10.0.0.0/8}}]\n";
+    let to_api =
+        "    - to: [{podSelector: {matchLabels: {app: api}}}]\n      ports: [{port: 8443}]\n";
+    let to_api_other_port =
+        "    - to: [{podSelector: {matchLabels: {app: api}}}]\n      ports: [{port: 9000}]\n";
+    let base = web("", "") + &api;
+    let rows = [
+        (
+            "egress open",
+            base.clone(),
+            "internet → deployment:shop/web → deployment:shop/api → sa:shop:api → cluster-admin",
+        ),
+        (
+            "egress shut (no rule)",
+            base.clone() + &egress("    []\n"),
+            "none",
+        ),
+        ("egress only to DNS", base.clone() + &egress(dns), "none"),
+        (
+            "DNS and an ipBlock (which names no pod)",
+            base.clone() + &egress(&format!("{ip_block}{dns}")),
+            "none",
+        ),
+        (
+            "to api on the port it serves",
+            base.clone() + &egress(&format!("{dns}{to_api}")),
+            "internet → deployment:shop/web → deployment:shop/api → sa:shop:api → cluster-admin",
+        ),
+        (
+            "to api on another port",
+            base.clone() + &egress(&format!("{dns}{to_api_other_port}")),
+            "none",
+        ),
+    ];
+    insta::assert_snapshot!(table("egress", &[Target::ClusterAdmin], &rows));
+}

@@ -126,3 +126,70 @@ fn bad_arguments_exit_2_with_a_reason() {
     assert_eq!(code, 2);
     assert!(err.contains("expected cluster-admin"), "{err}");
 }
+
+/// Each path as its route (`from → to` of every step) with its target.
+fn routes(report: &Value) -> Vec<String> {
+    report["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let steps: Vec<String> = p["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} {}",
+                        s["kind"].as_str().unwrap(),
+                        s["to"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            format!("{}: {}", p["target"].as_str().unwrap(), steps.join(", "))
+        })
+        .collect()
+}
+
+#[test]
+fn the_live_cluster_gives_the_paths_of_the_same_objects_as_files() {
+    use bulkhead_test_apiserver::{objects_from_paths, Auth, Options, Server};
+
+    let file = fixture("insecure.yaml");
+    let server = Server::start(Options::new(objects_from_paths(std::slice::from_ref(
+        &file,
+    ))))
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(&config, server.kubeconfig(Auth::Certificate)).unwrap();
+    let out = Command::cargo_bin("bulkhead")
+        .unwrap()
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .env("HOME", "/nonexistent")
+        .env("KUBECONFIG", &config)
+        .args(["attack-paths", "--cluster", "-f", "json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let live: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let (files, _, code) = run(&[&file, "-f", "json"]);
+    assert_eq!(code, 1);
+    let files: Value = serde_json::from_str(&files).unwrap();
+    assert_eq!(routes(&live), routes(&files));
+    assert!(
+        routes(&live)[0].starts_with("cluster-admin: entry deployment:shop/web, lateral"),
+        "{:?}",
+        routes(&live)
+    );
+    // Evidence points into the snapshot of the cluster, not at a file of the inputs.
+    let escape = &live["paths"][0]["steps"][2]["evidence"][0];
+    assert_eq!(escape["check"], "BHW001");
+    assert!(escape["location"]["line"].as_u64().is_some(), "{escape}");
+}

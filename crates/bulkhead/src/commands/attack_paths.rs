@@ -27,7 +27,7 @@ pub struct AttackPathsArgs {
     #[command(flatten)]
     pub cluster: ClusterArgs,
     /// Where the attacker starts: internet, pod:NS/NAME, sa:NS:NAME, user:NAME, group:NAME,
-    /// node.
+    /// node, node:NAME (a node the inputs describe).
     #[arg(long, default_value = "internet")]
     pub from: String,
     /// What the attacker wants (repeatable): cluster-admin, node, cloud-metadata,

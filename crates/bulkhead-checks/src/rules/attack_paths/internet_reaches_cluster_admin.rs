@@ -1,4 +1,4 @@
-use bulkhead_paths::{AttackGraph, Start, Target};
+use bulkhead_paths::{AttackGraph, Scope, Start, Target};
 
 use crate::rules::attack_paths::facts;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -65,7 +65,14 @@ declare_check! {
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     let facts = facts(cx);
-    let graph = AttackGraph::build(cx.inventory, cx.rbac(), cx.network(), &facts);
+    let graph = AttackGraph::build_from(
+        cx.inventory,
+        cx.rbac(),
+        cx.rbac_graph(),
+        cx.network(),
+        &facts,
+        Scope::InternetToClusterAdmin,
+    );
     let Ok(found) = graph.search_with(&Start::Internet, &[Target::ClusterAdmin], false) else {
         return;
     };

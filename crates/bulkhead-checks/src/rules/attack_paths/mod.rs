@@ -2,8 +2,11 @@
 //! the other checks (container escapes, open kubelets), so that what counts as an escape is
 //! decided in one place: the check that reports it.
 
-use bulkhead_model::ObjectRef;
+use std::collections::HashSet;
+
+use bulkhead_model::{Object, ObjectRef};
 use bulkhead_paths::{Fact, FactKind, Facts};
+use rayon::prelude::*;
 
 use crate::rules::kubelet::authorization_always_allow::AUTHORIZATION_ALWAYS_ALLOW;
 use crate::rules::workload::dangerous_capabilities::DANGEROUS_CAPABILITIES;
@@ -11,7 +14,7 @@ use crate::rules::workload::host_namespaces::HOST_NAMESPACES;
 use crate::rules::workload::privileged_container::PRIVILEGED_CONTAINER;
 use crate::rules::workload::sensitive_host_path::SENSITIVE_HOST_PATH;
 use crate::rules::workload::windows_host_process::WINDOWS_HOST_PROCESS;
-use crate::{run_checks, Check, Context, Finding, Severity};
+use crate::{Check, Context, Finding, Run, Severity, Sink};
 
 pub mod internet_reaches_cluster_admin;
 
@@ -47,10 +50,54 @@ fn kind_of(finding: &Finding) -> Option<FactKind> {
     }
 }
 
-/// The facts of an inventory: the fact checks run over it, their findings kept as edges
-/// (suppressed ones too: a suppression accepts a risk, it does not remove it).
+/// The facts of an inventory: the fact checks run over the objects behind the network's
+/// workloads (the only ones the graph draws edges from) and over the inventory for the
+/// kubelet, their findings kept as edges (suppressed ones too: a suppression accepts a risk,
+/// it does not remove it). Uses the scan's network and kubelet models, so a scan computes
+/// neither twice.
 pub fn facts(cx: &Context<'_>) -> Facts {
-    let findings = run_checks(cx.inventory, FACT_CHECKS, cx.options);
+    let mut seen = HashSet::new();
+    let objects: Vec<&Object> = cx
+        .network()
+        .workloads
+        .iter()
+        .flat_map(|w| std::iter::once(w.object).chain(w.pods.iter().copied()))
+        .filter(|o| seen.insert(std::ptr::from_ref::<Object>(o)))
+        .collect();
+    let mut findings: Vec<Finding> = objects
+        .par_iter()
+        .flat_map_iter(|object| {
+            let mut out = Vec::new();
+            for check in FACT_CHECKS {
+                if let Run::Object(f) = check.run {
+                    f(cx, object, &mut Sink::new(check, &mut out));
+                }
+            }
+            out
+        })
+        .collect();
+    for check in FACT_CHECKS {
+        if let Run::Inventory(f) = check.run {
+            f(cx, &mut Sink::new(check, &mut findings));
+        }
+    }
+    // The order of the full run of the checks, so that the graph's edges keep their order.
+    findings.sort_unstable_by(|a, b| {
+        (
+            &a.location.path,
+            a.location.span.start,
+            a.check.id,
+            &a.message,
+            &a.location.pointer,
+        )
+            .cmp(&(
+                &b.location.path,
+                b.location.span.start,
+                b.check.id,
+                &b.message,
+                &b.location.pointer,
+            ))
+    });
     Facts {
         facts: findings
             .iter()

@@ -61,7 +61,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     if rbac.bindings.is_empty() {
         return;
     }
-    let graph = rbac.graph(QueryOptions::default());
+    let graph = cx.rbac_graph();
     let all = QueryOptions {
         include_defaults: true,
     };
