@@ -102,6 +102,17 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             .or_default()
             .push(i);
     }
+    // `(namespace, label key, label value)` to the workloads carrying it: a peer with a
+    // `key In (values)` requirement is tried only on the workloads that can satisfy it.
+    let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+    for (i, w) in network.workloads.iter().enumerate() {
+        for (key, value) in &w.labels {
+            by_label
+                .entry((w.namespace.as_str(), key.as_str(), value.as_str()))
+                .or_default()
+                .push(i);
+        }
+    }
     let mut operated: HashMap<String, bool> = HashMap::new();
     // NetworkPolicies only: Cilium policies share the engine's shape, not these pointers.
     for policy in network
@@ -144,10 +155,24 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
                         .iter()
                         .flat_map(|ns| by_namespace[ns.as_str()].iter().copied())
                         .collect();
-                    let matches = candidates.iter().any(|&w| {
+                    let selects = |w: usize| {
                         let labels = &network.workloads[w].labels;
                         selector.matches(|k| labels.get(k).map(String::as_str))
-                    });
+                    };
+                    let first_in = selector
+                        .requirements
+                        .iter()
+                        .find(|r| r.operator == Operator::In);
+                    let matches = match first_in {
+                        Some(r) => namespaces.iter().any(|ns| {
+                            r.values.iter().any(|v| {
+                                by_label
+                                    .get(&(ns.as_str(), r.key.as_str(), v.as_str()))
+                                    .is_some_and(|ws| ws.iter().any(|&w| selects(w)))
+                            })
+                        }),
+                        None => candidates.iter().any(|&w| selects(w)),
+                    };
                     if matches {
                         continue;
                     }

@@ -81,19 +81,14 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         }
     }
     // The objects that run pods, by namespace, in load order.
-    let mut workloads: HashMap<&str, Vec<(&Object, PodSpec<'_>)>> = HashMap::new();
-    for o in objects {
-        if let Some(pod) = workload_pod(o) {
-            workloads.entry(namespace(o)).or_default().push((o, pod));
-        }
-    }
+    let workloads = Workloads::of(objects);
     for route in routes {
         for backend in route_backends(route) {
             let key = (backend.namespace.as_str(), backend.service.as_str());
             let Some(service) = services.get(&key) else {
                 continue;
             };
-            let selected = selected_workloads(&workloads, service);
+            let selected = workloads.selected_by(service);
             if selected.is_empty() {
                 continue;
             }
@@ -107,26 +102,67 @@ fn namespace(object: &Object) -> &str {
     object.namespace.as_deref().unwrap_or("default")
 }
 
-fn selected_workloads<'a>(
-    workloads: &HashMap<&str, Vec<(&'a Object, PodSpec<'a>)>>,
-    service: &Object,
-) -> Vec<&'a Object> {
-    let Some(node) = service.root.path(&["spec", "selector"]) else {
-        return Vec::new();
-    };
-    let Ok(selector) = LabelSelector::from_match_labels(Some(node)) else {
-        return Vec::new();
-    };
-    if selector.is_empty() {
-        return Vec::new();
+/// The scan's workloads with their pod templates, indexed by namespace and pod label so a
+/// Service's selector is tried only on the workloads that carry its first label (a large
+/// inventory would otherwise try every workload of the namespace for every route backend).
+struct Workloads<'a> {
+    all: Vec<(&'a Object, PodSpec<'a>)>,
+    /// `(namespace, label key, label value)` to indexes into `all`, in inventory order.
+    by_label: HashMap<(&'a str, &'a str, &'a str), Vec<usize>>,
+}
+
+impl<'a> Workloads<'a> {
+    fn of(objects: &'a [Object]) -> Self {
+        let mut all = Vec::new();
+        let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+        for o in objects {
+            let Some(pod) = workload_pod(o) else {
+                continue;
+            };
+            let index = all.len();
+            let labels = pod.metadata.and_then(|m| m.get("labels"));
+            for entry in labels.map(Node::as_map).unwrap_or(&[]) {
+                let Some(value) = entry.value.as_str() else {
+                    continue;
+                };
+                let bucket = by_label
+                    .entry((namespace(o), &entry.key, value))
+                    .or_default();
+                // A duplicated label key with the same value lists the workload once.
+                if bucket.last() != Some(&index) {
+                    bucket.push(index);
+                }
+            }
+            all.push((o, pod));
+        }
+        Workloads { all, by_label }
     }
-    workloads
-        .get(namespace(service))
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
-        .filter(|(_, pod)| selector.matches(|k| pod.label(k)))
-        .map(|(o, _)| *o)
-        .collect()
+
+    /// The workloads in the Service's namespace its selector picks, in inventory order.
+    fn selected_by(&self, service: &Object) -> Vec<&'a Object> {
+        let Some(node) = service.root.path(&["spec", "selector"]) else {
+            return Vec::new();
+        };
+        let Ok(selector) = LabelSelector::from_match_labels(Some(node)) else {
+            return Vec::new();
+        };
+        // Every requirement of a plain map selector is `key In [value]`: only workloads
+        // labelled with the first one can match, and the full selector decides among them.
+        let Some(first) = selector.requirements.first() else {
+            return Vec::new();
+        };
+        let Some(value) = first.values.first() else {
+            return Vec::new();
+        };
+        self.by_label
+            .get(&(namespace(service), first.key.as_str(), value.as_str()))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&i| &self.all[i])
+            .filter(|(_, pod)| selector.matches(|k| pod.label(k)))
+            .map(|(o, _)| *o)
+            .collect()
+    }
 }
 
 fn report(sink: &mut Sink<'_>, route: &Object, backend: &RouteBackend<'_>, workloads: &[&Object]) {

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use bulkhead_model::{Node, Object};
 
 use crate::rules::references::pod_sources::{describe_namespace, side_by_side};
@@ -60,6 +62,15 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
+    // The Services by namespace field and name, in inventory order: a backend is looked up
+    // among its namesakes instead of among every Service of the namespace.
+    let mut named: HashMap<(Option<&str>, &str), Vec<&Object>> = HashMap::new();
+    for s in cx.inventory.of_kind("Service") {
+        named
+            .entry((s.namespace.as_deref(), s.name.as_str()))
+            .or_default()
+            .push(s);
+    }
     for ingress in cx.inventory.of_kind("Ingress") {
         let namespace = ingress.namespace.as_deref();
         let services: Vec<_> = cx.inventory.of_kind_in("Service", namespace).collect();
@@ -69,7 +80,11 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         let count = services.len();
         for backend in backends(ingress) {
             let name = backend.service;
-            let Some(service) = cx.inventory.find_beside("Service", ingress, name) else {
+            // As `Inventory::find_beside`: the last definition in the same namespace.
+            let service = named
+                .get(&(namespace, name))
+                .and_then(|same| same.iter().rev().find(|s| s.same_namespace(ingress)));
+            let Some(service) = service.copied() else {
                 sink.report(
                     ingress,
                     &backend.name_pointer,
