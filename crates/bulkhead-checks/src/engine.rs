@@ -66,6 +66,13 @@ pub fn run_checks_observed(
     for list in per_task.into_iter().chain(per_inventory_check) {
         findings.extend(list);
     }
+    sort_in_scan_order(&mut findings);
+    findings
+}
+
+/// The order of a scan's findings: by file, position, check, message and field, so that a
+/// parallel run gives the same report every time.
+pub(crate) fn sort_in_scan_order(findings: &mut [Finding]) {
     findings.sort_unstable_by(|a, b| {
         (
             &a.location.path,
@@ -82,5 +89,4 @@ pub fn run_checks_observed(
                 &b.location.pointer,
             ))
     });
-    findings
 }

@@ -143,13 +143,7 @@ fn service_exposures(
 pub fn exposures(network: &Network<'_>, objects: &[Object]) -> Vec<Exposure> {
     let mut out = Vec::new();
     // Indexes, so that thousands of Services and routes do not each scan everything.
-    let mut by_namespace: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, w) in network.workloads.iter().enumerate() {
-        by_namespace
-            .entry(w.namespace.as_str())
-            .or_default()
-            .push(i);
-    }
+    let by_namespace = network.workloads_by_namespace();
     let mut services: HashMap<(String, &str), &Object> = HashMap::new();
     for s in objects {
         if s.kind == "Service" && s.group().is_empty() {

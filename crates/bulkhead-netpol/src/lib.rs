@@ -186,6 +186,20 @@ pub struct Network<'a> {
 }
 
 impl<'a> Network<'a> {
+    /// The indexes of the workloads of each namespace, in load order: the checks and the
+    /// exposures that ask per Service, policy or peer look in one namespace instead of walking
+    /// every workload each time.
+    pub fn workloads_by_namespace(&self) -> HashMap<&str, Vec<usize>> {
+        let mut by_namespace: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, workload) in self.workloads.iter().enumerate() {
+            by_namespace
+                .entry(workload.namespace.as_str())
+                .or_default()
+                .push(i);
+        }
+        by_namespace
+    }
+
     pub fn build(inventory: &'a Inventory, options: Options) -> Network<'a> {
         // One object per identity: a definition that a later one of the same root replaces
         // is not in the cluster `kubectl apply` leaves.

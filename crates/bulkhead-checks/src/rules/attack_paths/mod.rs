@@ -82,22 +82,7 @@ pub fn facts(cx: &Context<'_>) -> Facts {
         }
     }
     // The order of the full run of the checks, so that the graph's edges keep their order.
-    findings.sort_unstable_by(|a, b| {
-        (
-            &a.location.path,
-            a.location.span.start,
-            a.check.id,
-            &a.message,
-            &a.location.pointer,
-        )
-            .cmp(&(
-                &b.location.path,
-                b.location.span.start,
-                b.check.id,
-                &b.message,
-                &b.location.pointer,
-            ))
-    });
+    crate::engine::sort_in_scan_order(&mut findings);
     Facts {
         facts: findings
             .iter()

@@ -95,13 +95,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     if network.policies.is_empty() {
         return;
     }
-    let mut by_namespace: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, w) in network.workloads.iter().enumerate() {
-        by_namespace
-            .entry(w.namespace.as_str())
-            .or_default()
-            .push(i);
-    }
+    let by_namespace = network.workloads_by_namespace();
     // `(namespace, label key, label value)` to the workloads carrying it: a peer with a
     // `key In (values)` requirement is tried only on the workloads that can satisfy it.
     let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();

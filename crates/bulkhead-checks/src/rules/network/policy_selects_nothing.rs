@@ -40,13 +40,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     let network = cx.network();
     // The workloads of each namespace and whether it holds operator resources, found once:
     // asking per policy walked every workload (and the namespace) for every policy.
-    let mut by_namespace: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (w, workload) in network.workloads.iter().enumerate() {
-        by_namespace
-            .entry(workload.namespace.as_str())
-            .or_default()
-            .push(w);
-    }
+    let by_namespace = network.workloads_by_namespace();
     let mut operated: HashMap<&str, bool> = HashMap::new();
     for policy in &network.policies {
         let Some(in_namespace) = by_namespace.get(policy.namespace.as_str()) else {
