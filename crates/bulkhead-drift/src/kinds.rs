@@ -113,15 +113,7 @@ pub enum NotExpected {
 
 /// Whether a live object is one no manifest is expected to hold.
 pub fn not_expected(object: &Object) -> Option<NotExpected> {
-    let meta = object.metadata();
-    let owned = meta
-        .and_then(|m| m.get("ownerReferences"))
-        .is_some_and(|refs| {
-            refs.as_seq()
-                .iter()
-                .any(|r| r.get("controller").and_then(|c| c.as_bool()) == Some(true))
-        });
-    if owned {
+    if object.controller_reference().is_some() {
         return Some(NotExpected::Owned);
     }
     let name = object.name.as_str();

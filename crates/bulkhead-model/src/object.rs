@@ -119,6 +119,16 @@ impl Object {
         self.metadata()?.get("annotations")?.get(key)?.as_str()
     }
 
+    /// The `ownerReferences` entry with `controller: true`: the object that manages this one
+    /// (a ReplicaSet for its Pods, a DaemonSet for its Pods, …), if any.
+    pub fn controller_reference(&self) -> Option<&Node> {
+        self.metadata()?
+            .get("ownerReferences")?
+            .as_seq()
+            .iter()
+            .find(|r| r.get("controller").and_then(Node::as_bool) == Some(true))
+    }
+
     /// Whether `other` lives in the same namespace as this object. Objects written without a
     /// namespace and read from the same root are applied together (`kubectl apply -f DIR`
     /// puts them all in the one current namespace), so they share a namespace; across roots

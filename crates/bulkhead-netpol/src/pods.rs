@@ -40,14 +40,11 @@ const PER_POD_LABELS: &[&str] = &[
 
 /// The `ownerReferences` entry with `controller: true`: (kind, name).
 fn controller(object: &Object) -> Option<(&str, &str)> {
-    object
-        .metadata()
-        .and_then(|m| m.get("ownerReferences"))
-        .map(Node::as_seq)
-        .unwrap_or(&[])
-        .iter()
-        .find(|r| r.get("controller").and_then(Node::as_bool) == Some(true))
-        .and_then(|r| Some((r.get("kind")?.as_str()?, r.get("name")?.as_str()?)))
+    let reference = object.controller_reference()?;
+    Some((
+        reference.get("kind")?.as_str()?,
+        reference.get("name")?.as_str()?,
+    ))
 }
 
 /// Whether an owner of that kind and name, running pods, is in the inputs.

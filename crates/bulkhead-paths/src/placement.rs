@@ -266,13 +266,8 @@ fn toleration_matches(toleration: &Node, taint: &Taint) -> bool {
 
 fn owned_by_daemonset(object: &Object) -> bool {
     object
-        .metadata()
-        .and_then(|m| m.get("ownerReferences"))
-        .map(Node::as_seq)
-        .unwrap_or(&[])
-        .iter()
-        .any(|r| {
-            r.get("controller").and_then(Node::as_bool) == Some(true)
-                && r.get("kind").and_then(Node::as_str) == Some("DaemonSet")
-        })
+        .controller_reference()
+        .and_then(|r| r.get("kind"))
+        .and_then(Node::as_str)
+        == Some("DaemonSet")
 }
