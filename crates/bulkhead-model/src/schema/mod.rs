@@ -17,6 +17,8 @@
 
 mod catalog;
 
+use std::fmt::Write as _;
+
 use crate::load::{ErrorSeverity, LoadError};
 use crate::node::{Node, Value};
 use crate::object::Object;
@@ -67,7 +69,8 @@ impl Path {
 
     fn index(&mut self, i: usize) -> usize {
         let len = self.0.len();
-        self.0.push_str(&format!("[{i}]"));
+        // Written in place: a `format!` here allocated a string per list item validated.
+        let _ = write!(self.0, "[{i}]");
         len
     }
 
