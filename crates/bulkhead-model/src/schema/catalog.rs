@@ -108,6 +108,44 @@ pub fn schema(target: Option<(u32, u32)>) -> Option<&'static Schema> {
 mod tests {
     use super::*;
 
+    /// The lookups binary-search the generated tables: they must be sorted, without
+    /// duplicates, and every definition index and name id must exist.
+    #[test]
+    fn the_generated_tables_are_sorted_and_their_indexes_exist() {
+        for definition in DEFINITIONS {
+            let keys: Vec<&str> = definition.properties.iter().map(|(k, _)| *k).collect();
+            assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+            for (key, _) in definition.properties {
+                assert!(definition.property(key).is_some(), "{key}");
+            }
+            assert!(definition.property("noSuchField").is_none());
+        }
+        for schema in SCHEMAS {
+            assert!(schema.kinds.windows(2).all(|w| w[0].0 < w[1].0));
+            for (key, body) in schema.kinds {
+                assert!(usize::from(*body) < DEFINITIONS.len(), "{key}");
+                let (api_version, kind) = key.rsplit_once('/').expect("apiVersion/kind");
+                assert!(schema.kind(api_version, kind).is_some(), "{key}");
+            }
+            for &body in schema.by_name {
+                assert!(body == NONE || usize::from(body) < DEFINITIONS.len());
+            }
+            assert!(schema.kind("v1", "NoSuchKind").is_none());
+        }
+        let pod = schema(None).and_then(|s| s.kind("v1", "Pod")).expect("Pod");
+        let Some(Type::Object(spec)) = pod.property("spec") else {
+            panic!("a Pod's spec is an object");
+        };
+        let spec = schema(None)
+            .and_then(|s| s.definition(*spec))
+            .expect("PodSpec");
+        assert!(spec.required.contains(&"containers"));
+        assert!(matches!(
+            spec.property("containers"),
+            Some(Type::Array(Type::Object(_)))
+        ));
+    }
+
     #[test]
     fn every_shipped_version_reads_and_knows_the_core_kinds() {
         let shipped = versions();
