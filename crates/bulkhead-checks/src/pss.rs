@@ -171,8 +171,14 @@ pub const BASELINE_CAPABILITIES: &[&str] = &[
     "SYS_CHROOT",
 ];
 
+/// The control `id` names, its case ignored. Checks ask with the exact id on every finding,
+/// so that is tried first (a length check and one comparison per control); the ids differ
+/// ignoring case, so the first exact match is the one match either way.
 pub fn find_control(id: &str) -> Option<&'static Control> {
-    CONTROLS.iter().find(|c| c.id.eq_ignore_ascii_case(id))
+    CONTROLS
+        .iter()
+        .find(|c| c.id == id)
+        .or_else(|| CONTROLS.iter().find(|c| c.id.eq_ignore_ascii_case(id)))
 }
 
 /// Whether `control` is evaluated at `version` (at any level).
@@ -216,6 +222,19 @@ pub fn restricted_entry(control: &str, version: Version) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_ids_differ_ignoring_case_and_are_found_either_way() {
+        for (i, a) in CONTROLS.iter().enumerate() {
+            for b in &CONTROLS[i + 1..] {
+                assert!(!a.id.eq_ignore_ascii_case(b.id), "{} and {}", a.id, b.id);
+            }
+            assert_eq!(find_control(a.id).map(|c| c.id), Some(a.id));
+            let upper = a.id.to_ascii_uppercase();
+            assert_eq!(find_control(&upper).map(|c| c.id), Some(a.id));
+        }
+        assert!(find_control("noSuchControl").is_none());
+    }
 
     #[test]
     fn overrides_apply_from_their_version() {

@@ -1,15 +1,10 @@
-//! The shipped schema data (`schema/kubernetes.json`, made by `schema/generate.py`), read once
-//! per Kubernetes version into tables the validator walks.
-
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use serde_json::Value as Json;
-
-const DATA: &str = include_str!("../../schema/kubernetes.json");
+//! The shipped schema data (`schema/kubernetes.json`, made by `schema/generate.py`) as tables
+//! the validator walks. `build.rs` turns the JSON into these constants when the crate is
+//! built: a scan pays nothing to read them (parsing the JSON and building hash maps for one
+//! version used to cost a few milliseconds, several percent of a 1,000-object scan).
 
 /// The type a field must have.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Type {
     String,
     /// A base64-encoded string (`[]byte` in Go: Secret `data`, CA bundles).
@@ -22,18 +17,31 @@ pub enum Type {
     Quantity,
     /// Anything (embedded objects, JSON, free-form objects).
     Any,
-    /// An object of a known definition (an index into [`Schema::definitions`]).
+    /// An object of the definition with this name id, as the version at hand defines it
+    /// ([`Schema::definition`]); anything when that version has no such definition.
     Object(usize),
-    Array(Box<Type>),
-    Map(Box<Type>),
+    Array(&'static Type),
+    Map(&'static Type),
 }
 
 /// An object definition: its fields, which are required, whether unknown fields are refused.
 #[derive(Debug)]
 pub struct Definition {
-    pub properties: HashMap<Box<str>, Type>,
-    pub required: Vec<Box<str>>,
+    /// Sorted by field name.
+    properties: &'static [(&'static str, Type)],
+    /// In the order the data lists them (the order missing ones are reported in).
+    pub required: &'static [&'static str],
     pub strict: bool,
+}
+
+impl Definition {
+    /// The type of the field `name`, if the definition has it.
+    pub fn property(&self, name: &str) -> Option<&'static Type> {
+        self.properties
+            .binary_search_by(|(key, _)| (*key).cmp(name))
+            .ok()
+            .map(|i| &self.properties[i].1)
+    }
 }
 
 /// The schema of one Kubernetes version.
@@ -41,139 +49,102 @@ pub struct Definition {
 pub struct Schema {
     /// `1.37`.
     pub version: (u32, u32),
-    /// `apps/v1/Deployment` → its definition.
-    kinds: HashMap<Box<str>, usize>,
-    pub definitions: Vec<Definition>,
+    /// `apps/v1/Deployment` → its definition (an index into `DEFINITIONS`), sorted by key.
+    kinds: &'static [(&'static str, u16)],
+    /// Name id → this version's definition of that name (`NONE`: it has none).
+    by_name: &'static [u16; NAME_COUNT],
 }
+
+/// No definition of a name in a version.
+const NONE: u16 = u16::MAX;
+
+include!(concat!(env!("OUT_DIR"), "/schema_tables.rs"));
 
 impl Schema {
     /// The definition of a built-in `apiVersion`/`kind`, if Kubernetes has one.
-    pub fn kind(&self, api_version: &str, kind: &str) -> Option<usize> {
-        self.kinds
-            .get(format!("{api_version}/{kind}").as_str())
-            .copied()
+    pub fn kind(&self, api_version: &str, kind: &str) -> Option<&'static Definition> {
+        // Compares with the key `apiVersion/kind` without building it.
+        let wanted = || {
+            api_version
+                .bytes()
+                .chain(std::iter::once(b'/'))
+                .chain(kind.bytes())
+        };
+        let i = self
+            .kinds
+            .binary_search_by(|(key, _)| key.bytes().cmp(wanted()))
+            .ok()?;
+        DEFINITIONS.get(usize::from(self.kinds[i].1))
+    }
+
+    /// This version's definition of the name id of a [`Type::Object`].
+    pub fn definition(&self, name: usize) -> Option<&'static Definition> {
+        match *self.by_name.get(name)? {
+            NONE => None,
+            body => DEFINITIONS.get(usize::from(body)),
+        }
     }
 }
 
-/// A shipped version (major, minor) and its schema, read on first use.
-type Shipped = (u32, u32, OnceLock<Option<Schema>>);
-
 /// The shipped versions, oldest first.
 pub fn versions() -> Vec<(u32, u32)> {
-    let mut versions: Vec<(u32, u32)> = data()
-        .get("versions")
-        .and_then(Json::as_object)
-        .map(|v| v.keys().filter_map(|k| parse(k)).collect())
-        .unwrap_or_default();
-    versions.sort_unstable();
-    versions
+    SCHEMAS.iter().map(|s| s.version).collect()
 }
 
 /// The schema for `target`: that version if shipped, else the nearest shipped one; the
 /// newest without a target.
 pub fn schema(target: Option<(u32, u32)>) -> Option<&'static Schema> {
-    static SCHEMAS: OnceLock<Vec<Shipped>> = OnceLock::new();
-    let schemas = SCHEMAS.get_or_init(|| {
-        versions()
-            .into_iter()
-            .map(|(major, minor)| (major, minor, OnceLock::new()))
-            .collect()
-    });
-    let (major, minor, cell) = match target {
-        None => schemas.last()?,
-        Some(target) => schemas.iter().min_by_key(|(major, minor, _)| {
-            let distance =
-                (*major as i64 - target.0 as i64) * 1000 + *minor as i64 - target.1 as i64;
+    match target {
+        None => SCHEMAS.last(),
+        Some(target) => SCHEMAS.iter().min_by_key(|s| {
+            let (major, minor) = s.version;
+            let distance = (major as i64 - target.0 as i64) * 1000 + minor as i64 - target.1 as i64;
             distance.abs()
-        })?,
-    };
-    cell.get_or_init(|| build((*major, *minor))).as_ref()
-}
-
-fn data() -> &'static Json {
-    static DATA_JSON: OnceLock<Json> = OnceLock::new();
-    DATA_JSON.get_or_init(|| serde_json::from_str(DATA).unwrap_or(Json::Null))
-}
-
-fn parse(version: &str) -> Option<(u32, u32)> {
-    let (major, minor) = version.split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?))
-}
-
-fn build(version: (u32, u32)) -> Option<Schema> {
-    let data = data();
-    let bodies = data.get("types")?.as_array()?;
-    let entry = data
-        .get("versions")?
-        .get(format!("{}.{}", version.0, version.1))?;
-    let table: Vec<&Json> = entry
-        .get("types")?
-        .as_array()?
-        .iter()
-        .filter_map(|i| bodies.get(i.as_u64()? as usize))
-        .collect();
-    let index: HashMap<&str, usize> = table
-        .iter()
-        .enumerate()
-        .filter_map(|(i, body)| Some((body.get("n")?.as_str()?, i)))
-        .collect();
-    let definitions = table
-        .iter()
-        .map(|body| Definition {
-            properties: body
-                .get("p")
-                .and_then(Json::as_object)
-                .map(|p| {
-                    p.iter()
-                        .map(|(k, code)| (k.as_str().into(), type_of(code, &index)))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            required: body
-                .get("r")
-                .and_then(Json::as_array)
-                .map(|r| r.iter().filter_map(Json::as_str).map(Into::into).collect())
-                .unwrap_or_default(),
-            strict: body.get("x").is_some(),
-        })
-        .collect();
-    let kinds = entry
-        .get("kinds")?
-        .as_object()?
-        .iter()
-        .filter_map(|(kind, name)| Some((kind.as_str().into(), *index.get(name.as_str()?)?)))
-        .collect();
-    Some(Schema {
-        version,
-        kinds,
-        definitions,
-    })
-}
-
-fn type_of(code: &Json, index: &HashMap<&str, usize>) -> Type {
-    match code {
-        Json::String(code) => match code.as_str() {
-            "s" => Type::String,
-            "y" => Type::Base64,
-            "i" => Type::Integer,
-            "n" => Type::Number,
-            "b" => Type::Boolean,
-            "si" => Type::IntOrString,
-            "sn" => Type::Quantity,
-            name => index.get(name).map_or(Type::Any, |&i| Type::Object(i)),
-        },
-        Json::Object(map) => match (map.get("a"), map.get("m")) {
-            (Some(item), _) => Type::Array(Box::new(type_of(item, index))),
-            (_, Some(value)) => Type::Map(Box::new(type_of(value, index))),
-            _ => Type::Any,
-        },
-        _ => Type::Any,
+        }),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lookups binary-search the generated tables: they must be sorted, without
+    /// duplicates, and every definition index and name id must exist.
+    #[test]
+    fn the_generated_tables_are_sorted_and_their_indexes_exist() {
+        for definition in DEFINITIONS {
+            let keys: Vec<&str> = definition.properties.iter().map(|(k, _)| *k).collect();
+            assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+            for (key, _) in definition.properties {
+                assert!(definition.property(key).is_some(), "{key}");
+            }
+            assert!(definition.property("noSuchField").is_none());
+        }
+        for schema in SCHEMAS {
+            assert!(schema.kinds.windows(2).all(|w| w[0].0 < w[1].0));
+            for (key, body) in schema.kinds {
+                assert!(usize::from(*body) < DEFINITIONS.len(), "{key}");
+                let (api_version, kind) = key.rsplit_once('/').expect("apiVersion/kind");
+                assert!(schema.kind(api_version, kind).is_some(), "{key}");
+            }
+            for &body in schema.by_name {
+                assert!(body == NONE || usize::from(body) < DEFINITIONS.len());
+            }
+            assert!(schema.kind("v1", "NoSuchKind").is_none());
+        }
+        let pod = schema(None).and_then(|s| s.kind("v1", "Pod")).expect("Pod");
+        let Some(Type::Object(spec)) = pod.property("spec") else {
+            panic!("a Pod's spec is an object");
+        };
+        let spec = schema(None)
+            .and_then(|s| s.definition(*spec))
+            .expect("PodSpec");
+        assert!(spec.required.contains(&"containers"));
+        assert!(matches!(
+            spec.property("containers"),
+            Some(Type::Array(Type::Object(_)))
+        ));
+    }
 
     #[test]
     fn every_shipped_version_reads_and_knows_the_core_kinds() {

@@ -17,6 +17,8 @@
 
 mod catalog;
 
+use std::fmt::Write as _;
+
 use crate::load::{ErrorSeverity, LoadError};
 use crate::node::{Node, Value};
 use crate::object::Object;
@@ -44,7 +46,9 @@ pub fn validate(objects: &mut [Object], target: Option<(u32, u32)>) -> Vec<LoadE
         };
         let at = object.root.span;
         let mut path = Path::default();
-        walk.value(&mut object.root, &Type::Object(definition), &mut path, at);
+        if !object.root.is_null() {
+            walk.object(&mut object.root, definition, &mut path, at);
+        }
     }
     errors
 }
@@ -65,7 +69,8 @@ impl Path {
 
     fn index(&mut self, i: usize) -> usize {
         let len = self.0.len();
-        self.0.push_str(&format!("[{i}]"));
+        // Written in place: a `format!` here allocated a string per list item validated.
+        let _ = write!(self.0, "[{i}]");
         len
     }
 
@@ -196,44 +201,52 @@ impl Walk<'_> {
                     path.0.truncate(len);
                 }
             }
-            Type::Object(index) => {
-                let definition = &self.schema.definitions[*index];
-                let Value::Map(entries) = &mut node.value else {
-                    return self.wrong(node, path, "a mapping");
-                };
-                for entry in entries.iter_mut() {
-                    match definition.properties.get(&*entry.key) {
-                        Some(ty) => {
-                            let len = path.field(&entry.key);
-                            self.value(&mut entry.value, ty, path, entry.key_span);
-                            path.0.truncate(len);
-                        }
-                        None if definition.strict => {
-                            let message = format!(
-                                "{}: unknown field {:?}; the API server rejects it under strict field validation (kubectl's default) and drops it otherwise",
-                                path.show(),
-                                &*entry.key
-                            );
-                            self.report(entry.key_span, ErrorSeverity::Warning, message);
-                        }
-                        None => {}
-                    }
+            Type::Object(name) => {
+                // A definition this version lacks takes anything, as `Type::Any`.
+                if let Some(definition) = self.schema.definition(*name) {
+                    self.object(node, definition, path, at);
                 }
-                for required in &definition.required {
-                    let present = entries
-                        .iter()
-                        .rev()
-                        .find(|e| e.key == *required)
-                        .is_some_and(|e| !e.value.is_null());
-                    if !present {
-                        let message = format!(
-                            "{}: the required field {:?} is missing; the API server rejects the object",
-                            path.show(),
-                            &**required
-                        );
-                        self.report(at, ErrorSeverity::Error, message);
-                    }
+            }
+        }
+    }
+
+    /// Checks the mapping `node` against `definition`: each field's type, unknown fields
+    /// (when the definition is strict) and missing required fields (reported at `at`).
+    fn object(&mut self, node: &mut Node, definition: &Definition, path: &mut Path, at: Span) {
+        let Value::Map(entries) = &mut node.value else {
+            return self.wrong(node, path, "a mapping");
+        };
+        for entry in entries.iter_mut() {
+            match definition.property(&entry.key) {
+                Some(ty) => {
+                    let len = path.field(&entry.key);
+                    self.value(&mut entry.value, ty, path, entry.key_span);
+                    path.0.truncate(len);
                 }
+                None if definition.strict => {
+                    let message = format!(
+                        "{}: unknown field {:?}; the API server rejects it under strict field validation (kubectl's default) and drops it otherwise",
+                        path.show(),
+                        &*entry.key
+                    );
+                    self.report(entry.key_span, ErrorSeverity::Warning, message);
+                }
+                None => {}
+            }
+        }
+        for required in definition.required {
+            let present = entries
+                .iter()
+                .rev()
+                .find(|e| &*e.key == *required)
+                .is_some_and(|e| !e.value.is_null());
+            if !present {
+                let message = format!(
+                    "{}: the required field {:?} is missing; the API server rejects the object",
+                    path.show(),
+                    required
+                );
+                self.report(at, ErrorSeverity::Error, message);
             }
         }
     }
