@@ -1,8 +1,9 @@
 //! What a check is: metadata as data, documentation from its doc comment, and one function.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use bulkhead_model::{Inventory, Object};
+use bulkhead_model::{Inventory, Object, PodSpec};
 use bulkhead_netpol::Network;
 use bulkhead_node::kubelet::Kubelet;
 use bulkhead_node::{command_lines, CommandLine, Component};
@@ -10,7 +11,8 @@ use bulkhead_rbac::Rbac;
 
 use crate::compliance::Compliance;
 use crate::family::Family;
-use crate::pss::Version;
+use crate::pss::{self, Version};
+use crate::rules::references::pod_sources::PodSources;
 use crate::severity::Severity;
 use crate::sink::Sink;
 
@@ -60,6 +62,15 @@ pub struct Context<'a> {
     custom: OnceLock<Vec<crate::custom::Judged>>,
     /// The RBAC escalation graph (default options), built once for the checks that search it.
     rbac_graph: OnceLock<bulkhead_rbac::Graph>,
+    /// Each inventory object's pod spec (by position), found once and shared by the dozens of
+    /// pod checks that ask for it.
+    pod_specs: Vec<OnceLock<Option<PodSpec<'a>>>>,
+    /// What could create pods in each namespace, for the checks that ask whether a selector
+    /// or a reference matches anything.
+    pod_sources: OnceLock<PodSources<'a>>,
+    /// The Pod Security Standards entries of every control at the configured version, worked
+    /// out once instead of for every workload by every PSS check.
+    pss_entries: OnceLock<HashMap<&'static str, Option<Vec<String>>>>,
 }
 
 impl<'a> Context<'a> {
@@ -74,7 +85,52 @@ impl<'a> Context<'a> {
             admission: OnceLock::new(),
             custom: OnceLock::new(),
             rbac_graph: OnceLock::new(),
+            pod_specs: (0..inventory.len()).map(|_| OnceLock::new()).collect(),
+            pod_sources: OnceLock::new(),
+            pss_entries: OnceLock::new(),
         }
+    }
+
+    /// The pod spec of `object` ([`PodSpec::of`]), found once per object of the inventory;
+    /// an object from elsewhere has it found each time.
+    pub fn pod_spec<'o>(&'o self, object: &'o Object) -> Option<PodSpec<'o>> {
+        match self.index_of(object) {
+            Some(i) => self.pod_specs[i]
+                .get_or_init(|| PodSpec::of(&self.inventory.objects()[i]))
+                .clone(),
+            None => PodSpec::of(object),
+        }
+    }
+
+    /// The position of `object` in the inventory, if it is one of its objects (by address:
+    /// the inventory never moves its objects).
+    fn index_of(&self, object: &Object) -> Option<usize> {
+        let objects = self.inventory.objects();
+        let size = std::mem::size_of::<Object>().max(1);
+        let offset = (object as *const Object as usize).checked_sub(objects.as_ptr() as usize)?;
+        let i = offset / size;
+        (offset % size == 0 && i < objects.len() && std::ptr::eq(&objects[i], object)).then_some(i)
+    }
+
+    /// The Pod Security Standards entries for a violation of `control` at the configured
+    /// version ([`crate::rules::common::pss_entries`]), looked up in a table made once.
+    pub fn pss_entries(&self, control: &str) -> Option<Vec<String>> {
+        let version = self.options.pss_version;
+        let table = self.pss_entries.get_or_init(|| {
+            pss::CONTROLS
+                .iter()
+                .map(|c| (c.id, entries_at(c.id, version)))
+                .collect()
+        });
+        match table.get(control) {
+            Some(entries) => entries.clone(),
+            None => entries_at(control, version),
+        }
+    }
+
+    /// What could create pods in each namespace of the inventory, found once per scan.
+    pub fn pod_sources(&self) -> &PodSources<'a> {
+        self.pod_sources.get_or_init(|| PodSources::new(self))
     }
 
     /// Every component command line of the inventory, found once per scan.
@@ -130,11 +186,29 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The entries of `control` at `version`; `None` when the control is not part of it.
+fn entries_at(control: &str, version: Version) -> Option<Vec<String>> {
+    pss::active(control, version).then(|| pss::entries(control, version))
+}
+
 /// How a check runs: on each object independently (in parallel), or once over the inventory.
 #[derive(Clone, Copy)]
 pub enum Run {
     Object(fn(&Context<'_>, &Object, &mut Sink<'_>)),
     Inventory(fn(&Context<'_>, &mut Sink<'_>)),
+}
+
+/// Which objects a per-object check reads: the engine runs it on those only, and a check
+/// given any other object reports nothing. Declared on the check (`reads:`); a check that
+/// declares nothing runs on every object.
+#[derive(Clone, Copy, Debug)]
+pub enum Reads {
+    /// Every object.
+    Everything,
+    /// Objects of these kinds (in any API group: the check still tests the group itself).
+    Kinds(&'static [&'static str]),
+    /// Objects with a pod spec ([`PodSpec::of`]): workloads of every kind, custom ones too.
+    PodSpecs,
 }
 
 /// One check. Declared with [`declare_check!`](crate::declare_check) so that its doc comment
@@ -150,6 +224,8 @@ pub struct Check {
     pub remediation: &'static str,
     pub compliance: Compliance,
     pub run: Run,
+    /// The objects a per-object check reads ([`Reads::Everything`] unless declared).
+    pub reads: Reads,
     /// The doc comment, verbatim (one leading space per line).
     pub doc: &'static str,
 }
@@ -206,13 +282,28 @@ macro_rules! declare_check {
     (
         $(#[doc = $doc:literal])*
         $vis:vis static $name:ident = Check {
-            $($field:ident : $value:expr),* $(,)?
+            $($body:tt)*
         };
     ) => {
         $(#[doc = $doc])*
-        $vis static $name: $crate::Check = $crate::Check {
-            doc: concat!($($doc, "\n"),*),
-            $($field: $value),*
-        };
+        $vis static $name: $crate::Check = $crate::__check_fields!(
+            [doc: concat!($($doc, "\n"),*),] [reads: $crate::Reads::Everything,] $($body)*
+        );
+    };
+}
+
+/// The fields of [`declare_check!`], one at a time: `reads` replaces its default, every other
+/// field is kept as written.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __check_fields {
+    ([$($done:tt)*] [$($reads:tt)*] reads : $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__check_fields!([$($done)*] [reads: $value,] $($($rest)*)?)
+    };
+    ([$($done:tt)*] [$($reads:tt)*] $field:ident : $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__check_fields!([$($done)* $field: $value,] [$($reads)*] $($($rest)*)?)
+    };
+    ([$($done:tt)*] [$($reads:tt)*]) => {
+        $crate::Check { $($done)* $($reads)* }
     };
 }

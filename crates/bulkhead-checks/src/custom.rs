@@ -157,6 +157,7 @@ fn check_of(rule: &Rule) -> &'static Check {
                 mitre: list(&c.mitre),
             },
             run: Run::Inventory(report_failures),
+            reads: crate::Reads::Everything,
             doc: leak(doc),
         }))
     })

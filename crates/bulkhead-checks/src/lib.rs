@@ -18,7 +18,7 @@ pub mod select;
 pub mod severity;
 pub mod sink;
 
-pub use check::{Check, Context, Options, Run};
+pub use check::{Check, Context, Options, Reads, Run};
 pub use compliance::Compliance;
 pub use custom::CustomRules;
 pub use engine::{run_checks, run_checks_observed};

@@ -60,9 +60,29 @@ fn target_ports(network: &Network<'_>, workload: usize, port: &Node) -> ConnSet 
     }
 }
 
+/// The workloads of each namespace by label: key → value → workload indices, in order. A
+/// Service's selector is tried only on the workloads that carry its first label instead of on
+/// every workload of its namespace (thousands of Services times thousands of workloads).
+type LabelIndex<'n> = HashMap<&'n str, HashMap<&'n str, HashMap<&'n str, Vec<usize>>>>;
+
+fn label_index<'n>(network: &'n Network<'_>) -> LabelIndex<'n> {
+    let mut index: LabelIndex<'n> = HashMap::new();
+    for (i, w) in network.workloads.iter().enumerate() {
+        let keys = index.entry(w.namespace.as_str()).or_default();
+        for (key, value) in &w.labels {
+            keys.entry(key.as_str())
+                .or_default()
+                .entry(value.as_str())
+                .or_default()
+                .push(i);
+        }
+    }
+    index
+}
+
 fn service_workloads(
     network: &Network<'_>,
-    by_namespace: &HashMap<&str, Vec<usize>>,
+    index: &LabelIndex<'_>,
     service: &Object,
 ) -> Vec<usize> {
     let Some(sel) = service.root.path(&["spec", "selector"]) else {
@@ -71,16 +91,28 @@ fn service_workloads(
     let Ok(selector) = LabelSelector::from_match_labels(Some(sel)) else {
         return Vec::new();
     };
-    if selector.is_empty() {
+    // A map selector: every requirement is `key In (value)`, and there is at least one.
+    let Some(first) = selector.requirements.first() else {
         return Vec::new();
-    }
+    };
     let ns = namespace_of(service);
-    by_namespace
+    let Some(by_value) = index
         .get(ns.as_str())
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+        .and_then(|keys| keys.get(first.key.as_str()))
+    else {
+        return Vec::new();
+    };
+    let mut candidates: Vec<usize> = first
+        .values
         .iter()
+        .filter_map(|v| by_value.get(v.as_str()))
+        .flatten()
         .copied()
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
+        .into_iter()
         .filter(|&i| {
             let labels = &network.workloads[i].labels;
             selector.matches(|k| labels.get(k).map(String::as_str))
@@ -110,7 +142,7 @@ fn push(
 /// Services of the service ports selected by `filter`, mapped to the workloads behind them.
 fn service_exposures(
     network: &Network<'_>,
-    by_namespace: &HashMap<&str, Vec<usize>>,
+    index: &LabelIndex<'_>,
     service: &Object,
     through: &str,
     only_port: Option<&Node>,
@@ -121,7 +153,7 @@ fn service_exposures(
         .path(&["spec", "ports"])
         .map(Node::as_seq)
         .unwrap_or(&[]);
-    for w in service_workloads(network, by_namespace, service) {
+    for w in service_workloads(network, index, service) {
         let mut conns = ConnSet::none();
         for p in ports {
             let matches = match only_port {
@@ -143,7 +175,7 @@ fn service_exposures(
 pub fn exposures(network: &Network<'_>, objects: &[Object]) -> Vec<Exposure> {
     let mut out = Vec::new();
     // Indexes, so that thousands of Services and routes do not each scan everything.
-    let by_namespace = network.workloads_by_namespace();
+    let index = label_index(network);
     let mut services: HashMap<(String, &str), &Object> = HashMap::new();
     for s in objects {
         if s.kind == "Service" && s.group().is_empty() {
@@ -177,7 +209,7 @@ pub fn exposures(network: &Network<'_>, objects: &[Object]) -> Vec<Exposure> {
                         o.name,
                         ways.join(", ")
                     );
-                    service_exposures(network, &by_namespace, o, &through, None, &mut out);
+                    service_exposures(network, &index, o, &through, None, &mut out);
                 }
             }
             _ if is_route(o) => {
@@ -186,7 +218,7 @@ pub fn exposures(network: &Network<'_>, objects: &[Object]) -> Vec<Exposure> {
                     if let Some(svc) = services.get(&key) {
                         service_exposures(
                             network,
-                            &by_namespace,
+                            &index,
                             svc,
                             &backend.through,
                             backend.port,

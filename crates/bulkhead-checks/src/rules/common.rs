@@ -2,7 +2,6 @@
 
 use bulkhead_model::{Container, ContainerKind, Node, Object, PodSpec};
 
-use crate::pss::{self, Version};
 use crate::Context;
 
 /// A security-context field as the kubelet applies it: the container's value, else the pod's.
@@ -46,11 +45,7 @@ pub fn is_long_lived(container: &Container<'_>) -> bool {
 /// The Pod Security Standards entries for a violation of `control` at the configured version;
 /// `None` when the control is not part of that version (the check then reports nothing).
 pub fn pss_entries(cx: &Context<'_>, control: &str) -> Option<Vec<String>> {
-    pss_entries_at(cx.options.pss_version, control)
-}
-
-fn pss_entries_at(version: Version, control: &str) -> Option<Vec<String>> {
-    pss::active(control, version).then(|| pss::entries(control, version))
+    cx.pss_entries(control)
 }
 
 /// Whether the pod runs in a user namespace (`hostUsers: false`), for which some restricted

@@ -49,6 +49,7 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["EncryptionConfiguration"]),
     };
 }
 

@@ -66,6 +66,7 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Policy"]),
     };
 }
 

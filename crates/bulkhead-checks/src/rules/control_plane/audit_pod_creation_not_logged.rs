@@ -56,6 +56,7 @@ declare_check! {
             mitre: &["T1610"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Policy"]),
     };
 }
 

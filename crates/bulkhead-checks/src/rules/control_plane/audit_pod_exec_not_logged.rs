@@ -64,6 +64,7 @@ declare_check! {
             mitre: &["T1609"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Policy"]),
     };
 }
 

@@ -58,6 +58,7 @@ declare_check! {
             mitre: &["T1098"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Policy"]),
     };
 }
 

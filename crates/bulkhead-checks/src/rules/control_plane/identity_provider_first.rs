@@ -55,6 +55,7 @@ declare_check! {
             mitre: &["T1552"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["EncryptionConfiguration"]),
     };
 }
 

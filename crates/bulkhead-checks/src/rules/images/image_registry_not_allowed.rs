@@ -1,4 +1,4 @@
-use bulkhead_model::{Object, PodSpec};
+use bulkhead_model::Object;
 
 use crate::rules::common::describe;
 use crate::rules::images::{normalize_registry, parse_image};
@@ -57,6 +57,7 @@ declare_check! {
             mitre: &["T1525"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
@@ -87,7 +88,7 @@ fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     if cx.options.allowed_registries.is_empty() {
         return;
     }
-    let Some(pod) = PodSpec::of(object) else {
+    let Some(pod) = cx.pod_spec(object) else {
         return;
     };
     let allowed: Vec<String> = cx

@@ -1,4 +1,4 @@
-use bulkhead_model::{Container, Node, Object, PodSpec};
+use bulkhead_model::{Container, Node, Object};
 
 use crate::rules::common::describe;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -65,6 +65,7 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
@@ -223,8 +224,8 @@ fn env_settings(container: &Container<'_>, out: &mut Vec<Found>) {
     }
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let Some(pod) = cx.pod_spec(object) else {
         return;
     };
     for container in pod.containers().filter(is_git_sync) {

@@ -1,4 +1,4 @@
-use bulkhead_model::{Container, Node, Object, PodSpec};
+use bulkhead_model::{Container, Node, Object};
 
 use crate::rules::common::describe;
 use crate::rules::known_risks::args::{flag_value, image_name, is_on, words};
@@ -51,11 +51,12 @@ declare_check! {
             mitre: &["T1610"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let Some(pod) = cx.pod_spec(object) else {
         return;
     };
     for container in pod.containers() {

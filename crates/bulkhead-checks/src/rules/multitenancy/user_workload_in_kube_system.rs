@@ -1,4 +1,4 @@
-use bulkhead_model::{Object, PodSpec};
+use bulkhead_model::Object;
 
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
@@ -73,6 +73,7 @@ declare_check! {
             mitre: &["T1036.005"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
@@ -139,9 +140,9 @@ fn is_system_component(object: &Object) -> bool {
         || object.label("kubernetes.io/cluster-service") == Some("true")
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     if object.namespace.as_deref() != Some("kube-system")
-        || PodSpec::of(object).is_none()
+        || cx.pod_spec(object).is_none()
         || is_system_component(object)
     {
         return;

@@ -40,6 +40,7 @@ declare_check! {
         remediation: "restrict the rule to the peers (podSelector, namespaceSelector) and ports the workload needs",
         compliance: NETWORK_POLICY_COMPLIANCE,
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["NetworkPolicy"]),
     };
 }
 

@@ -39,6 +39,7 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Ingress"]),
     };
 }
 

@@ -65,6 +65,7 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Ingress"]),
     };
 }
 

@@ -44,6 +44,7 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["PeerAuthentication"]),
     };
 }
 

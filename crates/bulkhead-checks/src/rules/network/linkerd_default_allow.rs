@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::rules::network::common::NETWORK_POLICY_COMPLIANCE;
 use crate::{declare_check, Context, Family, Run, Severity, Sink};
@@ -53,7 +53,7 @@ fn allows_all(value: &str) -> bool {
     matches!(value.trim(), "all-unauthenticated" | "audit")
 }
 
-fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     if object.kind == "Namespace" {
         if let Some(value) = object.annotation(ANNOTATION).filter(|v| allows_all(v)) {
             sink.report(
@@ -68,7 +68,7 @@ fn check(_cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
         }
         return;
     }
-    let Some(pod) = PodSpec::of(object) else {
+    let Some(pod) = cx.pod_spec(object) else {
         return;
     };
     let value = pod

@@ -48,6 +48,7 @@ declare_check! {
             mitre: &["T1133"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Service"]),
     };
 }
 

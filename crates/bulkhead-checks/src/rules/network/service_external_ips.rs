@@ -36,6 +36,7 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Service"]),
     };
 }
 

@@ -43,6 +43,7 @@ declare_check! {
         remediation: "put namespaceSelector and podSelector in the same peer entry (drop the dash before podSelector) if the intersection was meant",
         compliance: NETWORK_POLICY_COMPLIANCE,
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["NetworkPolicy"]),
     };
 }
 

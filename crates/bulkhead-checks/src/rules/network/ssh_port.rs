@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::rules::common::describe;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -51,12 +51,12 @@ declare_check! {
 
 const SSH: i64 = 22;
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     if object.kind == "Service" && object.group().is_empty() {
         service(object, sink);
         return;
     }
-    let Some(pod) = PodSpec::of(object) else {
+    let Some(pod) = cx.pod_spec(object) else {
         return;
     };
     for container in pod.containers() {

@@ -61,6 +61,7 @@ declare_check! {
             mitre: &["T1552.001"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["File"]),
     };
 }
 

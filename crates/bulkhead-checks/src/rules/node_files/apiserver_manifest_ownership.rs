@@ -61,6 +61,7 @@ declare_check! {
             mitre: &["T1543.005"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["File"]),
     };
 }
 

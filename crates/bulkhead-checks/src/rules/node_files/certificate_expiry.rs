@@ -56,6 +56,7 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Certificate"]),
     };
 }
 

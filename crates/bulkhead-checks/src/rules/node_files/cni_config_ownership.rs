@@ -60,6 +60,7 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["File"]),
     };
 }
 

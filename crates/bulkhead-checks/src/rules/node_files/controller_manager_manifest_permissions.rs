@@ -62,6 +62,7 @@ declare_check! {
             mitre: &["T1543.005"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["File"]),
     };
 }
 

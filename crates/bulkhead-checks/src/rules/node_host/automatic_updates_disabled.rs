@@ -46,6 +46,7 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["UpdatePolicy"]),
     };
 }
 

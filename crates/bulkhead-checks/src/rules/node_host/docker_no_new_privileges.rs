@@ -40,6 +40,7 @@ declare_check! {
             mitre: &["T1068"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["DockerDaemonConfig"]),
     };
 }
 

@@ -44,6 +44,7 @@ declare_check! {
             mitre: &["T1552.007"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Listeners"]),
     };
 }
 

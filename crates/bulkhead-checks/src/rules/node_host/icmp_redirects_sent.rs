@@ -41,6 +41,7 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Kernel"]),
     };
 }
 

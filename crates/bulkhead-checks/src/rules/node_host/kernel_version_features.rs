@@ -44,6 +44,7 @@ declare_check! {
             mitre: &["T1611"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Kernel"]),
     };
 }
 

@@ -42,6 +42,7 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["NodeIdentity"]),
     };
 }
 

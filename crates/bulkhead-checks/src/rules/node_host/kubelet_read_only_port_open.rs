@@ -41,6 +41,7 @@ declare_check! {
             mitre: &["T1613"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Listeners"]),
     };
 }
 

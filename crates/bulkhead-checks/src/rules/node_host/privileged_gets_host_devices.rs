@@ -46,6 +46,7 @@ declare_check! {
             mitre: &["T1611"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["ContainerdConfig"]),
     };
 }
 

@@ -48,6 +48,7 @@ declare_check! {
             mitre: &["T1611"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["ContainerdConfig", "CrioConfig", "DockerDaemonConfig"]),
     };
 }
 

@@ -47,6 +47,7 @@ declare_check! {
             mitre: &["T1046"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Listeners"]),
     };
 }
 

@@ -55,6 +55,7 @@ declare_check! {
             mitre: &["T1611"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["RuntimeVersion"]),
     };
 }
 

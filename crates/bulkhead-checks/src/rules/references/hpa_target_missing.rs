@@ -1,6 +1,8 @@
-use bulkhead_model::Node;
+use std::collections::{HashMap, HashSet};
 
-use crate::rules::references::pod_sources::{describe_namespace, side_by_side, PodSources};
+use bulkhead_model::{Node, Object};
+
+use crate::rules::references::pod_sources::{beside_key, describe_namespace, BesideKey};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -47,8 +49,32 @@ declare_check! {
     };
 }
 
+/// The objects of one kind, indexed for the two questions asked of each HPA's target kind:
+/// where objects of the kind were written, and which ones carry a name.
+#[derive(Default)]
+struct KindIndex<'a> {
+    written_at: HashSet<BesideKey<'a>>,
+    named: HashMap<(Option<&'a str>, &'a str), Vec<&'a Object>>,
+}
+
+impl<'a> KindIndex<'a> {
+    fn new(objects: impl Iterator<Item = &'a Object>) -> Self {
+        let mut index = KindIndex::default();
+        for o in objects {
+            index.written_at.insert(beside_key(o));
+            index
+                .named
+                .entry((o.namespace.as_deref(), o.name.as_str()))
+                .or_default()
+                .push(o);
+        }
+        index
+    }
+}
+
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    let sources = PodSources::new(cx.inventory);
+    let sources = cx.pod_sources();
+    let mut kinds: HashMap<&str, KindIndex<'_>> = HashMap::new();
     for hpa in cx.inventory.of_kind("HorizontalPodAutoscaler") {
         let Some(target) = hpa.root.path(&["spec", "scaleTargetRef"]) else {
             continue;
@@ -58,14 +84,20 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             continue;
         };
         let namespace = hpa.namespace.as_deref();
-        let same_kind_beside = cx
-            .inventory
-            .of_kind_in(kind, namespace)
-            .any(|o| side_by_side(o, hpa));
+        let index = kinds
+            .entry(kind)
+            .or_insert_with(|| KindIndex::new(cx.inventory.of_kind(kind)));
+        // `side_by_side` with an object of the target's kind.
+        let same_kind_beside = index.written_at.contains(&beside_key(hpa));
         if !same_kind_beside && !sources.has_workloads_beside(hpa) {
             continue;
         }
-        if cx.inventory.find_beside(kind, hpa, name).is_none() {
+        // As `Inventory::find_beside`: a namesake in the same namespace.
+        let found = index
+            .named
+            .get(&(namespace, name))
+            .is_some_and(|same| same.iter().any(|o| o.same_namespace(hpa)));
+        if !found {
             sink.report(
                 hpa,
                 "/spec/scaleTargetRef/name",

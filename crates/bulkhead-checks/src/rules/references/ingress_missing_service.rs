@@ -1,8 +1,8 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use bulkhead_model::{Node, Object};
 
-use crate::rules::references::pod_sources::{describe_namespace, side_by_side};
+use crate::rules::references::pod_sources::{beside_key, describe_namespace};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -63,21 +63,24 @@ declare_check! {
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     // The Services by namespace field and name, in inventory order: a backend is looked up
-    // among its namesakes instead of among every Service of the namespace.
+    // among its namesakes instead of among every Service of the namespace; and where Services
+    // were written, so that an Ingress finds its neighbours at once.
     let mut named: HashMap<(Option<&str>, &str), Vec<&Object>> = HashMap::new();
+    let mut written_at = HashSet::new();
     for s in cx.inventory.of_kind("Service") {
         named
             .entry((s.namespace.as_deref(), s.name.as_str()))
             .or_default()
             .push(s);
+        written_at.insert(beside_key(s));
     }
     for ingress in cx.inventory.of_kind("Ingress") {
         let namespace = ingress.namespace.as_deref();
-        let services: Vec<_> = cx.inventory.of_kind_in("Service", namespace).collect();
-        if !services.iter().any(|s| side_by_side(s, ingress)) {
+        // Only an Ingress with a Service side by side is judged (`side_by_side`).
+        if !written_at.contains(&beside_key(ingress)) {
             continue;
         }
-        let count = services.len();
+        let count = || cx.inventory.of_kind_in("Service", namespace).count();
         for backend in backends(ingress) {
             let name = backend.service;
             // As `Inventory::find_beside`: the last definition in the same namespace.
@@ -89,8 +92,9 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
                     ingress,
                     &backend.name_pointer,
                     format!(
-                        "Ingress \"{}\" routes to Service \"{name}\", which is not among the {count} scanned Service(s) {}",
+                        "Ingress \"{}\" routes to Service \"{name}\", which is not among the {} scanned Service(s) {}",
                         ingress.name,
+                        count(),
                         describe_namespace(namespace)
                     ),
                 );

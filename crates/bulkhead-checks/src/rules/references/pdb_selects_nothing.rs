@@ -1,8 +1,6 @@
 use bulkhead_model::LabelSelector;
 
-use crate::rules::references::pod_sources::{
-    describe_namespace, without_runtime_labels, PodSources,
-};
+use crate::rules::references::pod_sources::{describe_namespace, without_runtime_labels};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -52,7 +50,7 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    let sources = PodSources::new(cx.inventory);
+    let sources = cx.pod_sources();
     for pdb in cx.inventory.of_kind("PodDisruptionBudget") {
         let namespace = pdb.namespace.as_deref();
         if !sources.has_workloads_beside(pdb) || sources.has_operator_resources_beside(pdb) {

@@ -13,7 +13,9 @@
 use std::collections::HashMap;
 
 use crate::rules::common::{directory, same_directory};
-use bulkhead_model::{Inventory, LabelSelector, Node, Object, PodSpec};
+use crate::Context;
+use bulkhead_model::selector::Operator;
+use bulkhead_model::{Inventory, LabelSelector, Node, Object};
 
 /// The namespace an object was written for (`None`: not written).
 pub type Namespace<'a> = Option<&'a str>;
@@ -25,7 +27,12 @@ pub struct PodSources<'a> {
     operated: HashMap<Namespace<'a>, Vec<Labels>>,
     /// Workloads and pod-making custom resources per namespace and directory.
     local: HashMap<(Option<String>, String), Local>,
+    /// Per namespace, label key → value → the label sets above that carry it (`true`: of
+    /// `operated`), so that a selector is tried only on the sets that can match it.
+    by_label: HashMap<Namespace<'a>, LabelIndex>,
 }
+
+type LabelIndex = HashMap<String, HashMap<String, Vec<(bool, usize)>>>;
 
 #[derive(Default)]
 struct Local {
@@ -37,6 +44,17 @@ struct Local {
 /// from the same directory.
 pub fn side_by_side(a: &Object, b: &Object) -> bool {
     a.same_namespace(b) && same_directory(a, b)
+}
+
+/// What [`side_by_side`] compares, as a key: two objects are side by side exactly when their
+/// keys are equal (the namespace as written, the root for objects without one, the
+/// directory), so that a check can look its neighbours up instead of comparing with each.
+pub type BesideKey<'a> = (Namespace<'a>, Option<u32>, &'a str);
+
+pub fn beside_key(object: &Object) -> BesideKey<'_> {
+    let namespace = object.namespace.as_deref();
+    let root = namespace.is_none().then_some(object.origin.root);
+    (namespace, root, directory(object))
 }
 
 /// Labels the control plane adds to pods at run time; no pod template carries them, so
@@ -129,16 +147,19 @@ fn is_custom(object: &Object) -> bool {
 }
 
 impl<'a> PodSources<'a> {
-    pub fn new(inventory: &'a Inventory) -> Self {
+    /// Built once per scan by [`Context::pod_sources`], with the scan's pod specs.
+    pub fn new(cx: &Context<'a>) -> Self {
+        let inventory: &'a Inventory = cx.inventory;
         let mut sources = PodSources {
             workloads: HashMap::new(),
             operated: HashMap::new(),
             local: HashMap::new(),
+            by_label: HashMap::new(),
         };
         for object in inventory.objects() {
             let namespace = object.namespace.as_deref();
             let local = (object.namespace.clone(), directory(object).to_string());
-            if let Some(pod) = PodSpec::of(object) {
+            if let Some(pod) = cx.pod_spec(object) {
                 let labels = Labels::of(pod.metadata.and_then(|m| m.get("labels")));
                 sources.workloads.entry(namespace).or_default().push(labels);
                 sources.local.entry(local).or_default().workloads += 1;
@@ -158,6 +179,21 @@ impl<'a> PodSources<'a> {
                 let list = sources.operated.entry(namespace).or_default();
                 list.extend(labels.into_iter().flatten().map(|n| Labels::of(Some(n))));
                 sources.local.entry(local).or_default().operated += 1;
+            }
+        }
+        for (operated, lists) in [(false, &sources.workloads), (true, &sources.operated)] {
+            for (namespace, list) in lists {
+                let index = sources.by_label.entry(*namespace).or_default();
+                for (i, labels) in list.iter().enumerate() {
+                    for (key, value) in &labels.0 {
+                        index
+                            .entry(key.clone())
+                            .or_default()
+                            .entry(value.clone())
+                            .or_default()
+                            .push((operated, i));
+                    }
+                }
             }
         }
         sources
@@ -188,6 +224,34 @@ impl<'a> PodSources<'a> {
     /// Whether a workload's pod template, or a custom resource an operator may turn into
     /// pods, in `namespace` carries labels that `selector` matches.
     pub fn any_matches(&self, namespace: Namespace<'_>, selector: &LabelSelector) -> bool {
+        // A label set matches only if it carries a value of the selector's first `In`
+        // requirement: those sets are looked up rather than every set of the namespace tried.
+        if let Some(required) = selector
+            .requirements
+            .iter()
+            .find(|r| r.operator == Operator::In)
+        {
+            let Some(values) = self
+                .by_label
+                .get(&namespace)
+                .and_then(|index| index.get(&required.key))
+            else {
+                return false;
+            };
+            return required
+                .values
+                .iter()
+                .filter_map(|v| values.get(v))
+                .flatten()
+                .any(|&(operated, i)| {
+                    let lists = if operated {
+                        &self.operated
+                    } else {
+                        &self.workloads
+                    };
+                    lists[&namespace][i].matches(selector)
+                });
+        }
         [&self.workloads, &self.operated]
             .iter()
             .filter_map(|m| m.get(&namespace))

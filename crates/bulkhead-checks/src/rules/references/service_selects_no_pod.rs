@@ -1,7 +1,7 @@
 use bulkhead_model::{LabelSelector, Node, Object};
 
 use crate::rules::references::pod_sources::{
-    describe_labels, describe_namespace, without_runtime_labels, PodSources,
+    describe_labels, describe_namespace, without_runtime_labels,
 };
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
@@ -66,7 +66,7 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
-    let sources = PodSources::new(cx.inventory);
+    let sources = cx.pod_sources();
     for service in cx.inventory.of_kind("Service") {
         if !service.group().is_empty() || is_traffic_split_apex(cx, service) {
             continue;

@@ -1,4 +1,4 @@
-use bulkhead_model::{Object, PodSpec};
+use bulkhead_model::Object;
 
 use crate::rules::common::{describe, is_long_lived};
 use crate::rules::resources::{limit_range_sets_default, missing};
@@ -54,11 +54,12 @@ declare_check! {
             mitre: &["T1499"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+    let Some(pod) = cx.pod_spec(object) else {
         return;
     };
     let mut defaulted = None;

@@ -1,4 +1,4 @@
-use bulkhead_model::{ContainerKind, Object, PodSpec};
+use bulkhead_model::{ContainerKind, Object};
 
 use crate::rules::common::describe;
 use crate::rules::resources::runs_to_completion;
@@ -48,11 +48,12 @@ declare_check! {
         remediation: "add a livenessProbe that checks the process itself (an HTTP /healthz, a TCP port or a command)",
         compliance: Compliance::NONE,
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let Some(pod) = cx.pod_spec(object) else {
         return;
     };
     if runs_to_completion(object, &pod) {

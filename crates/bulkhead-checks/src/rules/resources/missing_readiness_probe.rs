@@ -52,6 +52,7 @@ declare_check! {
         remediation: "add a readinessProbe that reports whether the container can serve requests",
         compliance: Compliance::NONE,
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
@@ -71,7 +72,7 @@ fn selecting_service<'a>(cx: &Context<'a>, object: &Object, pod: &PodSpec<'_>) -
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+    let Some(pod) = cx.pod_spec(object) else {
         return;
     };
     if runs_to_completion(object, &pod) {

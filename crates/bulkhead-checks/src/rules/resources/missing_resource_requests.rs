@@ -1,4 +1,4 @@
-use bulkhead_model::{Object, PodSpec};
+use bulkhead_model::Object;
 
 use crate::rules::common::{describe, is_long_lived};
 use crate::rules::resources::missing;
@@ -43,11 +43,12 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let Some(pod) = cx.pod_spec(object) else {
         return;
     };
     for container in pod.containers().filter(is_long_lived) {

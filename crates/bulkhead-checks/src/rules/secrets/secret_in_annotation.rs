@@ -1,5 +1,5 @@
 use bulkhead_model::yaml::parse_chunk;
-use bulkhead_model::{pointer, Limits, Node, Object, PodSpec};
+use bulkhead_model::{pointer, Limits, Node, Object};
 
 use crate::rules::secrets::patterns::{decode_base64, find_credential, is_template_value};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -73,8 +73,8 @@ declare_check! {
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let pod = PodSpec::of(object);
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let pod = cx.pod_spec(object);
     let mut places = vec![(object.metadata(), "/metadata".to_string(), "")];
     if let Some(pod) = pod.filter(|p| p.metadata_pointer != "/metadata") {
         places.push((

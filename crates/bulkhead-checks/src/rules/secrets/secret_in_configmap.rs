@@ -74,6 +74,7 @@ declare_check! {
             mitre: &["T1552"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["ConfigMap"]),
     };
 }
 

@@ -69,6 +69,7 @@ declare_check! {
             mitre: &["T1552"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Secret"]),
     };
 }
 

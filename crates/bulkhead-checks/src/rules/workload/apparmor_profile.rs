@@ -1,4 +1,4 @@
-use bulkhead_model::{escape_token, Node, Object, PodSpec};
+use bulkhead_model::{escape_token, Node, Object};
 
 use crate::rules::common::{describe, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -44,6 +44,7 @@ declare_check! {
             mitre: &["T1611"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
@@ -55,7 +56,7 @@ fn allowed_type(profile: &Node) -> bool {
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (PodSpec::of(object), pss_entries(cx, "appArmorProfile")) else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "appArmorProfile")) else {
         return;
     };
     let type_of = |p: &Node| {

@@ -58,6 +58,7 @@ declare_check! {
             mitre: &["T1610"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Pod"]),
     };
 }
 

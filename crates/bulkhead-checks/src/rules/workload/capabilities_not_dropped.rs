@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::pss::BASELINE_CAPABILITIES;
 use crate::rules::common::{describe, is_windows, pss_entries};
@@ -48,12 +48,13 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let (Some(pod), Some(pss)) = (
-        PodSpec::of(object),
+        cx.pod_spec(object),
         pss_entries(cx, "capabilities_restricted"),
     ) else {
         return;

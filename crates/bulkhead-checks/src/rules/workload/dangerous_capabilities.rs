@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::pss::BASELINE_CAPABILITIES;
 use crate::rules::common::{describe, is_windows, pss_entries};
@@ -48,6 +48,7 @@ declare_check! {
             mitre: &["T1611"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
@@ -67,7 +68,7 @@ const ESCAPE_CAPABILITIES: &[&str] = &[
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let (Some(pod), Some(mut pss)) = (
-        PodSpec::of(object),
+        cx.pod_spec(object),
         pss_entries(cx, "capabilities_baseline"),
     ) else {
         return;

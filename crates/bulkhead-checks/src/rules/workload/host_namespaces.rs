@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::rules::common::pss_entries;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -39,6 +39,7 @@ declare_check! {
             mitre: &["T1611"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
@@ -49,7 +50,7 @@ const FIELDS: [(&str, &str); 3] = [
 ];
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (PodSpec::of(object), pss_entries(cx, "hostNamespaces")) else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "hostNamespaces")) else {
         return;
     };
     for (field, what) in FIELDS {

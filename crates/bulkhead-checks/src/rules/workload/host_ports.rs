@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::rules::common::{describe, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -37,11 +37,12 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (PodSpec::of(object), pss_entries(cx, "hostPorts")) else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "hostPorts")) else {
         return;
     };
     for container in pod.containers() {

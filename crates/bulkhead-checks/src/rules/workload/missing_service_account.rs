@@ -79,7 +79,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         if object.namespace.as_deref() == Some("kube-system") {
             continue;
         }
-        let Some(pod) = PodSpec::of(object) else {
+        let Some(pod) = cx.pod_spec(object) else {
             continue;
         };
         report_missing(cx, object, &pod, sink);

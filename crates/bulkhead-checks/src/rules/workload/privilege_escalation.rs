@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::rules::common::{describe, is_windows, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -44,12 +44,13 @@ declare_check! {
             mitre: &["T1068"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let (Some(pod), Some(pss)) = (
-        PodSpec::of(object),
+        cx.pod_spec(object),
         pss_entries(cx, "allowPrivilegeEscalation"),
     ) else {
         return;

@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::rules::common::describe;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -47,11 +47,12 @@ declare_check! {
             mitre: &[],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let Some(pod) = cx.pod_spec(object) else {
         return;
     };
     for container in pod.containers() {

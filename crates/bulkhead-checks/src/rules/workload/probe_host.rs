@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::rules::common::{describe, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -40,6 +40,7 @@ declare_check! {
             mitre: &["T1090"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
@@ -53,7 +54,7 @@ const HANDLERS: &[&[&str]] = &[
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let (Some(pod), Some(pss)) = (
-        PodSpec::of(object),
+        cx.pod_spec(object),
         pss_entries(cx, "hostProbesAndHostLifecycle"),
     ) else {
         return;

@@ -1,4 +1,4 @@
-use bulkhead_model::{Object, PodSpec};
+use bulkhead_model::Object;
 
 use crate::pss;
 use crate::rules::common::{describe, in_user_namespace, pss_entries};
@@ -39,11 +39,12 @@ declare_check! {
             mitre: &["T1611"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(mut entries)) = (PodSpec::of(object), pss_entries(cx, "procMount")) else {
+    let (Some(pod), Some(mut entries)) = (cx.pod_spec(object), pss_entries(cx, "procMount")) else {
         return;
     };
     let version = cx.options.pss_version;

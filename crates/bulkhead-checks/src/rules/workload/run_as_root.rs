@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::rules::common::{describe, in_user_namespace, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -48,11 +48,12 @@ declare_check! {
             mitre: &["T1611"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (PodSpec::of(object), pss_entries(cx, "runAsNonRoot")) else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "runAsNonRoot")) else {
         return;
     };
     if in_user_namespace(&pod) && cx.options.pss_version.at_least(35) {

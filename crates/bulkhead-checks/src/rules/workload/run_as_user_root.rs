@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::rules::common::{describe, in_user_namespace, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -41,6 +41,7 @@ declare_check! {
             mitre: &["T1611"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
@@ -52,7 +53,7 @@ fn is_root(security_context: Option<&Node>) -> bool {
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (PodSpec::of(object), pss_entries(cx, "runAsUser")) else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "runAsUser")) else {
         return;
     };
     if in_user_namespace(&pod) && cx.options.pss_version.at_least(35) {

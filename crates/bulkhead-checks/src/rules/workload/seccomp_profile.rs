@@ -50,6 +50,7 @@ declare_check! {
             mitre: &["T1611"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
@@ -69,7 +70,7 @@ fn valid_annotation(value: &str) -> bool {
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let (Some(pod), Some(entries)) = (
-        PodSpec::of(object),
+        cx.pod_spec(object),
         pss_entries(cx, "seccompProfile_baseline"),
     ) else {
         return;

@@ -1,4 +1,4 @@
-use bulkhead_model::{LabelSelector, Node, Object, PodSpec};
+use bulkhead_model::{LabelSelector, Node, Object};
 
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
@@ -52,6 +52,7 @@ declare_check! {
         remediation: "make spec.selector select the pod template's labels (and keep it as narrow as the workload)",
         compliance: Compliance::NONE,
         run: Run::Object(check),
+        reads: crate::Reads::Kinds(&["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"]),
     };
 }
 
@@ -68,14 +69,14 @@ fn selector_form(object: &Object) -> Option<bool> {
     }
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let Some(structured) = selector_form(object) else {
         return;
     };
     let Some(node) = object.root.path(&["spec", "selector"]) else {
         return;
     };
-    let Some(pod) = PodSpec::of(object) else {
+    let Some(pod) = cx.pod_spec(object) else {
         return;
     };
     let what = format!("{} \"{}\"", object.kind, object.name);

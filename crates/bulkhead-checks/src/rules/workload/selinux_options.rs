@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::rules::common::{describe, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -38,6 +38,7 @@ declare_check! {
             mitre: &["T1611"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
@@ -78,7 +79,7 @@ fn offences(options: &Node, allowed: &[&str]) -> Vec<(&'static str, String)> {
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (PodSpec::of(object), pss_entries(cx, "seLinuxOptions")) else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "seLinuxOptions")) else {
         return;
     };
     let allowed = allowed_types(cx);

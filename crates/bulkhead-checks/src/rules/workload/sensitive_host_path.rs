@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::rules::workload::is_static_pod;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -83,6 +83,7 @@ declare_check! {
             mitre: &["T1611", "T1552.001"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
@@ -258,8 +259,8 @@ fn classify(raw: &str) -> Option<(Severity, String)> {
     ))
 }
 
-fn check(_: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
+    let Some(pod) = cx.pod_spec(object) else {
         return;
     };
     if is_static_pod(object) {

@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
@@ -45,11 +45,12 @@ declare_check! {
             mitre: &["T1528"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let Some(pod) = PodSpec::of(object) else {
+    let Some(pod) = cx.pod_spec(object) else {
         return;
     };
     let pointer = pod.pointer_to("automountServiceAccountToken");

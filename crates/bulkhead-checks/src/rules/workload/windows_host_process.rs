@@ -1,4 +1,4 @@
-use bulkhead_model::{Node, Object, PodSpec};
+use bulkhead_model::{Node, Object};
 
 use crate::rules::common::{describe, pss_entries};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
@@ -37,6 +37,7 @@ declare_check! {
             mitre: &["T1611"],
         },
         run: Run::Object(check),
+        reads: crate::Reads::PodSpecs,
     };
 }
 
@@ -48,7 +49,7 @@ fn host_process(security_context: Option<&Node>) -> bool {
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (PodSpec::of(object), pss_entries(cx, "windowsHostProcess"))
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "windowsHostProcess"))
     else {
         return;
     };
