@@ -166,7 +166,7 @@ pub fn quote_scalar(
         "{}: kubectl reads unquoted {text} as {what}; quote it (\"{text}\"). Analysed as the string.",
         field()
     );
-    node.value = Value::Str(text.into_boxed_str());
+    node.value = Value::Str(text.into());
     Some(Mistyped {
         span: node.span,
         message,

@@ -1,11 +1,13 @@
 //! Turning parser events into the spanned value tree, under the safety limits.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use foldhash::{HashMap as FastMap, HashMapExt, HashSet as FastSet};
 
 use libyaml_safer::{Encoding, ErrorKind, Event, EventData, Mark, Parser, ScalarStyle};
 
 use crate::limits::Limits;
-use crate::node::{Entry, Node, Value};
+use crate::node::{Entry, Node, Str, Value};
 use crate::span::Span;
 use crate::yaml::scalar::resolve_plain;
 use crate::yaml::{fast, guard};
@@ -36,19 +38,21 @@ pub struct ChunkResult {
 }
 
 enum Frame {
+    /// Its items are `Builder::items[first..]`.
     Seq {
         start: u32,
         anchor: Option<String>,
-        items: Vec<Node>,
+        first: usize,
     },
+    /// Its entries are `Builder::entries[first..]`.
     Map {
         start: u32,
         anchor: Option<String>,
-        entries: Vec<Entry>,
-        key: Option<(Box<str>, Span)>,
+        first: usize,
+        key: Option<(Str, Span)>,
         /// First key span of each key among `entries[..indexed]`, kept once the mapping is
         /// large, so that duplicate-key detection is not quadratic in the number of keys.
-        index: HashMap<Box<str>, Span>,
+        index: FastMap<Str, Span>,
         indexed: usize,
     },
 }
@@ -62,6 +66,13 @@ pub(crate) struct Builder<'a> {
     base: u32,
     text: &'a str,
     stack: Vec<Frame>,
+    /// The items and entries of the open collections, innermost last. A collection's
+    /// children collect here and move into a vector of exactly their number when it ends:
+    /// one allocation per collection, instead of a vector per collection that grows by
+    /// doubling and is then shrunk (each step a reallocation, and the freed blocks scattered
+    /// over memory that the trees, which live for the whole scan, then leave half used).
+    items: Vec<Node>,
+    entries: Vec<Entry>,
     anchors: HashMap<String, (Node, usize)>,
     /// Nodes copied so far for anchors and alias expansion (the alias-bomb budget).
     alias_nodes: usize,
@@ -216,6 +227,8 @@ impl<'a> Builder<'a> {
             base: base as u32,
             text,
             stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
             sentinel: None,
@@ -265,7 +278,7 @@ impl<'a> Builder<'a> {
                     Some("tag:yaml.org,2002:str" | "tag:yaml.org,2002:binary")
                 );
                 let plain = style == ScalarStyle::Plain && !forced_string;
-                self.scalar(span, value, plain, anchor)?;
+                self.scalar(span, value.into(), plain, anchor)?;
             }
             EventData::Alias { anchor } => {
                 let Some((node, count)) = self.anchors.get(&anchor) else {
@@ -306,22 +319,22 @@ impl<'a> Builder<'a> {
     pub(crate) fn scalar(
         &mut self,
         span: Span,
-        value: String,
+        value: Str,
         plain: bool,
         anchor: Option<String>,
     ) -> Result<(), Problem> {
         let in_key_position = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
         if in_key_position {
             if let Some(anchor) = anchor {
-                let node = Node::new(span, Value::Str(value.as_str().into()));
+                let node = Node::new(span, Value::Str(value.clone()));
                 self.anchors.insert(anchor, (node, 1));
             }
-            return self.key(value.into_boxed_str(), span);
+            return self.key(value, span);
         }
         let value = if plain {
             resolve_plain(&value)
         } else {
-            Value::Str(value.into_boxed_str())
+            Value::Str(value)
         };
         self.complete(Node::new(span, value), anchor)
     }
@@ -344,7 +357,7 @@ impl<'a> Builder<'a> {
         self.stack.push(Frame::Seq {
             start: span.start,
             anchor,
-            items: Vec::new(),
+            first: self.items.len(),
         });
         Ok(())
     }
@@ -358,9 +371,9 @@ impl<'a> Builder<'a> {
         self.stack.push(Frame::Map {
             start: span.start,
             anchor,
-            entries: Vec::new(),
+            first: self.entries.len(),
             key: None,
-            index: HashMap::new(),
+            index: FastMap::new(),
             indexed: 0,
         });
         Ok(())
@@ -377,24 +390,24 @@ impl<'a> Builder<'a> {
                 Frame::Seq {
                     start,
                     anchor,
-                    items,
+                    first,
                 } => (
                     start,
                     anchor,
-                    items.last().map(|n| n.span.end),
-                    // Trees live for the whole scan: give back what growing reserved.
-                    Value::Seq(shrunk(items)),
+                    self.items[first..].last().map(|n| n.span.end),
+                    // `collect` from a `drain` allocates exactly the length.
+                    Value::Seq(self.items.drain(first..).collect()),
                 ),
                 Frame::Map {
                     start,
                     anchor,
-                    entries,
+                    first,
                     ..
                 } => (
                     start,
                     anchor,
-                    entries.last().map(|e| e.value.span.end),
-                    Value::Map(shrunk(apply_merge_keys(entries))),
+                    self.entries[first..].last().map(|e| e.value.span.end),
+                    Value::Map(apply_merge_keys(self.entries.drain(first..).collect())),
                 ),
             };
             // Flow collections end at their closing bracket; block ones at their last child.
@@ -439,15 +452,16 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn key(&mut self, key: Box<str>, span: Span) -> Result<(), Problem> {
+    fn key(&mut self, key: Str, span: Span) -> Result<(), Problem> {
         if let Some(Frame::Map {
-            entries,
+            first,
             key: k,
             index,
             indexed,
             ..
         }) = self.stack.last_mut()
         {
+            let entries = &self.entries[*first..];
             let first = if &*key == "<<" {
                 None
             } else if entries.len() < INDEXED_MAP {
@@ -494,12 +508,12 @@ impl<'a> Builder<'a> {
         }
         match self.stack.last_mut() {
             None => self.result.documents.push(ParsedDocument { root: node }),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => {
+            Some(Frame::Seq { .. }) => self.items.push(node),
+            Some(Frame::Map { key, .. }) => {
                 let Some((key, key_span)) = key.take() else {
                     return Err(self.problem(node.span, "a mapping key must be a scalar".into()));
                 };
-                entries.push(Entry {
+                self.entries.push(Entry {
                     key,
                     key_span,
                     value: node,
@@ -521,18 +535,13 @@ impl<'a> Builder<'a> {
 
 /// YAML merge keys (`<<: *defaults`), which go-yaml v2 and so Kubernetes honour: entries of
 /// the merged mappings are added unless the mapping sets the key itself.
-fn shrunk<T>(mut items: Vec<T>) -> Vec<T> {
-    items.shrink_to_fit();
-    items
-}
-
 fn apply_merge_keys(entries: Vec<Entry>) -> Vec<Entry> {
     if !entries.iter().any(|e| &*e.key == "<<") {
         return entries;
     }
     let (merges, mut own): (Vec<Entry>, Vec<Entry>) =
         entries.into_iter().partition(|e| &*e.key == "<<");
-    let mut present: HashSet<Box<str>> = own.iter().map(|e| e.key.clone()).collect();
+    let mut present: FastSet<Str> = own.iter().map(|e| e.key.clone()).collect();
     for merge in merges {
         let sources: Vec<Node> = match merge.value.value {
             Value::Map(_) => vec![merge.value],
@@ -549,5 +558,7 @@ fn apply_merge_keys(entries: Vec<Entry>) -> Vec<Entry> {
             }
         }
     }
+    // Trees live for the whole scan: give back what growing reserved.
+    own.shrink_to_fit();
     own
 }

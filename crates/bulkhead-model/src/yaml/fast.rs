@@ -458,7 +458,7 @@ impl<'a> Reader<'a> {
         let (_, last_end) = lines[last]?;
         let end = at + self.text[at..last_end].trim_end().len();
         self.builder
-            .scalar(self.span(at, end), value, false, None)
+            .scalar(self.span(at, end), value.into(), false, None)
             .ok()?;
         self.line = self.next_line(pos.min(self.bytes.len()));
         self.no_continuation(indent)
@@ -613,15 +613,15 @@ impl<'a> Reader<'a> {
             TokenKind::Single(escaped) => {
                 let inner = &self.text[token.start + 1..token.end - 1];
                 let value = if escaped {
-                    inner.replace("''", "'")
+                    inner.replace("''", "'").into()
                 } else {
-                    inner.to_string()
+                    inner.into()
                 };
                 self.builder.scalar(span, value, false, None)
             }
             TokenKind::Double => {
                 let inner = &self.text[token.start + 1..token.end - 1];
-                self.builder.scalar(span, inner.to_string(), false, None)
+                self.builder.scalar(span, inner.into(), false, None)
             }
         };
         result.ok()
