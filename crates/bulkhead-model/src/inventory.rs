@@ -203,7 +203,9 @@ impl Inventory {
     pub fn get(&self, kind: &str, namespace: Option<&str>, name: &str) -> Option<&Object> {
         let key: NameKey<'_> = (kind, namespace, name);
         self.by_name
-            .find(self.hasher.hash_one(key), |&j| name_key(&self.objects[j]) == key)
+            .find(self.hasher.hash_one(key), |&j| {
+                name_key(&self.objects[j]) == key
+            })
             .map(|&i| &self.objects[i])
     }
 
