@@ -50,6 +50,7 @@ fn name_key(o: &Object) -> NameKey<'_> {
 impl Inventory {
     pub fn new(objects: Vec<Object>) -> Self {
         let mut inventory = Inventory {
+            by_name: HashTable::with_capacity(objects.len()),
             objects,
             ..Default::default()
         };

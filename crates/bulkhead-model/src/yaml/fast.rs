@@ -46,10 +46,13 @@ pub fn parse(text: &str, base: usize, limits: &Limits) -> Option<ChunkResult> {
 /// Only `\n` line breaks, no tabs, no control characters, and no character that YAML 1.1
 /// treats as a line break or that the general parser refuses.
 fn in_character_subset(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if !bytes
-        .iter()
-        .all(|&b| b == b'\n' || (b' '..=b'~').contains(&b) || b >= 0x80)
+    // Blocks of 64 bytes without an early exit inside each: the compiler turns the test into
+    // vector instructions (a byte at a time, it was a visible share of reading).
+    let allowed = |b: u8| b == b'\n' || (b >= b' ' && b != 0x7f);
+    if !text
+        .as_bytes()
+        .chunks(64)
+        .all(|block| block.iter().fold(true, |ok, &b| ok & allowed(b)))
     {
         return false;
     }
@@ -112,10 +115,7 @@ impl<'a> Reader<'a> {
     }
 
     fn line_end(&self, from: usize) -> usize {
-        self.bytes[from..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(self.bytes.len(), |p| from + p)
+        memchr::memchr(b'\n', &self.bytes[from..]).map_or(self.bytes.len(), |p| from + p)
     }
 
     /// Finds the next line with content at or after `from` (a line start).
