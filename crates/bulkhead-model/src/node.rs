@@ -2,6 +2,12 @@
 
 use crate::span::Span;
 
+/// Mapping keys and string values: text of up to 24 bytes is kept inline, without an
+/// allocation of its own. Nearly every key of a manifest (`containers`, `securityContext`) and
+/// most values (names, images, `100m`) fit, so a tree costs a fraction of the allocations and
+/// memory it would with boxed strings. Derefs to `str` and compares with `&str`.
+pub type Str = compact_str::CompactString;
+
 /// One value of a document with the byte range it was written at.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -16,7 +22,7 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(Box<str>),
+    Str(Str),
     Seq(Vec<Node>),
     Map(Vec<Entry>),
 }
@@ -24,7 +30,7 @@ pub enum Value {
 /// A mapping entry. Keys are kept as text, as Kubernetes turns every key into a JSON string.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
-    pub key: Box<str>,
+    pub key: Str,
     pub key_span: Span,
     pub value: Node,
 }

@@ -31,13 +31,13 @@ pub fn quote_string_fields(root: &mut Node, kind: &str, file: &SourceFile) -> Ve
         }
     };
     if let Some(metadata) = get_mut(root, "metadata") {
-        metadata_fields(metadata, "metadata", &mut quote);
+        metadata_fields(metadata, &"metadata", &mut quote);
     }
     match kind {
         "ConfigMap" | "Secret" => {
             for map in ["data", "stringData"] {
                 if let Some(data) = get_mut(root, map) {
-                    for_each_value(data, map, &mut quote);
+                    for_each_value(data, &map, &mut quote);
                 }
             }
         }
@@ -66,7 +66,7 @@ pub fn quote_string_fields(root: &mut Node, kind: &str, file: &SourceFile) -> Ve
             if kind != "Pod" {
                 if let Some(metadata) = get_mut(template, "metadata") {
                     let prefix = spec.trim_end_matches(".spec");
-                    metadata_fields(metadata, &format!("{prefix}.metadata"), &mut quote);
+                    metadata_fields(metadata, &Prefixed(&prefix, "metadata"), &mut quote);
                 }
             }
             if let Some(pod) = get_mut(template, "spec") {
@@ -79,7 +79,16 @@ pub fn quote_string_fields(root: &mut Node, kind: &str, file: &SourceFile) -> Ve
 
 type Quote<'q> = dyn FnMut(&mut Node, &dyn Fn() -> String) + 'q;
 
-fn metadata_fields(metadata: &mut Node, at: &str, quote: &mut Quote<'_>) {
+/// `prefix.field`, written only when a message needs it (nearly every object has none).
+struct Prefixed<'a>(&'a dyn std::fmt::Display, &'a str);
+
+impl std::fmt::Display for Prefixed<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
+}
+
+fn metadata_fields(metadata: &mut Node, at: &dyn std::fmt::Display, quote: &mut Quote<'_>) {
     for field in ["name", "namespace", "generateName"] {
         if let Some(node) = get_mut(metadata, field) {
             quote(node, &|| format!("{at}.{field}"));
@@ -87,7 +96,7 @@ fn metadata_fields(metadata: &mut Node, at: &str, quote: &mut Quote<'_>) {
     }
     for map in ["labels", "annotations"] {
         if let Some(values) = get_mut(metadata, map) {
-            for_each_value(values, &format!("{at}.{map}"), quote);
+            for_each_value(values, &Prefixed(at, map), quote);
         }
     }
 }
@@ -109,7 +118,7 @@ fn pod_fields(pod: &mut Node, at: &str, quote: &mut Quote<'_>) {
             continue;
         };
         for (i, container) in containers.iter_mut().enumerate() {
-            let here = format!("{at}.{list}[{i}]");
+            let here = Indexed(at, list, i);
             for field in ["name", "image", "workingDir"] {
                 if let Some(node) = get_mut(container, field) {
                     quote(node, &|| format!("{here}.{field}"));
@@ -135,7 +144,16 @@ fn pod_fields(pod: &mut Node, at: &str, quote: &mut Quote<'_>) {
     }
 }
 
-fn for_each_value(map: &mut Node, at: &str, quote: &mut Quote<'_>) {
+/// `at.list[i]`, written only when a message needs it.
+struct Indexed<'a>(&'a str, &'a str, usize);
+
+impl std::fmt::Display for Indexed<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}[{}]", self.0, self.1, self.2)
+    }
+}
+
+fn for_each_value(map: &mut Node, at: &dyn std::fmt::Display, quote: &mut Quote<'_>) {
     if let Value::Map(entries) = &mut map.value {
         for entry in entries {
             let key = &entry.key;
@@ -166,7 +184,7 @@ pub fn quote_scalar(
         "{}: kubectl reads unquoted {text} as {what}; quote it (\"{text}\"). Analysed as the string.",
         field()
     );
-    node.value = Value::Str(text.into_boxed_str());
+    node.value = Value::Str(text.into());
     Some(Mistyped {
         span: node.span,
         message,

@@ -184,6 +184,16 @@ const ACCEPTED: &[(&str, &str)] = &[
         "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"spec\": {\"containers\": [{\"name\":\"a\", \"ports\": [1, 2.5, true, null]}]}\n}\n",
     ),
     ("JSON array", "[\n  1,\n  \"x\"\n]"),
+    ("escape", "a: \"x\\ty\"\n"),
+    (
+        "JSON escapes",
+        "a: \"q\\\"b\\\\s\\/n\\nr\\rt\\tb\\bf\\f\"\n\"k\\\"ey\": 1\nc: \"\\\\\"\n",
+    ),
+    ("JSON with escapes", "{\"a\": \"\\u00e9\\u0041\\u20AC\", \"b\": [\"x\\\"y\"]}\n"),
+    (
+        "escaped quotes in an annotation",
+        "metadata:\n  annotations:\n    snippet: \"more_set_headers \\\"X-Debug: 1\\\";\" # c\n",
+    ),
 ];
 
 #[test]
@@ -223,12 +233,17 @@ const HANDED_OVER: &[(&str, &str)] = &[
     ("flow mapping as a key", "{a: 1}: b\n"),
     ("multi-line plain scalar", "a: one\n  two\n"),
     ("multi-line quoted scalar", "a: \"one\n  two\"\n"),
-    ("escape", "a: \"x\\ty\"\n"),
+    ("YAML-only escapes", "a: \"\\x41\"\nb: \"\\e\"\n"),
+    ("escaped space", "a: \"x\\ y\"\n"),
+    ("escaped zero", "a: \"\\0\"\n"),
+    ("eight-digit escape", "a: \"\\U0001F600\"\n"),
+    ("short unicode escape", "a: \"\\u12\"\n"),
+    ("surrogate escape", "a: \"\\ud800\"\n"),
+    ("escaped line break", "a: \"x\\\n  y\"\n"),
     ("tab", "a:\t1\n"),
     ("carriage return", "a: 1\r\n"),
     ("directive", "%YAML 1.1\n---\na: 1\n"),
     ("complex key", "? a\n: 1\n"),
-    ("JSON with escapes", "{\"a\": \"\\u00e9\"}\n"),
     ("two documents", "a: 1\n---\nb: 2\n"),
     ("scalar document", "just text\n"),
     ("bad indentation", "a:\n    b: 1\n  c: 2\n"),
