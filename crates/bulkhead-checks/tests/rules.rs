@@ -171,7 +171,7 @@ fn fingerprints_survive_reformatting_and_reordering() {
         let findings = run_checks(&inventory, &[check], &Options::default());
         assert_eq!(findings.len(), 1);
         (
-            findings[0].fingerprint.clone(),
+            findings[0].fingerprint,
             findings[0].location.position.line,
         )
     };
