@@ -5,7 +5,7 @@ use std::sync::Arc;
 use bulkhead_model::{Location, Object, ObjectRef, SourceFile};
 
 use crate::check::Check;
-use crate::fingerprint::fingerprint;
+use crate::fingerprint::{fingerprint, Fingerprint};
 use crate::policy::date::Date;
 use crate::policy::{inline, Suppression};
 use crate::severity::Severity;
@@ -16,12 +16,14 @@ pub struct Finding {
     pub check: &'static Check,
     pub severity: Severity,
     pub message: String,
-    pub object: ObjectRef,
+    /// Shared by the findings of one object (a check reports several, many checks report on
+    /// the same object): one allocation instead of four strings per finding.
+    pub object: Arc<ObjectRef>,
     pub location: Location,
     /// The Helm template the object was rendered from, if the input said so.
     pub helm_source: Option<String>,
     /// Stable across reformatting and reordering of unrelated parts of the file.
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     /// Pod Security Standards entries (`"<level>:<control>"`) this finding violates: the
     /// check's own list, or, for checks that implement a control, exactly the levels that fail
     /// at the evaluated version.
@@ -114,7 +116,7 @@ impl<'a> Sink<'a> {
         message: impl Into<String>,
         pss: Vec<String>,
     ) {
-        let object_ref = object.object_ref();
+        let object_ref = self.object_ref(object);
         let location = object.locate(pointer);
         let verdict = inline::verdict(self.check, object, &location, Date::today());
         self.findings.push(Finding {
@@ -130,5 +132,22 @@ impl<'a> Sink<'a> {
             helm_source: object.origin.helm_source.clone(),
             file: Arc::clone(&object.origin.file),
         });
+    }
+
+    /// The object's identity, shared with the previous finding when that one is about the
+    /// same object: findings arrive object by object (every check of one object, then the
+    /// next), so this shares nearly every repeat without an index.
+    fn object_ref(&self, object: &Object) -> Arc<ObjectRef> {
+        if let Some(last) = self.findings.last() {
+            let r = &*last.object;
+            if r.name == object.name
+                && r.kind == object.kind
+                && r.namespace == object.namespace
+                && r.api_version == object.api_version
+            {
+                return Arc::clone(&last.object);
+            }
+        }
+        Arc::new(object.object_ref())
     }
 }

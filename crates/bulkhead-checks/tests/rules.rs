@@ -170,10 +170,7 @@ fn fingerprints_survive_reformatting_and_reordering() {
         let check = bulkhead_checks::find_check("BHW001").unwrap();
         let findings = run_checks(&inventory, &[check], &Options::default());
         assert_eq!(findings.len(), 1);
-        (
-            findings[0].fingerprint.clone(),
-            findings[0].location.position.line,
-        )
+        (findings[0].fingerprint, findings[0].location.position.line)
     };
     let (fa, la) = fingerprint(a);
     let (fb, lb) = fingerprint(b);

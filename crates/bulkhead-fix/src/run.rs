@@ -222,7 +222,7 @@ fn scan(files: &[FileFix], settings: &Settings) -> Result<bulkhead_engine::Outco
 fn object_of<'a>(scanned: &'a bulkhead_engine::Outcome, f: &Finding) -> Option<&'a Object> {
     scanned.inventory.objects().iter().find(|o| {
         o.origin.file.path == f.location.path
-            && o.object_ref() == f.object
+            && o.object_ref() == *f.object
             && f.location.pointer.starts_with(o.origin.pointer.as_str())
             && o.root.span.start <= f.location.span.start
             && f.location.span.end <= o.root.span.end

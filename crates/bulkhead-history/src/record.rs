@@ -151,7 +151,7 @@ impl ScanRecord {
             }
             let pos = &f.location.position;
             findings.push(FindingRecord {
-                fingerprint: f.fingerprint.clone(),
+                fingerprint: f.fingerprint.to_string(),
                 check_id: f.check.id.to_string(),
                 severity: f.severity.as_str().to_string(),
                 message: f.message.clone(),

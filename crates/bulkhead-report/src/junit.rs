@@ -127,7 +127,7 @@ fn suites(result: &ScanResult<'_>) -> Vec<Suite> {
         }
         let mut objects: Vec<&ObjectRef> = Vec::new();
         for f in &mine {
-            if !objects.contains(&&f.object) {
+            if !objects.contains(&f.object.as_ref()) {
                 objects.push(&f.object);
             }
         }
@@ -137,7 +137,7 @@ fn suites(result: &ScanResult<'_>) -> Vec<Suite> {
                 let group: Vec<&Finding> = mine
                     .iter()
                     .copied()
-                    .filter(|f| &f.object == object)
+                    .filter(|f| f.object.as_ref() == object)
                     .collect();
                 Case {
                     name: object.to_string(),

@@ -5,6 +5,7 @@ pub mod concise;
 pub mod grouped;
 pub mod html;
 pub mod json;
+mod json_text;
 pub mod junit;
 pub mod markdown;
 pub mod policyreport;

@@ -346,7 +346,7 @@ fn finding_result(f: &Finding) -> Entry {
             format!("{}:{}:{}", f.location.path, pos.line, pos.column),
         ),
         ("pointer", f.location.pointer.clone()),
-        ("fingerprint", f.fingerprint.clone()),
+        ("fingerprint", f.fingerprint.to_string()),
     ];
     if let Some(template) = &f.helm_source {
         properties.push(("helmSource", template.clone()));

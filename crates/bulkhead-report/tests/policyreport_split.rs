@@ -155,7 +155,7 @@ fn assert_split(scan: &Scan, reports: &[Report], max: usize) {
     assert!(scan
         .findings
         .iter()
-        .all(|f| fingerprints.contains_key(&f.fingerprint)));
+        .all(|f| fingerprints.contains_key(f.fingerprint.as_str())));
     assert_eq!(input_results, scan.errors.len());
 }
 

@@ -43,7 +43,7 @@ fn existing_depth(finding: &Finding, tokens: &[&str], objects: &[Object]) -> usi
             // Several documents may share a name; the right one contains the location.
             let span = o.root.span;
             o.origin.file.path == finding.location.path
-                && o.object_ref() == finding.object
+                && o.object_ref() == *finding.object
                 && span.start <= finding.location.span.start
                 && finding.location.span.end <= span.end
         })

@@ -34,7 +34,7 @@ impl BaselineFile {
                 .iter()
                 .filter(|f| f.suppression.is_none())
                 .map(|f| BaselineEntry {
-                    fingerprint: f.fingerprint.clone(),
+                    fingerprint: f.fingerprint.to_string(),
                     check: f.check.id.to_string(),
                     object: f.object.to_string(),
                     path: f.location.path.clone(),

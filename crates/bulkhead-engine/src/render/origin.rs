@@ -81,11 +81,11 @@ pub fn remap(findings: &mut [Finding], inventory: &Inventory, built: &str, paths
         if finding.location.path != built {
             continue;
         }
-        let Some(object) = objects.get(&finding.object) else {
+        let Some(object) = objects.get(finding.object.as_ref()) else {
             continue;
         };
         let found = candidates
-            .entry(finding.object.clone())
+            .entry(ObjectRef::clone(&finding.object))
             .or_insert_with(|| candidates_of(object, paths, &mut cache));
         let pointer = finding
             .location

@@ -66,17 +66,17 @@ impl Alerter {
         let mut new: Vec<_> = current
             .iter()
             .copied()
-            .filter(|f| !alerted.contains(&f.fingerprint) && seen.insert(&f.fingerprint))
+            .filter(|f| !alerted.contains(f.fingerprint.as_str()) && seen.insert(f.fingerprint))
             .collect();
         // Resolved findings are forgotten, so they alert again if they come back.
-        let open: HashSet<&String> = current.iter().map(|f| &f.fingerprint).collect();
-        alerted.retain(|fp| open.contains(fp));
+        let open: HashSet<&str> = current.iter().map(|f| f.fingerprint.as_str()).collect();
+        alerted.retain(|fp| open.contains(fp.as_str()));
         if new.is_empty() {
             return 0;
         }
         new.sort_by_key(|f| std::cmp::Reverse(f.severity));
         let count = new.len();
-        let fingerprints: Vec<String> = new.iter().map(|f| f.fingerprint.clone()).collect();
+        let fingerprints: Vec<String> = new.iter().map(|f| f.fingerprint.to_string()).collect();
         let body = NewFindings {
             cluster: &report.cluster,
             sequence: report.sequence,
