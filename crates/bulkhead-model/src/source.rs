@@ -15,6 +15,9 @@ pub struct SourceFile {
     pub text: String,
     line_starts: OnceLock<Vec<u32>>,
     ascii: OnceLock<bool>,
+    /// Where the directory part of `path` ends: checks that pair namespace-less objects by
+    /// directory compare it for many pairs, so the separator search happens once per file.
+    directory_end: OnceLock<usize>,
     /// Answers of [`SourceFile::mentions`], so that per-finding questions scan the text once.
     mentions: std::sync::Mutex<Vec<(&'static str, bool)>>,
 }
@@ -26,6 +29,7 @@ impl SourceFile {
             text: text.into(),
             line_starts: OnceLock::new(),
             ascii: OnceLock::new(),
+            directory_end: OnceLock::new(),
             mentions: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -42,6 +46,15 @@ impl SourceFile {
             );
             starts
         })
+    }
+
+    /// The directory the file was read from (`""` at the top): the path up to its last slash
+    /// or backslash.
+    pub fn directory(&self) -> &str {
+        let end = *self
+            .directory_end
+            .get_or_init(|| self.path.rfind(['/', '\\']).unwrap_or(0));
+        &self.path[..end]
     }
 
     /// Whether the text contains `needle`, computed once per file and needle.
@@ -135,5 +148,21 @@ mod tests {
         assert_eq!(file.line_col(x), (2, 7));
         assert_eq!(file.line_col(0), (1, 1));
         assert_eq!(file.line_text(2), "namé: x");
+    }
+
+    #[test]
+    fn the_directory_is_the_path_up_to_its_last_separator() {
+        for (path, directory) in [
+            ("a.yaml", ""),
+            ("-", ""),
+            ("dir/a.yaml", "dir"),
+            ("/abs/dir/sub/a.yaml", "/abs/dir/sub"),
+            ("C:\\dir\\a.yaml", "C:\\dir"),
+            ("dir/sub\\a.yaml", "dir/sub"),
+        ] {
+            let file = SourceFile::new(path, "");
+            assert_eq!(file.directory(), directory, "{path}");
+            assert_eq!(file.directory(), directory, "{path}, asked again");
+        }
     }
 }

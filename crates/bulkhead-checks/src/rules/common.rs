@@ -65,18 +65,15 @@ pub fn container_security_field<'a>(container: &Container<'a>, path: &[&str]) ->
 
 /// The directory of the file an object was read from (`""` at the top).
 pub fn directory(object: &Object) -> &str {
-    object
-        .origin
-        .file
-        .path
-        .rsplit_once(['/', '\\'])
-        .map_or("", |(dir, _)| dir)
+    object.origin.file.directory()
 }
 
 /// Whether two objects were read from the same directory: objects without a namespace land
-/// together only when applied together (a directory, a kustomization).
+/// together only when applied together (a directory, a kustomization). Asked for many pairs
+/// (every namespace-less workload against every namespace-less Service, for instance), so
+/// the same file answers at once and the directories are found once per file.
 pub fn same_directory(a: &Object, b: &Object) -> bool {
-    directory(a) == directory(b)
+    std::sync::Arc::ptr_eq(&a.origin.file, &b.origin.file) || directory(a) == directory(b)
 }
 
 /// Whether two objects end up in the same namespace: the same `metadata.namespace`, and for
