@@ -20,14 +20,9 @@ RUNS="${RUNS:-15}"
 BENCH_WORK="${BENCH_WORK:-${TMPDIR:-/tmp}/bulkhead-bench}"
 SYNTH_SEED="${SYNTH_SEED:-1}"
 
-synth="$BENCH_WORK/synthetic-1000-seed$SYNTH_SEED"
-if [[ ! -f "$synth/.bench-complete" ]]; then
-    rm -rf "$synth" "$synth.partial"
-    python3 "$repo_root/../shared/corpus/make-synthetic.py" --objects 1000 --seed "$SYNTH_SEED" \
-        --out "$synth.partial" --quiet >&2
-    mv "$synth.partial" "$synth"
-    printf 'objects=1000 seed=%s\n' "$SYNTH_SEED" >"$synth/.bench-complete"
-fi
+# shellcheck source=bench/synthetic-corpus.sh
+source "$script_dir/synthetic-corpus.sh"
+synth="$(synthetic_corpus 1000)"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -28,7 +28,6 @@ repo_root="$(cd "$script_dir/.." && pwd)"
 cd "$repo_root"
 
 real_world="$(cd "${1:-$repo_root/../shared/corpus/real-world}" && pwd)"
-generator="$repo_root/../shared/corpus/make-synthetic.py"
 RUNS="${RUNS:-5}"
 CHECKOV_RUNS="${CHECKOV_RUNS:-1}"
 CHECKOV="${CHECKOV:-checkov}"
@@ -51,20 +50,10 @@ loader="$BENCH_WORK/load_throughput"
 cp target/release/bulkhead "$bin.tmp" && mv "$bin.tmp" "$bin"
 cp target/release/examples/load_throughput "$loader.tmp" && mv "$loader.tmp" "$loader"
 
-synth() {
-    local n="$1" dir
-    dir="$BENCH_WORK/synthetic-$n-seed$SYNTH_SEED"
-    if [[ ! -f "$dir/.bench-complete" ]]; then
-        log "generating synthetic corpus: $n objects, seed $SYNTH_SEED ..."
-        rm -rf "$dir" "$dir.partial"
-        python3 "$generator" --objects "$n" --seed "$SYNTH_SEED" --out "$dir.partial" --quiet >&2
-        mv "$dir.partial" "$dir"
-        printf 'objects=%s seed=%s\n' "$n" "$SYNTH_SEED" >"$dir/.bench-complete"
-    fi
-    printf '%s' "$dir"
-}
-synth_1k="$(synth 1000)"
-synth_100k="$(synth 100000)"
+# shellcheck source=bench/synthetic-corpus.sh
+source "$script_dir/synthetic-corpus.sh"
+synth_1k="$(synthetic_corpus 1000)"
+synth_100k="$(synthetic_corpus 100000)"
 
 # measure RUNS CMD... -> prints "median_wall min_wall median_cpu max_rss_kib"; the command's
 # standard output of the last run is left in $BENCH_WORK/last.out.
