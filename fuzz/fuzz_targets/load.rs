@@ -56,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = finding.file.slice(location.span);
         // The pointer the finding names, resolved again from the object that was reported.
         if let Some(object) = inventory.objects().iter().find(|o| {
-            Arc::ptr_eq(&o.origin.file, &finding.file) && o.object_ref() == finding.object
+            Arc::ptr_eq(&o.origin.file, &finding.file) && o.object_ref() == *finding.object
         }) {
             let relative = location
                 .pointer
