@@ -113,7 +113,8 @@ impl<'a> Context<'a> {
     }
 
     /// The Pod Security Standards entries for a violation of `control` at the configured
-    /// version ([`crate::rules::common::pss_entries`]), looked up in a table made once.
+    /// version; `None` when the control is not part of that version (the check then reports
+    /// nothing). Looked up in a table made once per scan.
     pub fn pss_entries(&self, control: &str) -> Option<Vec<String>> {
         let version = self.options.pss_version;
         let table = self.pss_entries.get_or_init(|| {

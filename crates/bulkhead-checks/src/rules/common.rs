@@ -2,8 +2,6 @@
 
 use bulkhead_model::{Container, ContainerKind, Node, Object, PodSpec};
 
-use crate::Context;
-
 /// A security-context field as the kubelet applies it: the container's value, else the pod's.
 /// Returns the node and its pointer (relative to the object root).
 pub fn effective_security_field<'a>(
@@ -40,12 +38,6 @@ pub fn is_windows(pod: &PodSpec<'_>) -> bool {
 /// added by `kubectl debug` at run time and cannot declare resources or probes.
 pub fn is_long_lived(container: &Container<'_>) -> bool {
     container.kind != ContainerKind::Ephemeral
-}
-
-/// The Pod Security Standards entries for a violation of `control` at the configured version;
-/// `None` when the control is not part of that version (the check then reports nothing).
-pub fn pss_entries(cx: &Context<'_>, control: &str) -> Option<Vec<String>> {
-    cx.pss_entries(control)
 }
 
 /// Whether the pod runs in a user namespace (`hostUsers: false`), for which some restricted

@@ -116,7 +116,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         .objects()
         .iter()
         .filter_map(|o| {
-            let pod = PodSpec::of(o)?;
+            let pod = cx.pod_spec(o)?;
             let dashboard = pod.containers().any(|c| is_dashboard(&c));
             dashboard.then_some((o, pod))
         })

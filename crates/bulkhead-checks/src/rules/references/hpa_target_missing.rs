@@ -87,7 +87,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
         let index = kinds
             .entry(kind)
             .or_insert_with(|| KindIndex::new(cx.inventory.of_kind(kind)));
-        // `side_by_side` with an object of the target's kind.
+        // Side by side (`beside_key`) with an object of the target's kind.
         let same_kind_beside = index.written_at.contains(&beside_key(hpa));
         if !same_kind_beside && !sources.has_workloads_beside(hpa) {
             continue;

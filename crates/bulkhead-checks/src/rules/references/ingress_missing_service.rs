@@ -76,7 +76,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
     }
     for ingress in cx.inventory.of_kind("Ingress") {
         let namespace = ingress.namespace.as_deref();
-        // Only an Ingress with a Service side by side is judged (`side_by_side`).
+        // Only an Ingress with a Service side by side is judged (`beside_key`).
         if !written_at.contains(&beside_key(ingress)) {
             continue;
         }

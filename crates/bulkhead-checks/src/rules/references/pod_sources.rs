@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use crate::rules::common::{directory, same_directory};
+use crate::rules::common::directory;
 use crate::Context;
 use bulkhead_model::selector::Operator;
 use bulkhead_model::{Inventory, LabelSelector, Node, Object};
@@ -40,15 +40,10 @@ struct Local {
     operated: usize,
 }
 
-/// Whether two objects are in the same namespace ([`Object::same_namespace`]) and were read
-/// from the same directory.
-pub fn side_by_side(a: &Object, b: &Object) -> bool {
-    a.same_namespace(b) && same_directory(a, b)
-}
-
-/// What [`side_by_side`] compares, as a key: two objects are side by side exactly when their
-/// keys are equal (the namespace as written, the root for objects without one, the
-/// directory), so that a check can look its neighbours up instead of comparing with each.
+/// Where an object was written, as a key: two objects are side by side — in the same
+/// namespace ([`Object::same_namespace`]: the namespace as written, the root for objects
+/// without one) and read from the same directory — exactly when their keys are equal, so that
+/// a check looks its neighbours up instead of comparing with each.
 pub type BesideKey<'a> = (Namespace<'a>, Option<u32>, &'a str);
 
 pub fn beside_key(object: &Object) -> BesideKey<'_> {

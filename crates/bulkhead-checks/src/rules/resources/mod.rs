@@ -98,9 +98,7 @@ pub(crate) fn report_namespaces_without(
         let Some(namespace) = workload.namespace.as_deref() else {
             continue;
         };
-        if namespace == "kube-system"
-            || seen.contains(namespace)
-            || bulkhead_model::PodSpec::of(workload).is_none()
+        if namespace == "kube-system" || seen.contains(namespace) || cx.pod_spec(workload).is_none()
         {
             continue;
         }

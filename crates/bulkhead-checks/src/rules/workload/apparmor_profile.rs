@@ -1,6 +1,6 @@
 use bulkhead_model::{escape_token, Node, Object};
 
-use crate::rules::common::{describe, pss_entries};
+use crate::rules::common::describe;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -56,7 +56,7 @@ fn allowed_type(profile: &Node) -> bool {
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "appArmorProfile")) else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), cx.pss_entries("appArmorProfile")) else {
         return;
     };
     let type_of = |p: &Node| {

@@ -1,7 +1,7 @@
 use bulkhead_model::{Node, Object};
 
 use crate::pss::BASELINE_CAPABILITIES;
-use crate::rules::common::{describe, is_windows, pss_entries};
+use crate::rules::common::{describe, is_windows};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -55,7 +55,7 @@ declare_check! {
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let (Some(pod), Some(pss)) = (
         cx.pod_spec(object),
-        pss_entries(cx, "capabilities_restricted"),
+        cx.pss_entries("capabilities_restricted"),
     ) else {
         return;
     };

@@ -1,7 +1,7 @@
 use bulkhead_model::{Node, Object};
 
 use crate::pss::BASELINE_CAPABILITIES;
-use crate::rules::common::{describe, is_windows, pss_entries};
+use crate::rules::common::{describe, is_windows};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -67,10 +67,8 @@ const ESCAPE_CAPABILITIES: &[&str] = &[
 ];
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(mut pss)) = (
-        cx.pod_spec(object),
-        pss_entries(cx, "capabilities_baseline"),
-    ) else {
+    let (Some(pod), Some(mut pss)) = (cx.pod_spec(object), cx.pss_entries("capabilities_baseline"))
+    else {
         return;
     };
     // At the restricted level this control is replaced by capabilities_restricted, which

@@ -1,6 +1,5 @@
 use bulkhead_model::{Node, Object};
 
-use crate::rules::common::pss_entries;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -50,7 +49,7 @@ const FIELDS: [(&str, &str); 3] = [
 ];
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "hostNamespaces")) else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), cx.pss_entries("hostNamespaces")) else {
         return;
     };
     for (field, what) in FIELDS {

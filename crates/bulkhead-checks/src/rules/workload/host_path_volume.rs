@@ -1,6 +1,5 @@
 use bulkhead_model::{Node, Object};
 
-use crate::rules::common::pss_entries;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -45,7 +44,7 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "hostPathVolumes")) else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), cx.pss_entries("hostPathVolumes")) else {
         return;
     };
     for (i, volume) in pod

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use bulkhead_model::{Object, PodSpec};
+use bulkhead_model::Object;
 
 use crate::pss::{Level, Version};
 use crate::rules::workload::PSS_CHECKS;
@@ -100,7 +100,7 @@ fn check(cx: &Context<'_>, sink: &mut Sink<'_>) {
             let at_level = Context::new(cx.inventory, &options);
             let prefix = format!("{}:", level.as_str());
             for workload in cx.inventory.in_namespace(&namespace.name) {
-                let Some(pod) = PodSpec::of(workload) else {
+                let Some(pod) = cx.pod_spec(workload) else {
                     continue;
                 };
                 let controls = violated_controls(&at_level, workload, &prefix);

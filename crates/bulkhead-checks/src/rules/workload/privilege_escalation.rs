@@ -1,6 +1,6 @@
 use bulkhead_model::{Node, Object};
 
-use crate::rules::common::{describe, is_windows, pss_entries};
+use crate::rules::common::{describe, is_windows};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -51,7 +51,7 @@ declare_check! {
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let (Some(pod), Some(pss)) = (
         cx.pod_spec(object),
-        pss_entries(cx, "allowPrivilegeEscalation"),
+        cx.pss_entries("allowPrivilegeEscalation"),
     ) else {
         return;
     };

@@ -1,6 +1,6 @@
 use bulkhead_model::{Node, Object};
 
-use crate::rules::common::{describe, pss_entries};
+use crate::rules::common::describe;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -55,7 +55,7 @@ const HANDLERS: &[&[&str]] = &[
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let (Some(pod), Some(pss)) = (
         cx.pod_spec(object),
-        pss_entries(cx, "hostProbesAndHostLifecycle"),
+        cx.pss_entries("hostProbesAndHostLifecycle"),
     ) else {
         return;
     };

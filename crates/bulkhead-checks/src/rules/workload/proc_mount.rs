@@ -1,7 +1,7 @@
 use bulkhead_model::Object;
 
 use crate::pss;
-use crate::rules::common::{describe, in_user_namespace, pss_entries};
+use crate::rules::common::{describe, in_user_namespace};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -44,7 +44,7 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(mut entries)) = (cx.pod_spec(object), pss_entries(cx, "procMount")) else {
+    let (Some(pod), Some(mut entries)) = (cx.pod_spec(object), cx.pss_entries("procMount")) else {
         return;
     };
     let version = cx.options.pss_version;

@@ -1,6 +1,5 @@
 use bulkhead_model::{Node, Object};
 
-use crate::rules::common::pss_entries;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -56,7 +55,7 @@ const ALLOWED: &[&str] = &[
 ];
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "restrictedVolumes")) else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), cx.pss_entries("restrictedVolumes")) else {
         return;
     };
     for (i, volume) in pod

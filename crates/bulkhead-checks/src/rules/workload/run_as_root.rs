@@ -1,6 +1,6 @@
 use bulkhead_model::{Node, Object};
 
-use crate::rules::common::{describe, in_user_namespace, pss_entries};
+use crate::rules::common::{describe, in_user_namespace};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -53,7 +53,7 @@ declare_check! {
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "runAsNonRoot")) else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), cx.pss_entries("runAsNonRoot")) else {
         return;
     };
     if in_user_namespace(&pod) && cx.options.pss_version.at_least(35) {

@@ -1,7 +1,7 @@
 use bulkhead_model::{escape_token, Node, Object, PodSpec};
 
 use crate::pss;
-use crate::rules::common::{describe, is_windows, pss_entries};
+use crate::rules::common::{describe, is_windows};
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -71,7 +71,7 @@ fn valid_annotation(value: &str) -> bool {
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
     let (Some(pod), Some(entries)) = (
         cx.pod_spec(object),
-        pss_entries(cx, "seccompProfile_baseline"),
+        cx.pss_entries("seccompProfile_baseline"),
     ) else {
         return;
     };

@@ -1,6 +1,6 @@
 use bulkhead_model::{Node, Object};
 
-use crate::rules::common::{describe, pss_entries};
+use crate::rules::common::describe;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -79,7 +79,7 @@ fn offences(options: &Node, allowed: &[&str]) -> Vec<(&'static str, String)> {
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "seLinuxOptions")) else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), cx.pss_entries("seLinuxOptions")) else {
         return;
     };
     let allowed = allowed_types(cx);

@@ -1,6 +1,5 @@
 use bulkhead_model::{Node, Object};
 
-use crate::rules::common::pss_entries;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -64,7 +63,7 @@ const SAFE: &[(&str, u32)] = &[
 ];
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "sysctls")) else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), cx.pss_entries("sysctls")) else {
         return;
     };
     let version = cx.options.pss_version;

@@ -1,6 +1,6 @@
 use bulkhead_model::{Node, Object};
 
-use crate::rules::common::{describe, pss_entries};
+use crate::rules::common::describe;
 use crate::{declare_check, Compliance, Context, Family, Run, Severity, Sink};
 
 declare_check! {
@@ -49,8 +49,7 @@ fn host_process(security_context: Option<&Node>) -> bool {
 }
 
 fn check(cx: &Context<'_>, object: &Object, sink: &mut Sink<'_>) {
-    let (Some(pod), Some(pss)) = (cx.pod_spec(object), pss_entries(cx, "windowsHostProcess"))
-    else {
+    let (Some(pod), Some(pss)) = (cx.pod_spec(object), cx.pss_entries("windowsHostProcess")) else {
         return;
     };
     if host_process(pod.get("securityContext")) {
