@@ -5,29 +5,20 @@
 //!
 //! Prints one line: `bytes B files F objects N errors E ms T`.
 //!
-//! It runs on mimalloc with freed memory returned at once, as the `bulkhead` binary does
-//! (`crates/bulkhead/src/main.rs`), so that it measures what a scan pays: with the system
-//! allocator the same load spent a tenth of its time in glibc's malloc and its arena growth.
+//! It runs on the `bulkhead` binary's allocator with the binary's settings (the same source
+//! file, `crates/bulkhead/src/allocator.rs`), so that it measures what a scan pays: with the
+//! system allocator the same load spent a tenth of its time in glibc's malloc and its arena
+//! growth.
 
 use std::time::Instant;
 
 use bulkhead_model::{discover, load_inputs, Inventory, Limits};
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// `mi_option_purge_delay` (mimalloc v3), set to 0 as the binary sets it.
-const MI_OPTION_PURGE_DELAY: std::os::raw::c_int = 15;
-
-extern "C" {
-    fn mi_option_set(option: std::os::raw::c_int, value: std::os::raw::c_long);
-}
+#[path = "../../bulkhead/src/allocator.rs"]
+mod allocator;
 
 fn main() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: sets a documented integer option of the linked mimalloc; any value is valid.
-        unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
-    }
+    allocator::tune();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let started = Instant::now();
     let discovery = discover(&args);
